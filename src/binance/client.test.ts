@@ -1,0 +1,347 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:net';
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BinanceEmulator } from '../../test/emulators/binance/index.ts';
+import { createLogger } from '../log.ts';
+import { Secret } from '../secret.ts';
+import { BinanceClient, type BinanceClientOptions } from './client.ts';
+import type { BinanceOutcome, BinanceRequest } from './outcome.ts';
+import { createSigner } from './signing.ts';
+
+const API_KEY = 'EmulatorApiKey0000000000000001';
+const SECRET = 'emulator-hmac-secret-000000000000000000000000001';
+const ed25519 = generateKeyPairSync('ed25519');
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const ED_KEY = 'EmulatorApiKeyEd25519000000001';
+const RSA_KEY = 'EmulatorApiKeyRsa0000000000001';
+
+const marginType = (symbol = 'BTCUSDT', type = 'ISOLATED'): BinanceRequest => ({
+  family: 'fapi',
+  method: 'POST',
+  path: '/fapi/v1/marginType',
+  params: [
+    ['symbol', symbol],
+    ['marginType', type],
+  ],
+  weight: { amount: 1, kind: 'ip' },
+  security: 'signed',
+});
+
+let binance: BinanceEmulator;
+let logLines: string[];
+const clients: BinanceClient[] = [];
+
+function client(overrides: Partial<BinanceClientOptions> = {}): BinanceClient {
+  const created = new BinanceClient({
+    apiKey: API_KEY,
+    signer: createSigner({ kind: 'hmac', secret: new Secret(SECRET) }),
+    baseUrls: { sapi: binance.url, papi: binance.url, fapi: binance.url },
+    recvWindowMs: 5000,
+    timeoutMs: 2000,
+    dryRun: false,
+    log: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
+    ...overrides,
+  });
+  clients.push(created);
+  return created;
+}
+
+function expectKind<K extends BinanceOutcome['kind']>(outcome: BinanceOutcome, kind: K): Extract<BinanceOutcome, { kind: K }> {
+  expect(outcome.kind, JSON.stringify(outcome)).toBe(kind);
+  return outcome as Extract<BinanceOutcome, { kind: K }>;
+}
+
+beforeEach(async () => {
+  logLines = [];
+  binance = await BinanceEmulator.start({
+    accounts: [
+      { apiKey: API_KEY, kind: 'hmac', secret: SECRET },
+      { apiKey: ED_KEY, kind: 'ed25519', publicKeyPem: ed25519.publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+      { apiKey: RSA_KEY, kind: 'rsa', publicKeyPem: rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+    ],
+  });
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close(100)));
+  await binance.close();
+});
+
+describe('signing', () => {
+  it("matches Binance's documented HMAC worked examples (spot and USDⓈ-M)", () => {
+    const spot = createSigner({ kind: 'hmac', secret: new Secret('NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j') });
+    expect(
+      spot.sign('symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559'),
+    ).toBe('c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71');
+    const futures = createSigner({ kind: 'hmac', secret: new Secret('2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9') });
+    expect(
+      futures.sign('symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&price=9000&timeInForce=GTC&recvWindow=5000&timestamp=1591702613943'),
+    ).toBe('3c661234138461fcc7a7d8746c6558c9842d4e10870d2ecbedf7777cad694af9');
+  });
+
+  it.each([
+    ['HMAC', API_KEY, { kind: 'hmac', secret: new Secret(SECRET) }],
+    ['Ed25519', ED_KEY, { kind: 'ed25519', privateKey: ed25519.privateKey }],
+    ['RSA', RSA_KEY, { kind: 'rsa', privateKey: rsa.privateKey }],
+  ] as const)('signs with %s so that the local Binance accepts the signature', async (_name, apiKey, key) => {
+    const outcome = await client({ apiKey, signer: createSigner(key) }).execute(marginType());
+    expectKind(outcome, 'success');
+    const [received] = binance.requestsTo('/fapi/v1/marginType');
+    expect(received?.signatureValid).toBe(true);
+    expect(received?.apiKey).toBe(apiKey);
+    expect(received?.totalParams).toMatch(/^symbol=BTCUSDT&marginType=ISOLATED&recvWindow=5000&timestamp=\d{13}$/);
+    if (key.kind !== 'hmac') expect(received?.signature).toMatch(/%2B|%2F|%3D/); // base64, URL-encoded
+  });
+
+  it('is refused with -1022 and explained when the secret does not match the key', async () => {
+    const outcome = await client({ signer: createSigner({ kind: 'hmac', secret: new Secret('a-different-secret-0000000000') }) }).execute(marginType());
+    const rejected = expectKind(outcome, 'rejected');
+    expect(rejected.code).toBe(-1022);
+    expect(rejected.explanation).toMatch(/signature is not valid/);
+    expect(binance.executed('/fapi/v1/marginType')).toHaveLength(0);
+  });
+});
+
+describe('outcomes', () => {
+  it('returns success with the parsed body, keeping ids above 2^53 exact', async () => {
+    const outcome = await client().execute({
+      family: 'sapi',
+      method: 'POST',
+      path: '/sapi/v1/portfolio/repay',
+      params: [['from', 'MARGIN']],
+      weight: { amount: 3000, kind: 'uid' },
+      security: 'signed',
+    });
+    const success = expectKind(outcome, 'success');
+    expect(success.body).toEqual({ tranId: '58203331886213504' });
+    expect(success.request.params).toMatch(/^from=MARGIN&recvWindow=5000&timestamp=\d+$/);
+  });
+
+  it('returns rejected with the code, Binance message and a family-specific explanation', async () => {
+    binance.marginTypes.set('BTCUSDT', 'ISOLATED');
+    const alreadySet = expectKind(await client().execute(marginType('BTCUSDT', 'ISOLATED')), 'rejected');
+    expect(alreadySet).toMatchObject({ status: 400, code: -4046, message: 'No need to change margin type.' });
+    expect(alreadySet.explanation).toMatch(/already uses it/);
+
+    binance.failNext('/fapi/v1/marginType', { kind: 'error', code: -2015, status: 401 });
+    const noPermission = expectKind(await client().execute(marginType('ETHUSDT')), 'rejected');
+    expect(noPermission.explanation).toMatch(/Portfolio Margin removes the futures permission/);
+
+    for (const code of [-4047, -4048, -1102, -1111, -2014]) {
+      binance.failNext('/fapi/v1/marginType', { kind: 'error', code, msg: 'x' });
+      const rejected = expectKind(await client().execute(marginType('ETHUSDT')), 'rejected');
+      expect(rejected.code).toBe(code);
+      expect(rejected.explanation).not.toMatch(/see the message for details/);
+    }
+  });
+
+  it('on -1021 re-syncs the clock, explains it and does not re-send the call', async () => {
+    binance.clockSkewMs = 30_000; // Binance's clock is 30 s ahead: our timestamps look stale.
+    const c = client();
+    const rejected = expectKind(await c.execute(marginType()), 'rejected');
+    expect(rejected.code).toBe(-1021);
+    expect(rejected.explanation).toMatch(/clock/);
+    expect(rejected.clockResync).toMatchObject({ ok: true });
+    expect(rejected.clockResync?.ok === true && Math.abs(rejected.clockResync.offsetMs - 30_000)).toBeLessThan(500);
+    expect(binance.requestsTo('/fapi/v1/marginType')).toHaveLength(1);
+    // The operator confirms again: now it passes.
+    expectKind(await c.execute(marginType()), 'success');
+  });
+
+  it('uses a clock corrected by the offset measured at sync time, ahead or behind', async () => {
+    for (const skew of [-20_000, 20_000]) {
+      binance.clockSkewMs = skew;
+      const c = client();
+      const offset = await c.syncClock('fapi');
+      expect(Math.abs(offset - skew)).toBeLessThan(500);
+      expectKind(await c.execute(marginType('BTCUSDT', skew > 0 ? 'ISOLATED' : 'CROSSED')), skew > 0 ? 'success' : 'rejected');
+      const last = binance.requestsTo('/fapi/v1/marginType').at(-1);
+      expect(last?.code).not.toBe(-1021);
+    }
+  });
+
+  it('after a 429 honours Retry-After: refuses locally, sending nothing, until it passes', async () => {
+    let now = Date.now();
+    const c = client({ localNow: () => now });
+    binance.failNext('/fapi/v1/marginType', { kind: 'rate-limit', status: 429, retryAfterS: 30 });
+    const limited = expectKind(await c.execute(marginType()), 'rate-limited');
+    expect(limited).toMatchObject({ sent: true, status: 429, banned: false });
+    expect(limited.retryAt - now).toBe(30_000);
+
+    const refused = expectKind(await c.execute(marginType()), 'rate-limited');
+    expect(refused.sent).toBe(false);
+    expect(binance.requestsTo('/fapi/v1/marginType')).toHaveLength(1);
+
+    now += 31_000; // time passes for both sides
+    binance.clockSkewMs = 31_000;
+    expectKind(await c.execute(marginType()), 'success');
+  });
+
+  it('after a 418 says loudly that the IP is banned and refuses until the ban ends', async () => {
+    const c = client();
+    binance.failNext('/papi/v1/repay-futures-negative-balance', { kind: 'rate-limit', status: 418, retryAfterS: 120 });
+    const request: BinanceRequest = {
+      family: 'papi',
+      method: 'POST',
+      path: '/papi/v1/repay-futures-negative-balance',
+      params: [],
+      weight: { amount: 750, kind: 'ip' },
+      security: 'signed',
+    };
+    const banned = expectKind(await c.execute(request), 'rate-limited');
+    expect(banned).toMatchObject({ banned: true, status: 418 });
+    expect(banned.explanation).toMatch(/BANNED/);
+    expect(logLines.some((line) => line.includes('"level":"error"') && line.includes('BANNED'))).toBe(true);
+    const refused = expectKind(await c.execute(request), 'rate-limited');
+    expect(refused).toMatchObject({ sent: false, banned: true });
+    // Families have separate limits: fapi still works.
+    expectKind(await c.execute(marginType()), 'success');
+  });
+
+  it('refuses before sending a call whose weight would pass the limit, saying when it fits', async () => {
+    // Stay clear of a minute boundary, where the window (and the usage) resets.
+    const msToMinute = 60_000 - (Date.now() % 60_000);
+    if (msToMinute < 3000) await new Promise((resolve) => setTimeout(resolve, msToMinute + 50));
+    binance.setUsed('papi', 'x-mbx-used-weight-1m', 2_500);
+    const c = client();
+    const negative: BinanceRequest = {
+      family: 'papi',
+      method: 'POST',
+      path: '/papi/v1/repay-futures-negative-balance',
+      params: [],
+      weight: { amount: 750, kind: 'ip' },
+      security: 'signed',
+    };
+    expectKind(await c.execute(negative), 'success'); // header now says 3250 used
+    const refused = expectKind(
+      await c.execute({ family: 'papi', method: 'POST', path: '/papi/v1/margin/repay-debt', params: [['asset', 'BTC']], weight: { amount: 3000, kind: 'order' }, security: 'signed' }),
+      'rate-limited',
+    );
+    expect(refused.sent).toBe(false);
+    expect(refused.explanation).toMatch(/x-mbx-used-weight-1m is at 3250 of 6000; this call adds 3000/);
+    expect(refused.retryAt).toBeGreaterThan(Date.now());
+    expect(refused.retryAt - Date.now()).toBeLessThanOrEqual(60_000);
+    expect(binance.requestsTo('/papi/v1/margin/repay-debt')).toHaveLength(0);
+  });
+
+  it.each([
+    ['a 500', { kind: 'server-error', status: 500 } as const, 'server-error'],
+    ['a 503', { kind: 'server-error', status: 503, body: 'Service Unavailable' } as const, 'server-error'],
+    ['-1007 (backend timeout)', { kind: 'error', code: -1007, status: 408 } as const, 'binance-timeout'],
+    ['a dropped connection', { kind: 'drop' } as const, 'connection-lost'],
+  ])('reports %s as UNKNOWN and never re-sends', async (_name, fault, reason) => {
+    binance.failNext('/fapi/v1/marginType', fault);
+    const unknown = expectKind(await client().execute(marginType()), 'unknown');
+    expect(unknown.reason).toBe(reason);
+    expect(unknown.explanation).toMatch(/UNKNOWN/);
+    expect(unknown.explanation).toMatch(/check in Binance/i);
+    expect(binance.requestsTo('/fapi/v1/marginType')).toHaveLength(1);
+  });
+
+  it('reports a timeout as UNKNOWN, although Binance executed the call', async () => {
+    binance.failNext('/fapi/v1/marginType', { kind: 'delay', ms: 800 });
+    const unknown = expectKind(await client({ timeoutMs: 300 }).execute(marginType()), 'unknown');
+    expect(unknown.reason).toBe('timeout');
+    expect(unknown.explanation).toMatch(/300 ms/);
+    expect(binance.executed('/fapi/v1/marginType')).toHaveLength(1);
+    expect(binance.requestsTo('/fapi/v1/marginType')).toHaveLength(1);
+  });
+
+  it('reports a refused connection as not sent', async () => {
+    const port = await freePort();
+    const outcome = await client({ baseUrls: { sapi: binance.url, papi: binance.url, fapi: `http://127.0.0.1:${port}` } }).execute(marginType());
+    expect(expectKind(outcome, 'not-sent').explanation).toMatch(/ECONNREFUSED/);
+  });
+
+  it('in dry-run mode signs the request but sends nothing', async () => {
+    const outcome = await client({ dryRun: true }).execute(marginType());
+    expect(expectKind(outcome, 'dry-run').request.params).toMatch(/^symbol=BTCUSDT&marginType=ISOLATED&recvWindow=5000&timestamp=\d+$/);
+    expect(binance.requests).toHaveLength(0);
+  });
+});
+
+describe('sending', () => {
+  it('calls beforeSend with the exact request before it leaves, and sends nothing if it throws', async () => {
+    const c = client();
+    const seen: number[] = [];
+    await c.execute(marginType(), {
+      beforeSend: async (record) => {
+        expect(record.params).toMatch(/^symbol=BTCUSDT&marginType=ISOLATED&recvWindow=5000&timestamp=\d+$/);
+        expect(JSON.stringify(record)).not.toMatch(/signature/);
+        seen.push(binance.requests.length);
+      },
+    });
+    expect(seen).toEqual([0]);
+    await expect(
+      c.execute(marginType('ETHUSDT'), {
+        beforeSend: async () => {
+          throw new Error('log write failed');
+        },
+      }),
+    ).rejects.toThrow('log write failed');
+    expect(binance.requests).toHaveLength(1);
+  });
+
+  it('keeps connections alive: ten sequential calls reuse the pool', async () => {
+    const c = client();
+    for (const symbol of ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', 'SOLUSDT', 'XRPUSDT']) {
+      expectKind(await c.execute(marginType(symbol, 'ISOLATED')), 'success');
+      expectKind(await c.execute(marginType(symbol, 'CROSSED')), 'success');
+    }
+    // undici may open a second socket while the first is being released; never one per call.
+    expect(binance.connections).toBeLessThanOrEqual(2);
+  });
+
+  it('reports reachability, round trip, clock offset and rate-limit usage per family', async () => {
+    binance.clockSkewMs = 1234;
+    const c = client();
+    await c.startClockSync();
+    await c.execute(marginType());
+    const health = await c.health('fapi');
+    expect(health).toMatchObject({ family: 'fapi', reachable: true });
+    expect(Math.abs(health.clockOffsetMs - 1234)).toBeLessThan(300);
+    expect(health.usage.find((u) => u.header === 'x-mbx-used-weight-1m')).toMatchObject({ limit: 2400 });
+    expect(health.usage.find((u) => u.header === 'x-mbx-used-weight-1m')?.used).toBeGreaterThan(0);
+  });
+});
+
+describe('secrets', () => {
+  it('never shows the secret, private key or a signature in outcomes, logs or inspection', async () => {
+    const c = client();
+    const outcomes: BinanceOutcome[] = [];
+    binance.failNext('/fapi/v1/marginType', { kind: 'server-error' });
+    binance.failNext('/fapi/v1/marginType', { kind: 'drop' });
+    binance.failNext('/fapi/v1/marginType', { kind: 'error', code: -1022 });
+    for (let i = 0; i < 4; i++) outcomes.push(await c.execute(marginType()));
+    outcomes.push(await client({ signer: createSigner({ kind: 'hmac', secret: new Secret('wrong-secret-wrong-secret-0000') }) }).execute(marginType('ETHUSDT')));
+    const edClient = client({ apiKey: ED_KEY, signer: createSigner({ kind: 'ed25519', privateKey: ed25519.privateKey }) });
+    outcomes.push(await edClient.execute(marginType('BNBUSDT')));
+
+    const signatures = binance.requests.flatMap((request) => (request.signature === undefined ? [] : [request.signature]));
+    expect(signatures.length).toBeGreaterThanOrEqual(5);
+    const everything = [
+      JSON.stringify(outcomes),
+      logLines.join('\n'),
+      inspect(c, { depth: 10, showHidden: true }),
+      inspect(edClient, { depth: 10 }),
+      String(new Secret(SECRET)),
+      JSON.stringify({ secret: new Secret(SECRET) }),
+      inspect(new Secret(SECRET)),
+    ].join('\n');
+    expect(everything).not.toContain(SECRET);
+    expect(everything).not.toContain(ed25519.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().split('\n')[1]);
+    for (const signature of signatures) {
+      expect(everything).not.toContain(signature);
+      expect(everything).not.toContain(decodeURIComponent(signature));
+    }
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}

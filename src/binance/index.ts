@@ -1,0 +1,7 @@
+// The Binance layer's public face: the client, its request and outcome types.
+// It knows nothing of Discord.
+export { BinanceClient, describeError, type BinanceClientOptions, type ExecuteHooks, type FamilyHealth } from './client.ts';
+export { FAMILIES, FAMILY_SPECS, type Family, type Weight, type WeightKind } from './families.ts';
+export { parseJsonLossless, type JsonValue } from './json.ts';
+export type { BinanceOutcome, BinanceRequest, HttpMethod, OutcomeKind, RequestRecord } from './outcome.ts';
+export { createSigner, encodeParams, type Signer } from './signing.ts';

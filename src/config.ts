@@ -1,0 +1,229 @@
+// The bot's configuration: the zod schema of the environment, and the only
+// module that reads process.env. Start-up fails with one message that names
+// every bad variable and says what is expected — never a value, since some are
+// secrets.
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { Secret } from './secret.ts';
+
+export type Family = 'sapi' | 'papi' | 'fapi';
+
+/** How requests are signed: an HMAC secret, or an asymmetric private key. */
+export type SigningKey =
+  | { readonly kind: 'hmac'; readonly secret: Secret }
+  | { readonly kind: 'ed25519' | 'rsa'; readonly privateKey: KeyObject };
+
+export interface Config {
+  readonly discord: {
+    readonly token: Secret;
+    readonly clientId: string;
+    /** When set, commands are registered in this guild only and answered only there. */
+    readonly guildId: string | undefined;
+    readonly apiUrl: string;
+    readonly adminIds: ReadonlySet<string>;
+  };
+  readonly binance: {
+    readonly apiKey: string;
+    readonly signingKey: SigningKey;
+    readonly baseUrls: Readonly<Record<Family, string>>;
+    readonly recvWindowMs: number;
+    readonly timeoutMs: number;
+    readonly dryRun: boolean;
+  };
+  readonly databasePath: string;
+  readonly confirmTimeoutSeconds: number;
+}
+
+/** Thrown when the environment is unusable; `problems` holds one line per bad variable. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(
+      `The bot cannot start: ${problems.length === 1 ? 'one setting is' : `${problems.length} settings are`} missing or malformed.\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n') +
+        '\nSet them in the environment or in .env (see .env.example and the README).',
+    );
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+const SNOWFLAKE = /^\d{17,20}$/;
+
+// An empty variable counts as unset, so `FOO=` in .env means "use the default".
+const unset = (value: unknown): unknown => (value === '' ? undefined : value);
+
+/** A required variable; `what` says what it must hold, for the message when it is missing. */
+const required = (what: string) =>
+  z.preprocess(unset, z.string({ error: (issue) => (issue.input === undefined ? `is required: ${what}` : `must be ${what}`) }));
+
+const snowflake = (what: string) =>
+  required(`${what} (a Discord snowflake: 17 to 20 digits)`).pipe(
+    z.string().trim().regex(SNOWFLAKE, { error: `must be ${what} (a Discord snowflake: 17 to 20 digits)` }),
+  );
+
+const integer = (min: number, max: number, fallback: number, unit: string) =>
+  z.preprocess(
+    unset,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, { error: `must be a whole number of ${unit} from ${min} to ${max}` })
+      .transform(Number)
+      .pipe(z.number().min(min, { error: `must be at least ${min} ${unit}` }).max(max, { error: `must be at most ${max} ${unit}` }))
+      .default(fallback),
+  );
+
+const httpUrl = (fallback: string) =>
+  z.preprocess(
+    unset,
+    z
+      .string()
+      .trim()
+      .refine((value) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value) && URL.canParse(value), {
+        error: 'must be an http:// or https:// URL',
+      })
+      .transform((value) => value.replace(/\/+$/, ''))
+      .default(fallback),
+  );
+
+const environmentSchema = z.object({
+  DISCORD_TOKEN: required('the bot token from the Discord developer portal').pipe(
+    z.string().trim().regex(/^\S{20,}$/, { error: 'must be the bot token from the Discord developer portal (no spaces)' }),
+  ),
+  DISCORD_CLIENT_ID: snowflake("the application's id"),
+  DISCORD_GUILD_ID: z.preprocess(
+    unset,
+    z.string().trim().regex(SNOWFLAKE, { error: 'must be a guild id (a Discord snowflake: 17 to 20 digits), or unset for global commands' }).optional(),
+  ),
+  DISCORD_API_URL: httpUrl('https://discord.com/api'),
+  BOT_ADMIN_IDS: required('a comma list of Discord user ids who hold every permission').pipe(
+    z
+      .string()
+      .transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+      .pipe(
+        z
+          .array(z.string().regex(SNOWFLAKE, { error: 'must be a comma list of Discord user ids (17 to 20 digits each)' }))
+          .min(1, { error: 'must name at least one Discord user id' }),
+      ),
+  ),
+  BINANCE_API_KEY: required('the Binance API key').pipe(
+    z.string().trim().regex(/^[A-Za-z0-9]{16,128}$/, { error: 'must be the Binance API key (16 to 128 letters and digits)' }),
+  ),
+  // BINANCE_API_SECRET, BINANCE_PRIVATE_KEY_PATH and BINANCE_PRIVATE_KEY_PASSPHRASE
+  // depend on each other and on a file: readSigningKey checks them.
+  BINANCE_SAPI_URL: httpUrl('https://api.binance.com'),
+  BINANCE_PAPI_URL: httpUrl('https://papi.binance.com'),
+  BINANCE_FAPI_URL: httpUrl('https://fapi.binance.com'),
+  BINANCE_RECV_WINDOW: integer(1, 60_000, 5_000, 'milliseconds'),
+  BINANCE_TIMEOUT_MS: integer(100, 120_000, 10_000, 'milliseconds'),
+  BINANCE_DRY_RUN: z.preprocess(
+    unset,
+    z
+      .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+      .transform((value) => value === 'true' || value === '1')
+      .default(false),
+  ),
+  DATABASE_PATH: z.preprocess(unset, z.string().default('./data/bot.sqlite')),
+  // The confirmation message is edited on expiry with the command's interaction
+  // token, which Discord honours for 15 minutes: the window must end before that.
+  CONFIRM_TIMEOUT_SECONDS: integer(5, 840, 60, 'seconds'),
+});
+
+/** Reads `.env` (when present) under the process environment: the environment wins. */
+export function readEnvironment(envFile = '.env'): Environment {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  return { ...fromFile, ...process.env };
+}
+
+/** Validates the environment into a Config, or throws one ConfigError naming every problem. */
+export function loadConfig(env: Environment = readEnvironment()): Config {
+  const parsed = environmentSchema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
+
+  const signing = readSigningKey(env);
+  problems.push(...signing.problems);
+  if (!parsed.success || signing.key === undefined || problems.length > 0) {
+    throw new ConfigError(dedupe(problems));
+  }
+
+  const vars = parsed.data;
+  return {
+    discord: {
+      token: new Secret(vars.DISCORD_TOKEN),
+      clientId: vars.DISCORD_CLIENT_ID,
+      guildId: vars.DISCORD_GUILD_ID,
+      apiUrl: vars.DISCORD_API_URL,
+      adminIds: new Set(vars.BOT_ADMIN_IDS),
+    },
+    binance: {
+      apiKey: vars.BINANCE_API_KEY,
+      signingKey: signing.key,
+      baseUrls: { sapi: vars.BINANCE_SAPI_URL, papi: vars.BINANCE_PAPI_URL, fapi: vars.BINANCE_FAPI_URL },
+      recvWindowMs: vars.BINANCE_RECV_WINDOW,
+      timeoutMs: vars.BINANCE_TIMEOUT_MS,
+      dryRun: vars.BINANCE_DRY_RUN,
+    },
+    databasePath: vars.DATABASE_PATH,
+    confirmTimeoutSeconds: vars.CONFIRM_TIMEOUT_SECONDS,
+  };
+}
+
+function readSigningKey(env: Environment): { key?: SigningKey; problems: string[] } {
+  const secret = presentOrUndefined(env.BINANCE_API_SECRET);
+  const keyPath = presentOrUndefined(env.BINANCE_PRIVATE_KEY_PATH);
+  const passphrase = presentOrUndefined(env.BINANCE_PRIVATE_KEY_PASSPHRASE);
+  if (secret !== undefined && keyPath !== undefined) {
+    return {
+      problems: ['BINANCE_API_SECRET / BINANCE_PRIVATE_KEY_PATH: set only one of them (HMAC secret or private-key file), not both'],
+    };
+  }
+  if (secret !== undefined) {
+    return /^\S{16,}$/.test(secret)
+      ? { key: { kind: 'hmac', secret: new Secret(secret.trim()) }, problems: [] }
+      : { problems: ['BINANCE_API_SECRET: must be the HMAC secret shown when the key was created (at least 16 characters, no spaces)'] };
+  }
+  if (keyPath === undefined) {
+    return {
+      problems: [
+        'BINANCE_API_SECRET / BINANCE_PRIVATE_KEY_PATH: one is required: the HMAC secret, or the path of a PEM Ed25519 or RSA private key',
+      ],
+    };
+  }
+  let pem: string;
+  try {
+    pem = readFileSync(keyPath, 'utf8');
+  } catch {
+    return { problems: ['BINANCE_PRIVATE_KEY_PATH: the file cannot be read; it must be a readable PEM private key file'] };
+  }
+  try {
+    const privateKey = createPrivateKey(passphrase === undefined ? { key: pem } : { key: pem, passphrase });
+    const type = privateKey.asymmetricKeyType;
+    if (type === 'ed25519' || type === 'rsa') return { key: { kind: type, privateKey }, problems: [] };
+    return { problems: [`BINANCE_PRIVATE_KEY_PATH: holds a ${type ?? 'unknown'} key; Binance accepts Ed25519 or RSA keys only`] };
+  } catch {
+    // The error's own text may quote key material, so only our words are kept.
+    const encrypted = /ENCRYPTED/.test(pem);
+    const problem = !encrypted
+      ? 'BINANCE_PRIVATE_KEY_PATH: the file is not a PEM private key (expected -----BEGIN PRIVATE KEY----- for Ed25519 or RSA)'
+      : passphrase === undefined
+        ? 'BINANCE_PRIVATE_KEY_PASSPHRASE: the private key is encrypted; set its passphrase'
+        : 'BINANCE_PRIVATE_KEY_PASSPHRASE: does not decrypt the private key';
+    return { problems: [problem] };
+  }
+}
+
+function presentOrUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function dedupe(lines: string[]): string[] {
+  return [...new Set(lines)];
+}

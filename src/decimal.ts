@@ -1,0 +1,38 @@
+// Money is text. Amounts travel from the Discord option to Binance as decimal
+// strings and are compared here with integers, never through a float.
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+
+/** `0012.50` -> `12.5`, `1.000` -> `1`; undefined when it is not a plain non-negative decimal. */
+export function normaliseDecimal(text: string): string | undefined {
+  const match = DECIMAL.exec(text.trim());
+  if (match === null) return undefined;
+  const whole = (match[1] ?? '0').replace(/^0+(?=\d)/, '');
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  return fraction === '' ? whole : `${whole}.${fraction}`;
+}
+
+/** Number of digits after the decimal point of a normalised decimal. */
+export function decimalPlaces(normalised: string): number {
+  const point = normalised.indexOf('.');
+  return point === -1 ? 0 : normalised.length - point - 1;
+}
+
+/** -1, 0 or 1 as a < b, a = b, a > b, for two non-negative decimal strings. */
+export function compareDecimals(a: string, b: string): -1 | 0 | 1 {
+  const [left, right] = [toScaled(a), toScaled(b)];
+  const scale = Math.max(left.scale, right.scale);
+  const x = left.units * 10n ** BigInt(scale - left.scale);
+  const y = right.units * 10n ** BigInt(scale - right.scale);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export function isZeroDecimal(text: string): boolean {
+  return normaliseDecimal(text) === '0';
+}
+
+function toScaled(text: string): { units: bigint; scale: number } {
+  const normalised = normaliseDecimal(text);
+  if (normalised === undefined) throw new RangeError(`not a decimal: ${JSON.stringify(text.slice(0, 40))}`);
+  const [whole = '0', fraction = ''] = normalised.split('.');
+  return { units: BigInt(whole + fraction), scale: fraction.length };
+}

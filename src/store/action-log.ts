@@ -1,0 +1,243 @@
+// The action log: one append-only row per event, each carrying the hash of the
+// row before it. Editing or deleting a row (around the triggers that forbid
+// it) breaks the chain, and verify() names the first row where it breaks.
+import { createHash } from 'node:crypto';
+import type { Database, Queries } from './database.ts';
+
+export const LOG_EVENTS = [
+  'requested',
+  'invalid',
+  'refused',
+  'confirmed',
+  'approved',
+  'rejected',
+  'cancelled',
+  'expired',
+  'sent',
+  'outcome',
+  'grant',
+  'revoke',
+  'policy',
+] as const;
+export type LogEvent = (typeof LOG_EVENTS)[number];
+
+/** What a caller records; everything but the event is optional. */
+export interface LogEntry {
+  readonly event: LogEvent;
+  readonly actionId?: string | undefined;
+  readonly actionKey?: string | undefined;
+  readonly userId?: string | undefined;
+  readonly userTag?: string | undefined;
+  readonly guildId?: string | null | undefined;
+  readonly channelId?: string | null | undefined;
+  /** Validated parameters (JSON-encoded here). */
+  readonly params?: unknown;
+  /** The request as sent: family, method, path, parameter string; never a signature. */
+  readonly request?: unknown;
+  readonly outcomeKind?: string | undefined;
+  readonly httpStatus?: number | undefined;
+  readonly binanceCode?: number | undefined;
+  /** Binance's answer body or error, already parsed. */
+  readonly response?: unknown;
+  readonly latencyMs?: number | undefined;
+  readonly detail?: string | undefined;
+  readonly dryRun?: boolean | undefined;
+}
+
+export interface LogRow {
+  readonly seq: number;
+  readonly at_ms: number;
+  readonly event: LogEvent;
+  readonly action_id: string | null;
+  readonly action_key: string | null;
+  readonly user_id: string | null;
+  readonly user_tag: string | null;
+  readonly guild_id: string | null;
+  readonly channel_id: string | null;
+  readonly params_json: string | null;
+  readonly request_json: string | null;
+  readonly outcome_kind: string | null;
+  readonly http_status: number | null;
+  readonly binance_code: number | null;
+  readonly response_json: string | null;
+  readonly latency_ms: number | null;
+  readonly detail: string | null;
+  readonly dry_run: 0 | 1;
+  readonly prev_hash: string;
+  readonly hash: string;
+}
+
+export type ChainVerdict =
+  | { readonly ok: true; readonly rows: number; readonly lastSeq: number }
+  | { readonly ok: false; readonly rows: number; readonly seq: number; readonly reason: string };
+
+export interface RecentFilter {
+  readonly userId?: string | undefined;
+  readonly actionKey?: string | undefined;
+  readonly limit: number;
+}
+
+const GENESIS = '0'.repeat(64);
+const COLUMNS =
+  'seq, at_ms, event, action_id, action_key, user_id, user_tag, guild_id, channel_id, params_json, request_json, ' +
+  'outcome_kind, http_status, binance_code, response_json, latency_ms, detail, dry_run, prev_hash, hash';
+
+export class ActionLog {
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Appends one event; committed (and synced to disk) when the promise resolves. */
+  append(entry: LogEntry): Promise<LogRow> {
+    return this.db.transaction((tx) => this.appendIn(tx, entry));
+  }
+
+  /** Appends inside a caller's transaction, so a state change and its log row commit together. */
+  async appendIn(tx: Queries, entry: LogEntry): Promise<LogRow> {
+    const last = await tx.get<{ seq: number; hash: string }>('SELECT seq, hash FROM action_log ORDER BY seq DESC LIMIT 1');
+    // Continue after the highest number ever issued, so a deleted tail stays a visible gap.
+    const issued = await tx.get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'action_log'");
+    const row = {
+      seq: Math.max(last?.seq ?? 0, issued?.seq ?? 0) + 1,
+      at_ms: this.now(),
+      event: entry.event,
+      action_id: entry.actionId ?? null,
+      action_key: entry.actionKey ?? null,
+      user_id: entry.userId ?? null,
+      user_tag: entry.userTag ?? null,
+      guild_id: entry.guildId ?? null,
+      channel_id: entry.channelId ?? null,
+      params_json: toJson(entry.params),
+      request_json: toJson(entry.request),
+      outcome_kind: entry.outcomeKind ?? null,
+      http_status: entry.httpStatus ?? null,
+      binance_code: entry.binanceCode ?? null,
+      response_json: toJson(entry.response),
+      latency_ms: entry.latencyMs ?? null,
+      detail: entry.detail ?? null,
+      dry_run: entry.dryRun === true ? (1 as const) : (0 as const),
+      prev_hash: last?.hash ?? GENESIS,
+    };
+    const complete: LogRow = { ...row, hash: hashRow(row) };
+    await tx.run(
+      `INSERT INTO action_log (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`,
+      [
+        complete.seq,
+        complete.at_ms,
+        complete.event,
+        complete.action_id,
+        complete.action_key,
+        complete.user_id,
+        complete.user_tag,
+        complete.guild_id,
+        complete.channel_id,
+        complete.params_json,
+        complete.request_json,
+        complete.outcome_kind,
+        complete.http_status,
+        complete.binance_code,
+        complete.response_json,
+        complete.latency_ms,
+        complete.detail,
+        complete.dry_run,
+        complete.prev_hash,
+        complete.hash,
+      ],
+    );
+    return complete;
+  }
+
+  /** The latest rows, newest first, optionally for one user and/or action key. */
+  recent(filter: RecentFilter): Promise<LogRow[]> {
+    const { userId = null, actionKey = null, limit } = filter;
+    return this.db.all<LogRow>(
+      `SELECT ${COLUMNS} FROM action_log
+       WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR action_key = ?2)
+       ORDER BY seq DESC LIMIT ?3`,
+      [userId, actionKey, limit],
+    );
+  }
+
+  /** Every row about one pending action, oldest first. */
+  forAction(actionId: string): Promise<LogRow[]> {
+    return this.db.all<LogRow>(`SELECT ${COLUMNS} FROM action_log WHERE action_id = ? ORDER BY seq`, [actionId]);
+  }
+
+  /**
+   * Outcomes still UNKNOWN that a person must check in Binance: an `outcome`
+   * row of kind unknown, newest first.
+   */
+  unknownOutcomes(limit: number): Promise<LogRow[]> {
+    return this.db.all<LogRow>(
+      `SELECT ${COLUMNS} FROM action_log WHERE event = 'outcome' AND outcome_kind = 'unknown' ORDER BY seq DESC LIMIT ?`,
+      [limit],
+    );
+  }
+
+  /** Walks the whole chain; the first row that doesn't fit is named. */
+  async verify(pageSize = 2_000): Promise<ChainVerdict> {
+    let expectedSeq = 1;
+    let previousHash = GENESIS;
+    let rows = 0;
+    for (;;) {
+      const page = await this.db.all<LogRow>(`SELECT ${COLUMNS} FROM action_log WHERE seq >= ? ORDER BY seq LIMIT ?`, [expectedSeq, pageSize]);
+      for (const row of page) {
+        if (row.seq !== expectedSeq) {
+          const missing = row.seq - 1 === expectedSeq ? `row ${expectedSeq} is missing` : `rows ${expectedSeq} to ${row.seq - 1} are missing`;
+          return { ok: false, rows, seq: expectedSeq, reason: `${missing} (deleted)` };
+        }
+        if (row.prev_hash !== previousHash) {
+          return { ok: false, rows, seq: row.seq, reason: `its prev_hash does not match row ${row.seq - 1} (rows were removed or re-ordered)` };
+        }
+        if (hashRow(row) !== row.hash) {
+          return { ok: false, rows, seq: row.seq, reason: 'its contents do not match its hash (the row was edited)' };
+        }
+        previousHash = row.hash;
+        expectedSeq = row.seq + 1;
+        rows++;
+      }
+      if (page.length < pageSize) break;
+    }
+    const issued = (await this.db.get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'action_log'"))?.seq ?? 0;
+    if (issued >= expectedSeq) {
+      return {
+        ok: false,
+        rows,
+        seq: expectedSeq,
+        reason: issued === expectedSeq ? `row ${expectedSeq}, the last written, is missing (deleted)` : `rows ${expectedSeq} to ${issued}, the last written, are missing (deleted)`,
+      };
+    }
+    return { ok: true, rows, lastSeq: expectedSeq - 1 };
+  }
+}
+
+function toJson(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+function hashRow(row: Omit<LogRow, 'hash'>): string {
+  // A fixed field order: the hash covers every column but itself.
+  const canonical = JSON.stringify([
+    row.seq,
+    row.at_ms,
+    row.event,
+    row.action_id,
+    row.action_key,
+    row.user_id,
+    row.user_tag,
+    row.guild_id,
+    row.channel_id,
+    row.params_json,
+    row.request_json,
+    row.outcome_kind,
+    row.http_status,
+    row.binance_code,
+    row.response_json,
+    row.latency_ms,
+    row.detail,
+    row.dry_run,
+    row.prev_hash,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}

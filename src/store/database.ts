@@ -1,0 +1,160 @@
+// A small promise wrapper over the `sqlite3` package: one connection, cached
+// prepared statements, and transactions that hold the connection for their
+// whole length. sqlite3 runs statements from many async callers interleaved on
+// one connection, so without the lock a statement from elsewhere could land
+// inside someone else's transaction.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import sqlite3 from 'sqlite3';
+
+export type SqlValue = string | number | bigint | null | Buffer;
+export type SqlParams = readonly SqlValue[];
+
+export interface RunResult {
+  readonly changes: number;
+  readonly lastId: number;
+}
+
+/** The statements available inside and outside a transaction. */
+export interface Queries {
+  run(sql: string, params?: SqlParams): Promise<RunResult>;
+  get<Row>(sql: string, params?: SqlParams): Promise<Row | undefined>;
+  all<Row>(sql: string, params?: SqlParams): Promise<Row[]>;
+  /** Runs a script of several statements (migrations); no parameters. */
+  exec(sql: string): Promise<void>;
+}
+
+export class Database implements Queries {
+  readonly path: string;
+  readonly #db: sqlite3.Database;
+  readonly #statements = new Map<string, sqlite3.Statement>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(path: string, db: sqlite3.Database) {
+    this.path = path;
+    this.#db = db;
+  }
+
+  /** Opens (creating the file and its folder) with WAL, a busy timeout and foreign keys on. */
+  static async open(path: string, options: { busyTimeoutMs?: number } = {}): Promise<Database> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const opened = new sqlite3.Database(path, (error) => (error === null ? resolve(opened) : reject(error)));
+    });
+    const database = new Database(path, db);
+    db.configure('busyTimeout', options.busyTimeoutMs ?? 5_000);
+    await database.#exec('PRAGMA journal_mode = WAL');
+    // FULL: a "sent" row in the action log must survive a power cut, not just a crash.
+    await database.#exec('PRAGMA synchronous = FULL');
+    await database.#exec('PRAGMA foreign_keys = ON');
+    return database;
+  }
+
+  run(sql: string, params: SqlParams = []): Promise<RunResult> {
+    return this.#exclusive(() => this.#run(sql, params));
+  }
+
+  get<Row>(sql: string, params: SqlParams = []): Promise<Row | undefined> {
+    return this.#exclusive(() => this.#get<Row>(sql, params));
+  }
+
+  all<Row>(sql: string, params: SqlParams = []): Promise<Row[]> {
+    return this.#exclusive(() => this.#all<Row>(sql, params));
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.#exclusive(() => this.#exec(sql));
+  }
+
+  /**
+   * Runs `work` in one IMMEDIATE transaction (the write lock is taken at BEGIN,
+   * so two bot processes never both read-then-write). Commits when it returns,
+   * rolls back when it throws.
+   */
+  transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T> {
+    return this.#exclusive(async () => {
+      await this.#exec('BEGIN IMMEDIATE');
+      const tx: Queries = {
+        run: (sql, params = []) => this.#run(sql, params),
+        get: <Row>(sql: string, params: SqlParams = []) => this.#get<Row>(sql, params),
+        all: <Row>(sql: string, params: SqlParams = []) => this.#all<Row>(sql, params),
+        exec: (sql) => this.#exec(sql),
+      };
+      try {
+        const result = await work(tx);
+        await this.#exec('COMMIT');
+        return result;
+      } catch (error) {
+        await this.#exec('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.catch(() => undefined);
+    for (const statement of this.#statements.values()) {
+      await new Promise<void>((resolve) => statement.finalize(() => resolve()));
+    }
+    this.#statements.clear();
+    await new Promise<void>((resolve, reject) => this.#db.close((error) => (error === null ? resolve() : reject(error))));
+  }
+
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error('the database is closed'));
+    const result = this.#queue.then(work, work);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  #statement(sql: string): sqlite3.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #run(sql: string, params: SqlParams): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      this.#statement(sql).run([...params], function (this: sqlite3.RunResult, error: Error | null) {
+        if (error !== null) reject(withSql(error, sql));
+        else resolve({ changes: this.changes, lastId: this.lastID });
+      });
+    });
+  }
+
+  #get<Row>(sql: string, params: SqlParams): Promise<Row | undefined> {
+    return new Promise((resolve, reject) => {
+      const statement = this.#statement(sql);
+      statement.get([...params], (error: Error | null, row: Row | undefined) => {
+        // A stepped statement keeps its read transaction open until reset.
+        statement.reset(() => (error !== null ? reject(withSql(error, sql)) : resolve(row)));
+      });
+    });
+  }
+
+  #all<Row>(sql: string, params: SqlParams): Promise<Row[]> {
+    return new Promise((resolve, reject) => {
+      this.#statement(sql).all([...params], (error: Error | null, rows: Row[]) =>
+        error !== null ? reject(withSql(error, sql)) : resolve(rows),
+      );
+    });
+  }
+
+  #exec(sql: string): Promise<void> {
+    return new Promise((resolve, reject) => this.#db.exec(sql, (error) => (error === null ? resolve() : reject(withSql(error, sql)))));
+  }
+}
+
+// Keeps sqlite3's error (and its code, e.g. SQLITE_CONSTRAINT) as the cause and
+// says which statement failed. Statements hold no values, so no secret leaks.
+function withSql(error: Error, sql: string): Error {
+  const wrapped = new Error(`${error.message} (in: ${sql.replace(/\s+/g, ' ').trim().slice(0, 120)})`, { cause: error });
+  (wrapped as Error & { code?: unknown }).code = (error as Error & { code?: unknown }).code;
+  return wrapped;
+}
