@@ -34,6 +34,7 @@ export interface Config {
   };
   readonly databasePath: string;
   readonly confirmTimeoutSeconds: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
 /** Thrown when the environment is unusable; `problems` holds one line per bad variable. */
@@ -133,6 +134,7 @@ const environmentSchema = z.object({
   // The confirmation message is edited on expiry with the command's interaction
   // token, which Discord honours for 15 minutes: the window must end before that.
   CONFIRM_TIMEOUT_SECONDS: integer(5, 840, 60, 'seconds'),
+  LOG_LEVEL: z.preprocess(unset, z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info')),
 });
 
 /** Reads `.env` (when present) under the process environment: the environment wins. */
@@ -173,6 +175,7 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
     },
     databasePath: vars.DATABASE_PATH,
     confirmTimeoutSeconds: vars.CONFIRM_TIMEOUT_SECONDS,
+    logLevel: vars.LOG_LEVEL,
   };
 }
 

@@ -1,0 +1,131 @@
+// The shape of an endpoint declaration in commands/: everything about one
+// Binance call that the pipeline needs, declared once. From it come the slash
+// command, the validator, the confirmation text, the signed request, the grant
+// check and the rendering of a success.
+import { z } from 'zod';
+import type { Family, JsonValue, Weight } from '../binance/index.ts';
+
+/** A value shown to the operator; the Discord layer decides the markup. */
+export type Shown =
+  | string
+  /** A Binance time in epoch ms, shown in the reader's time zone. */
+  | { readonly time: number }
+  /** An id or amount that must be shown digit for digit. */
+  | { readonly exact: string };
+
+export interface ShownField {
+  readonly label: string;
+  readonly value: Shown;
+}
+
+/** The top-level slash command an endpoint lives under, e.g. /pm. */
+export interface CommandGroup {
+  readonly name: string;
+  readonly description: string;
+}
+
+/** How risky the call is (after the MCP tool annotations); the pipeline reads it. */
+export interface Risk {
+  /** Moves or changes money in a way that needs a warning line. */
+  readonly destructive: boolean;
+  /** Sending it twice has the same effect as once. */
+  readonly idempotent: boolean;
+  /** Cannot be undone with another command. */
+  readonly irreversible: boolean;
+}
+
+// Callbacks are methods, not function properties, so a declaration with its own
+// option type fits in a list of EndpointDeclaration (method parameters are bivariant).
+export interface EndpointDeclaration<Options extends z.ZodObject = z.ZodObject> {
+  readonly group: CommandGroup;
+  readonly subcommand: string;
+  /** Slash-command description, 1–100 characters. */
+  readonly description: string;
+  /** The grant that allows it, e.g. `pm.repay-debt`. */
+  readonly actionKey: string;
+  /** Binance's doc page, so a reviewer can check the declaration in one click. */
+  readonly docUrl: string;
+  /** The only statement of the options: names, types, rules, descriptions. */
+  readonly options: Options;
+  readonly binance: {
+    readonly family: Family;
+    readonly method: 'POST';
+    readonly path: string;
+    readonly weight: Weight;
+  };
+  readonly risk: Risk;
+  /** Validated options → Binance parameters, in the order sent. */
+  toParams(options: z.output<Options>): ReadonlyArray<readonly [string, string]>;
+  /** One sentence in plain words: what will happen. */
+  summary(options: z.output<Options>): string;
+  /** Further lines for the confirmation (defaults, caps, consequences). */
+  notes?(options: z.output<Options>): readonly string[];
+  /** The amount that grant caps apply to, for amount-bearing actions. */
+  amount?(options: z.output<Options>): { readonly asset: string; readonly amount: string | undefined };
+  /** Options whose values are suggested as the user types, and where from. */
+  readonly autocomplete?: Readonly<Record<string, AutocompleteSource>>;
+  /** A success body in plain fields. */
+  renderSuccess(body: JsonValue): readonly ShownField[];
+}
+
+/** Where suggestions for an option come from (see src/discord/autocomplete.ts). */
+export type AutocompleteSource = 'futures-perpetual-symbols' | 'margin-loan-assets';
+
+const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', { error: 'must be a function' });
+
+/** The load-time check of a module in commands/, so a malformed one stops start-up with its name. */
+const endpointDeclarationShape = z.object({
+  group: z.object({
+    name: z.string().regex(/^[a-z0-9-]{1,32}$/),
+    description: z.string().min(1).max(100),
+  }),
+  subcommand: z.string().regex(/^[a-z0-9-]{1,32}$/),
+  description: z.string().min(1).max(100),
+  actionKey: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/),
+  docUrl: z.string().startsWith('https://developers.binance.com/'),
+  options: z.instanceof(z.ZodObject),
+  binance: z.object({
+    family: z.enum(['sapi', 'papi', 'fapi']),
+    method: z.literal('POST'),
+    path: z.string().startsWith('/'),
+    weight: z.object({ amount: z.number().int().positive(), kind: z.enum(['ip', 'uid', 'order']) }),
+  }),
+  risk: z.object({ destructive: z.boolean(), idempotent: z.boolean(), irreversible: z.boolean() }),
+  toParams: fn,
+  summary: fn,
+  notes: fn.optional(),
+  amount: fn.optional(),
+  autocomplete: z.record(z.string(), z.enum(['futures-perpetual-symbols', 'margin-loan-assets'])).optional(),
+  renderSuccess: fn,
+});
+
+/** Checks every declaration's shape and that names and action keys are unique. */
+export function checkDeclarations(declarations: readonly EndpointDeclaration[]): readonly EndpointDeclaration[] {
+  const seen = new Set<string>();
+  for (const declaration of declarations) {
+    const name = `${declaration.group?.name ?? '?'} ${declaration.subcommand ?? '?'}`;
+    const parsed = endpointDeclarationShape.safeParse(declaration);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+      throw new Error(`commands/: the declaration of /${name} is malformed: ${problems}`);
+    }
+    for (const key of [`command:${name}`, `action:${declaration.actionKey}`]) {
+      if (seen.has(key)) throw new Error(`commands/: ${key.replace(':', ' ')} is declared twice`);
+      seen.add(key);
+    }
+  }
+  return declarations;
+}
+
+/**
+ * Renders a success body through its schema; a body that doesn't match is
+ * shown as Binance sent it rather than hidden.
+ */
+export function fieldsFromBody<Schema extends z.ZodType>(
+  schema: Schema,
+  body: JsonValue,
+  toFields: (parsed: z.output<Schema>) => readonly ShownField[],
+): readonly ShownField[] {
+  const parsed = schema.safeParse(body);
+  return parsed.success ? toFields(parsed.data) : [{ label: 'Binance answered', value: { exact: JSON.stringify(body) } }];
+}

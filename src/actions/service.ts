@@ -1,0 +1,476 @@
+// The one pipeline every endpoint goes through: validate → authorize →
+// confirm → claim → send → log. It knows nothing of Discord: the Discord layer
+// turns interactions into these calls and the results into messages, so no
+// command can skip a step.
+import { z } from 'zod';
+import { encodeParams, type BinanceClient, type BinanceOutcome, type BinanceRequest, type RequestRecord } from '../binance/index.ts';
+import type { Logger } from '../log.ts';
+import type { LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
+import type { Authorizer } from './authorization.ts';
+import type { EndpointDeclaration } from './endpoint.ts';
+import { OperatorError } from './errors.ts';
+
+/** Who is acting, and where. */
+export interface Actor {
+  readonly id: string;
+  readonly tag: string;
+  readonly guildId: string | null;
+  readonly channelId: string | null;
+}
+
+/** Everything a confirmation shows, before anything is sent. */
+export interface ConfirmationView {
+  readonly action: PendingAction;
+  readonly endpoint: EndpointDeclaration;
+  readonly summary: string;
+  readonly notes: readonly string[];
+  readonly request: BinanceRequest;
+  readonly approvalsRequired: 0 | 1;
+}
+
+/** A claimed action: the caller acknowledges the click, then calls run() once. */
+export interface ClaimedAction {
+  readonly kind: 'claimed';
+  readonly action: PendingAction;
+  readonly endpoint: EndpointDeclaration;
+  run(): Promise<BinanceOutcome>;
+}
+
+export type ConfirmResult = ClaimedAction | { readonly kind: 'awaiting-approval'; readonly action: PendingAction; readonly endpoint: EndpointDeclaration };
+
+export interface ActionServiceOptions {
+  readonly endpoints: readonly EndpointDeclaration[];
+  readonly store: Store;
+  readonly binance: BinanceClient;
+  readonly authorizer: Authorizer;
+  readonly confirmTimeoutMs: number;
+  readonly log: Logger;
+  readonly now?: () => number;
+}
+
+// The request as stored with a pending action: what was shown is what is sent.
+const storedRequest = z.object({
+  family: z.enum(['sapi', 'papi', 'fapi']),
+  method: z.literal('POST'),
+  path: z.string(),
+  params: z.array(z.tuple([z.string(), z.string()])),
+  weight: z.object({ amount: z.number(), kind: z.enum(['ip', 'uid', 'order']) }),
+  security: z.literal('signed'),
+});
+
+export class ActionService {
+  readonly #endpointsByKey: ReadonlyMap<string, EndpointDeclaration>;
+  readonly #options: ActionServiceOptions;
+  readonly #now: () => number;
+
+  constructor(options: ActionServiceOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#endpointsByKey = new Map(options.endpoints.map((endpoint) => [endpoint.actionKey, endpoint]));
+  }
+
+  get endpoints(): readonly EndpointDeclaration[] {
+    return this.#options.endpoints;
+  }
+
+  endpoint(group: string, subcommand: string): EndpointDeclaration | undefined {
+    return this.#options.endpoints.find((endpoint) => endpoint.group.name === group && endpoint.subcommand === subcommand);
+  }
+
+  /** A slash command: validate, authorize, store the pending action and say what would be sent. */
+  async request(actor: Actor, endpoint: EndpointDeclaration, raw: Readonly<Record<string, unknown>>): Promise<ConfirmationView> {
+    const { store, authorizer } = this.#options;
+    const base = { actionKey: endpoint.actionKey, ...who(actor) };
+    const parsed = endpoint.options.safeParse(raw);
+    if (!parsed.success) {
+      const problems = describeIssues(parsed.error, raw);
+      await store.log.append({ event: 'invalid', ...base, params: raw, detail: problems });
+      throw new OperatorError('invalid', `Nothing was sent: the command has invalid options.\n${problems}`);
+    }
+    const options = parsed.data;
+    const decision = await authorizer.check(actor.id, endpoint.actionKey, endpoint.amount?.(options));
+    if (!decision.allowed) {
+      await store.log.append({ event: 'refused', ...base, params: options, detail: decision.reason });
+      throw new OperatorError('refused', `Refused: ${decision.reason}. Nothing was sent.`);
+    }
+    const request: BinanceRequest = {
+      family: endpoint.binance.family,
+      method: endpoint.binance.method,
+      path: endpoint.binance.path,
+      params: endpoint.toParams(options),
+      weight: endpoint.binance.weight,
+      security: 'signed',
+    };
+    const approvalsRequired = await store.grants.approvalsRequired(endpoint.actionKey);
+    const now = this.#now();
+    const action = await store.db.transaction(async (tx) => {
+      const created = await store.pending.create(
+        tx,
+        {
+          actionKey: endpoint.actionKey,
+          requesterId: actor.id,
+          requesterTag: actor.tag,
+          guildId: actor.guildId,
+          channelId: actor.channelId,
+          // The raw options: re-parsed at each click for the grant check.
+          optionsJson: JSON.stringify(raw),
+          requestJson: JSON.stringify(request),
+          expiresAt: now + this.#options.confirmTimeoutMs,
+        },
+        now,
+      );
+      await store.log.appendIn(tx, { event: 'requested', ...base, actionId: created.id, params: options, request: describeRequest(request) });
+      return created;
+    });
+    return { action, endpoint, summary: endpoint.summary(options), notes: endpoint.notes?.(options) ?? [], request, approvalsRequired };
+  }
+
+  find(actionId: string): Promise<PendingAction | undefined> {
+    return this.#options.store.pending.get(actionId);
+  }
+
+  /** What a stored action will send, for messages shown after the request (the approval request). */
+  describe(action: PendingAction): Pick<ConfirmationView, 'endpoint' | 'summary' | 'notes' | 'request'> {
+    const { endpoint, options } = this.#parseStored(action);
+    return {
+      endpoint,
+      summary: endpoint.summary(options),
+      notes: endpoint.notes?.(options) ?? [],
+      request: storedRequest.parse(JSON.parse(action.requestJson)),
+    };
+  }
+
+  setApprovalMessage(actionId: string, channelId: string, messageId: string): Promise<void> {
+    return this.#options.store.pending.setApprovalMessage(actionId, channelId, messageId);
+  }
+
+  /** The requester's Confirm: claims the action (or hands it to a second person). */
+  async confirm(actor: Actor, actionId: string): Promise<ConfirmResult> {
+    const { store } = this.#options;
+    const action = await this.#load(actionId);
+    if (actor.id !== action.requesterId) {
+      throw new OperatorError('refused', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
+    }
+    await this.#assertState(action, 'pending');
+    const { endpoint, options } = this.#parseStored(action);
+    await this.#reauthorize(actor, action, endpoint, options, 'requester');
+
+    const base = { actionId, actionKey: action.actionKey, ...who(actor) };
+    const now = this.#now();
+    if ((await store.grants.approvalsRequired(action.actionKey)) === 1) {
+      const moved = await store.db.transaction(async (tx) => {
+        const ok = await store.pending.requestApproval(tx, actionId, now, now + this.#options.confirmTimeoutMs);
+        if (ok) await store.log.appendIn(tx, { event: 'confirmed', ...base, detail: 'waiting for a second person to approve' });
+        return ok;
+      });
+      if (!moved) return this.#lostRace(actionId);
+      return { kind: 'awaiting-approval', action: await this.#load(actionId), endpoint };
+    }
+    return this.#claim(actionId, endpoint, { event: 'confirmed', ...base }, (tx) => store.pending.claimForExecution(tx, actionId, now));
+  }
+
+  /** A second person's Approve on a four-eyes action. */
+  async approve(actor: Actor, actionId: string): Promise<ClaimedAction> {
+    const { store } = this.#options;
+    const action = await this.#load(actionId);
+    await this.#assertState(action, 'awaiting_approval');
+    if (actor.id === action.requesterId) {
+      throw new OperatorError('refused', 'You asked for this action, so you cannot approve it: a different person who holds the action must.');
+    }
+    const { endpoint, options } = this.#parseStored(action);
+    await this.#reauthorize(actor, action, endpoint, options, 'approver');
+    await this.#reauthorize({ ...actor, id: action.requesterId, tag: action.requesterTag }, action, endpoint, options, 'requester');
+    const now = this.#now();
+    return this.#claim(actionId, endpoint, { event: 'approved', actionId, actionKey: action.actionKey, ...who(actor) }, (tx) =>
+      store.pending.claimApproved(tx, actionId, { id: actor.id, tag: actor.tag }, now),
+    );
+  }
+
+  /** Cancel by the requester, before anything was sent. */
+  async cancel(actor: Actor, actionId: string): Promise<PendingAction> {
+    const action = await this.#load(actionId);
+    if (actor.id !== action.requesterId) {
+      throw new OperatorError('refused', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
+    }
+    return this.#close(actor, action, 'cancelled');
+  }
+
+  /** Reject by a holder of the action (the requester withdrawing counts as a cancel). */
+  async reject(actor: Actor, actionId: string): Promise<PendingAction> {
+    const action = await this.#load(actionId);
+    await this.#assertState(action, 'awaiting_approval');
+    if (actor.id === action.requesterId) return this.#close(actor, action, 'cancelled');
+    const { endpoint } = this.#parseStored(action);
+    const decision = await this.#options.authorizer.check(actor.id, endpoint.actionKey);
+    if (!decision.allowed) throw new OperatorError('refused', `Only someone who holds \`${endpoint.actionKey}\` can reject this request.`);
+    return this.#close(actor, action, 'rejected');
+  }
+
+  /** Marks every action past its window as expired (and logs it); returns them. */
+  async expireDue(): Promise<PendingAction[]> {
+    const { store } = this.#options;
+    const now = this.#now();
+    return store.db.transaction(async (tx) => {
+      const expired = await store.pending.expireDue(tx, now);
+      for (const action of expired) {
+        await store.log.appendIn(tx, {
+          event: 'expired',
+          actionId: action.id,
+          actionKey: action.actionKey,
+          userId: action.requesterId,
+          userTag: action.requesterTag,
+          guildId: action.guildId,
+          channelId: action.channelId,
+          detail: action.confirmedAt === null ? 'not confirmed in time' : 'not approved in time',
+        });
+      }
+      return expired;
+    });
+  }
+
+  /**
+   * At start-up: actions a previous process claimed and never finished. With a
+   * "sent" row they may have executed: UNKNOWN, for a person to check.
+   */
+  async recoverInterrupted(): Promise<Array<{ action: PendingAction; outcome: 'unknown' | 'not-sent' }>> {
+    const { store } = this.#options;
+    const recovered: Array<{ action: PendingAction; outcome: 'unknown' | 'not-sent' }> = [];
+    for (const action of await store.pending.interrupted()) {
+      const rows = await store.log.forAction(action.id);
+      const sent = rows.find((row) => row.event === 'sent');
+      const outcome = sent === undefined ? ('not-sent' as const) : ('unknown' as const);
+      await store.db.transaction(async (tx) => {
+        await store.pending.finish(tx, action.id, outcome === 'unknown' ? { outcomeKind: 'unknown' } : 'failed', this.#now());
+        await store.log.appendIn(tx, {
+          event: 'outcome',
+          actionId: action.id,
+          actionKey: action.actionKey,
+          userId: sent?.user_id ?? action.requesterId,
+          userTag: sent?.user_tag ?? action.requesterTag,
+          guildId: action.guildId,
+          channelId: action.channelId,
+          outcomeKind: outcome,
+          detail:
+            outcome === 'unknown'
+              ? 'the bot stopped while this request was in flight: it may have executed. Check in Binance before trying again.'
+              : 'the bot stopped after the confirmation and before sending: nothing was sent.',
+        });
+      });
+      recovered.push({ action, outcome });
+    }
+    return recovered;
+  }
+
+  async #claim(
+    actionId: string,
+    endpoint: EndpointDeclaration,
+    entry: LogEntry,
+    claim: (tx: Queries) => Promise<boolean>,
+  ): Promise<ClaimedAction> {
+    const { store } = this.#options;
+    const claimed = await store.db.transaction(async (tx) => {
+      const ok = await claim(tx);
+      if (ok) await store.log.appendIn(tx, entry);
+      return ok;
+    });
+    if (!claimed) return this.#lostRace(actionId);
+    const action = await this.#load(actionId);
+    let ran = false;
+    return {
+      kind: 'claimed',
+      action,
+      endpoint,
+      run: () => {
+        if (ran) throw new Error(`action ${actionId} was already run`);
+        ran = true;
+        return this.#execute(action, entry);
+      },
+    };
+  }
+
+  /** Sends the claimed request; the "sent" row is committed before the bytes leave. */
+  async #execute(action: PendingAction, clicked: LogEntry): Promise<BinanceOutcome> {
+    const { store, binance } = this.#options;
+    const request = storedRequest.parse(JSON.parse(action.requestJson));
+    const base = {
+      actionId: action.id,
+      actionKey: action.actionKey,
+      userId: clicked.userId,
+      userTag: clicked.userTag,
+      guildId: action.guildId,
+      channelId: action.channelId,
+    };
+    let outcome: BinanceOutcome;
+    try {
+      outcome = await binance.execute(request, {
+        beforeSend: async (record: RequestRecord) => {
+          await store.log.append({ event: 'sent', ...base, request: record });
+        },
+      });
+    } catch (error) {
+      // Only the "sent" log write can throw here, and it runs before sending.
+      this.#options.log.error('could not record the send; the request was not sent', { actionId: action.id, error });
+      await store.db
+        .transaction(async (tx) => {
+          await store.pending.finish(tx, action.id, 'failed', this.#now());
+          await store.log.appendIn(tx, { event: 'outcome', ...base, outcomeKind: 'not-sent', detail: 'the log could not be written, so nothing was sent' });
+        })
+        .catch(() => undefined);
+      throw new OperatorError('unavailable', 'Nothing was sent: the action log could not be written, and the bot sends nothing it cannot record.');
+    }
+    await store.db.transaction(async (tx) => {
+      await store.pending.finish(tx, action.id, { outcomeKind: outcome.kind }, this.#now());
+      await store.log.appendIn(tx, { event: 'outcome', ...base, ...outcomeLogFields(outcome) });
+    });
+    return outcome;
+  }
+
+  async #close(actor: Actor, action: PendingAction, state: 'cancelled' | 'rejected'): Promise<PendingAction> {
+    const { store } = this.#options;
+    await this.#assertState(action, action.state === 'awaiting_approval' ? 'awaiting_approval' : 'pending');
+    const closed = await store.db.transaction(async (tx) => {
+      const ok = await store.pending.close(tx, action.id, state, this.#now(), state === 'rejected' ? actor : undefined);
+      if (ok) await store.log.appendIn(tx, { event: state, actionId: action.id, actionKey: action.actionKey, ...who(actor) });
+      return ok;
+    });
+    if (!closed) return this.#lostRace(action.id);
+    return this.#load(action.id);
+  }
+
+  async #load(actionId: string): Promise<PendingAction> {
+    const action = await this.#options.store.pending.get(actionId);
+    if (action === undefined) throw new OperatorError('not-found', 'This confirmation is unknown to the bot; run the command again.');
+    return action;
+  }
+
+  /** Throws the operator's explanation when the action is not in `expected` state (marking it expired if due). */
+  async #assertState(action: PendingAction, expected: 'pending' | 'awaiting_approval'): Promise<void> {
+    if (action.state === expected && action.expiresAt > this.#now()) return;
+    if (action.state === expected || action.state === 'expired') {
+      await this.expireDue();
+      throw new OperatorError('expired', 'This confirmation has expired; nothing was sent. Run the command again if it is still wanted.');
+    }
+    throw new OperatorError('closed', closedMessage(action));
+  }
+
+  /** A claim that changed no row: someone else got there first, or time ran out. */
+  async #lostRace(actionId: string): Promise<never> {
+    const action = await this.#load(actionId);
+    if ((action.state === 'pending' || action.state === 'awaiting_approval') && action.expiresAt <= this.#now()) {
+      await this.expireDue();
+      throw new OperatorError('expired', 'This confirmation has expired; nothing was sent. Run the command again if it is still wanted.');
+    }
+    throw new OperatorError('closed', closedMessage(action));
+  }
+
+  #parseStored(action: PendingAction): { endpoint: EndpointDeclaration; options: z.output<z.ZodObject> } {
+    const endpoint = this.#endpointsByKey.get(action.actionKey);
+    if (endpoint === undefined) throw new OperatorError('closed', `The bot no longer knows the action \`${action.actionKey}\`; nothing was sent.`);
+    return { endpoint, options: endpoint.options.parse(JSON.parse(action.optionsJson)) };
+  }
+
+  /** Grants are checked again at every click: a revocation since the request wins. */
+  async #reauthorize(
+    actor: Actor,
+    action: PendingAction,
+    endpoint: EndpointDeclaration,
+    options: z.output<z.ZodObject>,
+    role: 'requester' | 'approver',
+  ): Promise<void> {
+    const { store, authorizer } = this.#options;
+    const decision = await authorizer.check(actor.id, endpoint.actionKey, endpoint.amount?.(options));
+    if (decision.allowed) return;
+    const reason = role === 'requester' && actor.tag === action.requesterTag ? decision.reason : `${actor.tag}: ${decision.reason}`;
+    if (role === 'requester') {
+      // The requester lost the right: the request can never run, so close it.
+      await store.db.transaction(async (tx) => {
+        const closed = await store.pending.close(tx, action.id, 'cancelled', this.#now());
+        if (closed) await store.log.appendIn(tx, { event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail: `at the click: ${decision.reason}` });
+      });
+      throw new OperatorError('revoked', `Refused: ${reason}. The request is closed and nothing was sent.`);
+    }
+    await store.log.append({ event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail: `approval: ${decision.reason}` });
+    throw new OperatorError('refused', `Refused: ${decision.reason}.`);
+  }
+}
+
+function who(actor: Actor): Pick<LogEntry, 'userId' | 'userTag' | 'guildId' | 'channelId'> {
+  return { userId: actor.id, userTag: actor.tag, guildId: actor.guildId, channelId: actor.channelId };
+}
+
+/** The request as it will be logged and shown before timestamp and signature are added. */
+export function describeRequest(request: BinanceRequest): { family: string; method: string; path: string; params: string } {
+  return { family: request.family, method: request.method, path: request.path, params: encodeParams(request.params) };
+}
+
+function outcomeLogFields(outcome: BinanceOutcome): Partial<LogEntry> {
+  switch (outcome.kind) {
+    case 'success':
+      return { outcomeKind: 'success', httpStatus: outcome.status, response: outcome.body, latencyMs: outcome.latencyMs };
+    case 'rejected':
+      return {
+        outcomeKind: 'rejected',
+        httpStatus: outcome.status,
+        binanceCode: outcome.code,
+        response: { code: outcome.code, msg: outcome.message },
+        latencyMs: outcome.latencyMs,
+        detail: outcome.explanation,
+      };
+    case 'rate-limited':
+      return { outcomeKind: 'rate-limited', httpStatus: outcome.status, detail: `${outcome.explanation} Retry after ${new Date(outcome.retryAt).toISOString()}.` };
+    case 'unknown':
+      return { outcomeKind: 'unknown', httpStatus: outcome.status, latencyMs: outcome.latencyMs, detail: outcome.explanation };
+    case 'not-sent':
+      return { outcomeKind: 'not-sent', detail: outcome.explanation };
+    case 'dry-run':
+      return { outcomeKind: 'dry-run', dryRun: true, request: outcome.request, detail: 'BINANCE_DRY_RUN: built and signed, not sent' };
+    default: {
+      const unreachable: never = outcome;
+      return unreachable;
+    }
+  }
+}
+
+function closedMessage(action: PendingAction): string {
+  switch (action.state) {
+    case 'executing':
+      return 'This action is already being sent; watch this message for the result.';
+    case 'completed':
+      return `This action was already sent (result: ${action.outcomeKind ?? 'see /audit'}); it runs only once.`;
+    case 'cancelled':
+      return 'This action was cancelled; nothing was sent.';
+    case 'rejected':
+      return `This action was rejected${action.approverTag === null ? '' : ` by ${action.approverTag}`}; nothing was sent.`;
+    case 'expired':
+      return 'This confirmation has expired; nothing was sent. Run the command again if it is still wanted.';
+    case 'failed':
+      return 'This action could not be sent; see /audit.';
+    case 'pending':
+      return 'This action still waits for its requester to confirm it.';
+    case 'awaiting_approval':
+      return 'This action is waiting for a second person to approve it.';
+    default: {
+      const unreachable: never = action.state;
+      return unreachable;
+    }
+  }
+}
+
+/** One line per invalid option: which one, what is wrong, what is allowed, what was sent. */
+function describeIssues(error: z.ZodError, raw: Readonly<Record<string, unknown>>): string {
+  const lines = new Map<string, string>();
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'options');
+    if (lines.has(field)) continue;
+    const given = raw[field];
+    const message =
+      issue.code === 'invalid_type' && given === undefined
+        ? 'is required'
+        : issue.code === 'invalid_value' && 'values' in issue
+          ? `must be one of ${issue.values.map(String).join(', ')}`
+          : issue.message;
+    const shown = given === undefined ? '' : ` (you sent \`${String(given).slice(0, 60).replace(/`/g, "'")}\`)`;
+    lines.set(field, `• \`${field}\` ${message}${shown}`);
+  }
+  return [...lines.values()].join('\n');
+}

@@ -1,0 +1,173 @@
+// The endpoint commands in Discord: a slash command becomes an ephemeral
+// confirmation with Confirm / Cancel; a click is acknowledged before Binance
+// is called, then the message shows the outcome. Everything that matters
+// (the pending action, its state, the claim) lives in SQLite, so a click
+// handled by a restarted bot works the same.
+import {
+  MessageFlags,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Client,
+  type InteractionEditReplyOptions,
+} from 'discord.js';
+import type { EndpointDeclaration } from '../actions/endpoint.ts';
+import { OperatorError } from '../actions/errors.ts';
+import type { ActionService, Actor, ClaimedAction } from '../actions/service.ts';
+import type { Logger } from '../log.ts';
+import type { PendingAction } from '../store/index.ts';
+import {
+  approvalRequestMessage,
+  awaitingApprovalMessage,
+  closedMessage,
+  confirmationMessage,
+  noticeMessage,
+  outcomeMessage,
+  sendingMessage,
+  type ButtonVerb,
+  type MessageBody,
+  type RenderContext,
+} from './render.ts';
+import { optionValues } from './slash-options.ts';
+import { replyInTime } from './respond.ts';
+
+export interface ConfirmationFlowOptions {
+  readonly actions: ActionService;
+  readonly render: RenderContext;
+  readonly log: Logger;
+}
+
+export class ConfirmationFlow {
+  /** Confirmations this process showed, so expiry can edit them (interaction tokens live 15 min, in memory only). */
+  readonly #shown = new Map<string, ChatInputCommandInteraction>();
+
+  constructor(private readonly options: ConfirmationFlowOptions) {}
+
+  /** A slash command for an endpoint: validate, authorize, and show what would be sent. */
+  async request(interaction: ChatInputCommandInteraction, endpoint: EndpointDeclaration): Promise<void> {
+    const actor = actorOf(interaction);
+    const raw = optionValues(interaction.options.data);
+    await replyInTime(interaction, async () => {
+      const view = await this.options.actions.request(actor, endpoint, raw);
+      this.#shown.set(view.action.id, interaction);
+      return confirmationMessage(view, this.options.render);
+    });
+  }
+
+  /** Any of the four buttons. */
+  async click(interaction: ButtonInteraction, verb: ButtonVerb, actionId: string): Promise<void> {
+    const actor = actorOf(interaction);
+    const { actions } = this.options;
+    try {
+      switch (verb) {
+        case 'confirm': {
+          const result = await actions.confirm(actor, actionId);
+          if (result.kind === 'claimed') return await this.#send(interaction, result, actor, false);
+          await interaction.update(awaitingApprovalMessage(result.endpoint, result.action));
+          await this.#postApprovalRequest(interaction, result.action);
+          return;
+        }
+        case 'approve':
+          return await this.#send(interaction, await actions.approve(actor, actionId), actor, true);
+        case 'cancel': {
+          const action = await actions.cancel(actor, actionId);
+          this.#shown.delete(actionId);
+          await interaction.update(closedMessage(this.#endpointOf(action), action, 'cancelled'));
+          return;
+        }
+        case 'reject': {
+          const action = await actions.reject(actor, actionId);
+          await interaction.update(closedMessage(this.#endpointOf(action), action, action.state === 'rejected' ? 'rejected' : 'cancelled'));
+          await this.#editShown(actionId, closedMessage(this.#endpointOf(action), action, action.state === 'rejected' ? 'rejected' : 'cancelled'));
+          return;
+        }
+        default: {
+          const unreachable: never = verb;
+          return unreachable;
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof OperatorError) || interaction.replied || interaction.deferred) throw error;
+      // Expiry and a lost right close the request: the message says so and loses its buttons.
+      if (error.kind === 'expired' || error.kind === 'revoked') {
+        const action = await this.options.actions.find(actionId);
+        this.#shown.delete(actionId);
+        await interaction.update(
+          error.kind === 'expired' && action !== undefined ? closedMessage(this.#endpointOf(action), action, 'expired') : noticeMessage(error.message),
+        );
+        return;
+      }
+      await interaction.reply({ ...noticeMessage(error.message), flags: MessageFlags.Ephemeral });
+    }
+  }
+
+  /** Edits the messages of actions that just expired (those this process can still reach). */
+  async showExpired(client: Client, expired: readonly PendingAction[]): Promise<void> {
+    for (const action of expired) {
+      const view = closedMessage(this.#endpointOf(action), action, 'expired');
+      await this.#editShown(action.id, view);
+      if (action.approvalChannelId !== null && action.approvalMessageId !== null) {
+        await editChannelMessage(client, action.approvalChannelId, action.approvalMessageId, view).catch((error: unknown) =>
+          this.options.log.warn('could not mark an approval request expired', { actionId: action.id, error }),
+        );
+      }
+    }
+  }
+
+  /**
+   * Acknowledge the click (buttons gone), then send, then show the outcome.
+   * After an approval the requester's own confirmation shows it too.
+   */
+  async #send(interaction: ButtonInteraction, claimed: ClaimedAction, actor: Actor, showToRequester: boolean): Promise<void> {
+    const { action, endpoint } = claimed;
+    await interaction.update(sendingMessage(endpoint, action, actor.tag));
+    let body: MessageBody;
+    try {
+      const outcome = await claimed.run();
+      body = outcomeMessage(endpoint, { ...action, finishedAt: Date.now() }, outcome, actor.tag);
+    } catch (error) {
+      if (!(error instanceof OperatorError)) throw error;
+      body = noticeMessage(error.message);
+    }
+    await interaction.editReply(body as InteractionEditReplyOptions);
+    if (showToRequester) await this.#editShown(action.id, body);
+    this.#shown.delete(action.id);
+  }
+
+  async #postApprovalRequest(interaction: ButtonInteraction, action: PendingAction): Promise<void> {
+    const view = this.options.actions.describe(action);
+    const body = approvalRequestMessage(view, action, this.options.render);
+    try {
+      const channel = interaction.channel;
+      if (channel === null || !channel.isSendable()) throw new Error('the channel is not available to the bot');
+      const message = await channel.send(body);
+      await this.options.actions.setApprovalMessage(action.id, message.channelId, message.id);
+    } catch (error) {
+      // Without Send Messages permission the follow-up still reaches the channel.
+      this.options.log.warn('could not post the approval request as a channel message; using a follow-up', { actionId: action.id, error });
+      await interaction.followUp(body);
+    }
+  }
+
+  async #editShown(actionId: string, body: MessageBody): Promise<void> {
+    const interaction = this.#shown.get(actionId);
+    if (interaction === undefined) return;
+    this.#shown.delete(actionId);
+    await interaction.editReply(body as InteractionEditReplyOptions).catch((error: unknown) =>
+      this.options.log.debug('could not edit a confirmation (token expired or message gone)', { actionId, error }),
+    );
+  }
+
+  #endpointOf(action: PendingAction): EndpointDeclaration | undefined {
+    return this.options.actions.endpoints.find((endpoint) => endpoint.actionKey === action.actionKey);
+  }
+}
+
+export function actorOf(interaction: ChatInputCommandInteraction | ButtonInteraction): Actor {
+  return { id: interaction.user.id, tag: interaction.user.tag, guildId: interaction.guildId, channelId: interaction.channelId };
+}
+
+async function editChannelMessage(client: Client, channelId: string, messageId: string, body: MessageBody): Promise<void> {
+  const channel = await client.channels.fetch(channelId);
+  if (channel === null || !channel.isTextBased()) return;
+  await channel.messages.edit(messageId, body);
+}

@@ -1,0 +1,120 @@
+// The one interactionCreate handler. It refuses DMs and other guilds, sends
+// each interaction to its handler, keeps count of those in flight (so a
+// shutdown can wait for them) and turns any error into an answer: an
+// operator's error as written, anything else as a reference id in the logs.
+import { randomBytes } from 'node:crypto';
+import { MessageFlags, type ChatInputCommandInteraction, type Interaction, type RepliableInteraction } from 'discord.js';
+import { OperatorError } from '../actions/errors.ts';
+import type { ActionService } from '../actions/service.ts';
+import type { Logger } from '../log.ts';
+import type { AdminCommands } from './admin-commands.ts';
+import type { AutocompleteSources } from './autocomplete.ts';
+import { actorOf, type ConfirmationFlow } from './confirmation-flow.ts';
+import { COLOURS, noticeMessage, parseCustomId } from './render.ts';
+
+export interface RouterOptions {
+  readonly actions: ActionService;
+  readonly flow: ConfirmationFlow;
+  readonly admin: AdminCommands;
+  readonly autocomplete: AutocompleteSources;
+  /** When set, interactions from any other guild are refused. */
+  readonly guildId: string | undefined;
+  readonly log: Logger;
+}
+
+export class InteractionRouter {
+  readonly #inFlight = new Set<Promise<void>>();
+  #stopping = false;
+
+  constructor(private readonly options: RouterOptions) {}
+
+  /** The interactionCreate listener. */
+  readonly handle = (interaction: Interaction): void => {
+    const work = this.#route(interaction).catch((error: unknown) => this.#fail(interaction, error));
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work));
+  };
+
+  /** New interactions are answered "restarting"; those in flight carry on. */
+  stop(): void {
+    this.#stopping = true;
+  }
+
+  /** Waits for handlers in flight (a Binance call included), at most `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (this.#inFlight.size === 0) return true;
+    const all = Promise.allSettled([...this.#inFlight]).then(() => true);
+    return Promise.race([all, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref())]);
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  async #route(interaction: Interaction): Promise<void> {
+    const refusal = this.#placeRefusal(interaction);
+    if (interaction.isAutocomplete()) {
+      if (refusal !== undefined || this.#stopping) return void (await interaction.respond([]));
+      const endpoint = this.options.actions.endpoint(interaction.commandName, interaction.options.getSubcommand(false) ?? '');
+      return void (await (endpoint === undefined ? interaction.respond([]) : this.options.autocomplete.respond(interaction, endpoint)));
+    }
+    if (!interaction.isRepliable()) return;
+    if (refusal !== undefined) return void (await interaction.reply({ ...noticeMessage(refusal), flags: MessageFlags.Ephemeral }));
+    if (this.#stopping) {
+      return void (await interaction.reply({ ...noticeMessage('The bot is restarting; nothing was done. Try again in a minute.'), flags: MessageFlags.Ephemeral }));
+    }
+    if (interaction.isChatInputCommand()) return this.#command(interaction);
+    if (interaction.isButton()) {
+      const parsed = parseCustomId(interaction.customId);
+      if (parsed === undefined) return void (await interaction.reply({ ...noticeMessage('This button is not one of the bot’s.'), flags: MessageFlags.Ephemeral }));
+      return this.options.flow.click(interaction, parsed.verb, parsed.actionId);
+    }
+  }
+
+  async #command(interaction: ChatInputCommandInteraction): Promise<void> {
+    const actor = actorOf(interaction);
+    switch (interaction.commandName) {
+      case 'access':
+        return this.options.admin.access(interaction, actor);
+      case 'audit':
+        return this.options.admin.audit(interaction, actor);
+      case 'status':
+        return this.options.admin.status(interaction, actor);
+      default: {
+        const endpoint = this.options.actions.endpoint(interaction.commandName, interaction.options.getSubcommand(false) ?? '');
+        if (endpoint === undefined) throw new OperatorError('not-found', `The bot does not know /${interaction.commandName}; its commands may be out of date.`);
+        return this.options.flow.request(interaction, endpoint);
+      }
+    }
+  }
+
+  /** Why this interaction's place is refused: a DM, or a guild other than DISCORD_GUILD_ID. */
+  #placeRefusal(interaction: Interaction): string | undefined {
+    if (!interaction.inGuild()) return 'This bot works only in its Discord server, not in direct messages.';
+    const { guildId } = this.options;
+    if (guildId !== undefined && interaction.guildId !== guildId) return 'This bot is not set up for this server.';
+    return undefined;
+  }
+
+  async #fail(interaction: Interaction, error: unknown): Promise<void> {
+    if (!interaction.isRepliable()) {
+      this.options.log.error('interaction failed', { error });
+      return;
+    }
+    const operator = error instanceof OperatorError;
+    const reference = randomBytes(4).toString('hex');
+    if (!operator) this.options.log.error('interaction failed', { reference, error, interactionId: interaction.id });
+    const text = operator
+      ? error.message
+      : `Something went wrong (reference ${reference}). If you had confirmed an action, look at /audit before trying again.`;
+    await answer(interaction, text).catch((answerError: unknown) =>
+      this.options.log.warn('could not tell the user about an error', { reference, error: answerError }),
+    );
+  }
+}
+
+async function answer(interaction: RepliableInteraction, text: string): Promise<void> {
+  const body = { ...noticeMessage(text, COLOURS.rejected), flags: MessageFlags.Ephemeral as const };
+  if (interaction.replied || interaction.deferred) await interaction.followUp(body);
+  else await interaction.reply(body);
+}

@@ -1,0 +1,163 @@
+// The composition root: builds every part from the configuration, wires them,
+// and runs the bot until SIGINT/SIGTERM. Nothing else constructs singletons.
+// `npm start` runs this file.
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Client, Events, GatewayIntentBits, REST } from 'discord.js';
+import { ENDPOINTS } from '../commands/index.ts';
+import { Authorizer } from './actions/authorization.ts';
+import { ActionService } from './actions/service.ts';
+import { BinanceClient, createSigner } from './binance/index.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { AdminCommands } from './discord/admin-commands.ts';
+import { AutocompleteSources } from './discord/autocomplete.ts';
+import { syncCommands } from './discord/command-sync.ts';
+import { ConfirmationFlow } from './discord/confirmation-flow.ts';
+import { InteractionRouter } from './discord/router.ts';
+import { builtinSchemas, slashCommands } from './discord/slash-commands.ts';
+import { createLogger, type Logger } from './log.ts';
+import { openStore } from './store/index.ts';
+
+const EXPIRY_SWEEP_MS = 1_000;
+const DRAIN_MS = 20_000;
+
+export interface RunningBot {
+  stop(): Promise<void>;
+}
+
+export function loggerFor(config: Config): Logger {
+  const { signingKey } = config.binance;
+  return createLogger({
+    level: config.logLevel,
+    secrets: [config.discord.token.reveal(), ...(signingKey.kind === 'hmac' ? [signingKey.secret.reveal()] : [])],
+  });
+}
+
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return manifest.version ?? 'unknown';
+}
+
+/** Config → migrated DB → Binance client → Discord login → command sync → serving. */
+export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+  const startedAt = Date.now();
+  const store = await openStore(config.databasePath);
+  const binance = new BinanceClient({
+    apiKey: config.binance.apiKey,
+    signer: createSigner(config.binance.signingKey),
+    baseUrls: config.binance.baseUrls,
+    recvWindowMs: config.binance.recvWindowMs,
+    timeoutMs: config.binance.timeoutMs,
+    dryRun: config.binance.dryRun,
+    log,
+  });
+  const authorizer = new Authorizer(store.grants, config.discord.adminIds);
+  const actions = new ActionService({
+    endpoints: ENDPOINTS,
+    store,
+    binance,
+    authorizer,
+    confirmTimeoutMs: config.confirmTimeoutSeconds * 1000,
+    log,
+  });
+  for (const { action, outcome } of await actions.recoverInterrupted()) {
+    log.warn('an action was interrupted by the last shutdown', { actionId: action.id, actionKey: action.actionKey, outcome });
+  }
+
+  const render = { baseUrls: config.binance.baseUrls, recvWindowMs: config.binance.recvWindowMs };
+  const flow = new ConfirmationFlow({ actions, render, log });
+  const autocomplete = new AutocompleteSources(binance, authorizer, log);
+  const admin = new AdminCommands({
+    store,
+    authorizer,
+    binance,
+    endpoints: ENDPOINTS,
+    schemas: builtinSchemas(ENDPOINTS),
+    adminIds: config.discord.adminIds,
+    startedAt,
+    version: packageVersion(),
+  });
+  const router = new InteractionRouter({ actions, flow, admin, autocomplete, guildId: config.discord.guildId, log });
+
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.discord.apiUrl } });
+  client.on(Events.InteractionCreate, router.handle);
+  client.on(Events.Error, (error) => log.error('discord client error', { error }));
+  client.on(Events.Warn, (message) => log.warn('discord client warning', { message }));
+
+  await binance.startClockSync();
+  autocomplete.start();
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  await client.login(config.discord.token.reveal());
+  await ready;
+  log.info('logged in to Discord', { user: client.user?.tag, guilds: client.guilds.cache.size, dryRun: config.binance.dryRun });
+
+  const sync = await syncCommands(client.rest, { applicationId: config.discord.clientId, guildId: config.discord.guildId }, slashCommands(ENDPOINTS));
+  log.info('slash commands synced', { result: sync, scope: config.discord.guildId ?? 'global' });
+
+  let sweeping = false;
+  const sweeper = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    actions
+      .expireDue()
+      .then((expired) => flow.showExpired(client, expired))
+      .catch((error: unknown) => log.error('expiry sweep failed', { error }))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, EXPIRY_SWEEP_MS);
+
+  log.info('bot ready', { version: packageVersion() });
+  let stopping: Promise<void> | undefined;
+  return {
+    stop: () =>
+      (stopping ??= (async () => {
+        log.info('shutting down: refusing new interactions, finishing those in flight');
+        router.stop();
+        clearInterval(sweeper);
+        autocomplete.stop();
+        const drained = await router.drain(DRAIN_MS);
+        if (!drained) log.warn('some interactions were still running at shutdown', { inFlight: router.inFlight });
+        await binance.close(5_000);
+        await client.destroy();
+        await store.close();
+        log.info('stopped');
+      })()),
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = loggerFor(config);
+  process.on('unhandledRejection', (error) => log.error('unhandled rejection', { error }));
+  let bot: RunningBot;
+  try {
+    bot = await startBot(config, log);
+  } catch (error) {
+    log.error('start-up failed', { error });
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    log.info('signal received', { signal });
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
