@@ -464,7 +464,7 @@ function describeIssues(error: z.ZodError, raw: Readonly<Record<string, unknown>
     if (lines.has(field)) continue;
     const given = raw[field];
     const message =
-      issue.code === 'invalid_type' && given === undefined
+      given === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')
         ? 'is required'
         : issue.code === 'invalid_value' && 'values' in issue
           ? `must be one of ${issue.values.map(String).join(', ')}`

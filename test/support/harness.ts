@@ -1,0 +1,106 @@
+// A real stack without Discord for pipeline tests: a SQLite file in a temp
+// dir, the local Binance server, the signed client and the action service.
+// Time is a variable the test moves.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENDPOINTS } from '../../commands/index.ts';
+import { Authorizer } from '../../src/actions/authorization.ts';
+import type { EndpointDeclaration } from '../../src/actions/endpoint.ts';
+import { ActionService, type Actor } from '../../src/actions/service.ts';
+import { BinanceClient, createSigner } from '../../src/binance/index.ts';
+import { silentLogger } from '../../src/log.ts';
+import { Secret } from '../../src/secret.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
+import { BinanceEmulator } from '../emulators/binance/index.ts';
+
+export const TEST_API_KEY = 'HarnessApiKey00000000000000000001';
+export const TEST_SECRET = 'harness-hmac-secret-0000000000000000000000000000001';
+export const ADMIN_ID = '100000000000000001';
+export const ALICE_ID = '100000000000000002';
+export const BOB_ID = '100000000000000003';
+export const CAROL_ID = '100000000000000004';
+export const GUILD_ID = '200000000000000001';
+export const CHANNEL_ID = '300000000000000001';
+
+export interface Harness {
+  readonly dir: string;
+  readonly dbPath: string;
+  readonly binance: BinanceEmulator;
+  store: Store;
+  client: BinanceClient;
+  service: ActionService;
+  /** The pipeline's clock; move it to expire confirmations. */
+  clock: { now: number };
+  actor(id: string, tag?: string): Actor;
+  endpoint(actionKey: string): EndpointDeclaration;
+  /** A second "bot process": its own connection, client and service on the same file. */
+  second(): Promise<{ store: Store; service: ActionService; close(): Promise<void> }>;
+  /** Stops this "process" and starts a new one on the same database file. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(options: { confirmTimeoutMs?: number; dryRun?: boolean } = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'pipeline-'));
+  const dbPath = join(dir, 'bot.sqlite');
+  const binance = await BinanceEmulator.start({ accounts: [{ apiKey: TEST_API_KEY, kind: 'hmac', secret: TEST_SECRET }] });
+  const clock = { now: Date.now() };
+
+  const build = async () => {
+    const store = await openStore(dbPath);
+    const client = new BinanceClient({
+      apiKey: TEST_API_KEY,
+      signer: createSigner({ kind: 'hmac', secret: new Secret(TEST_SECRET) }),
+      baseUrls: { sapi: binance.url, papi: binance.url, fapi: binance.url },
+      recvWindowMs: 5000,
+      timeoutMs: 2000,
+      dryRun: options.dryRun ?? false,
+      log: silentLogger,
+    });
+    const service = new ActionService({
+      endpoints: ENDPOINTS,
+      store,
+      binance: client,
+      authorizer: new Authorizer(store.grants, new Set([ADMIN_ID])),
+      confirmTimeoutMs: options.confirmTimeoutMs ?? 60_000,
+      log: silentLogger,
+      now: () => clock.now,
+    });
+    return { store, client, service };
+  };
+
+  const first = await build();
+  const harness: Harness = {
+    dir,
+    dbPath,
+    binance,
+    ...first,
+    clock,
+    actor: (id, tag = `user-${id.slice(-2)}`) => ({ id, tag, guildId: GUILD_ID, channelId: CHANNEL_ID }),
+    endpoint: (actionKey) => {
+      const found = ENDPOINTS.find((endpoint) => endpoint.actionKey === actionKey);
+      if (found === undefined) throw new Error(`no endpoint ${actionKey}`);
+      return found;
+    },
+    second: async () => {
+      const other = await build();
+      return { store: other.store, service: other.service, close: async () => { await other.client.close(100); await other.store.close(); } };
+    },
+    restart: async () => {
+      await harness.client.close(100);
+      await harness.store.close();
+      const next = await build();
+      harness.store = next.store;
+      harness.client = next.client;
+      harness.service = next.service;
+    },
+    close: async () => {
+      await harness.client.close(100);
+      await harness.store.close();
+      await binance.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
