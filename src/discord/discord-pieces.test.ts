@@ -1,0 +1,145 @@
+// The pure pieces of the Discord layer: zod → option JSON, the command set,
+// the command-sync comparison, custom ids and the message limits.
+import { ApplicationCommandOptionType } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ENDPOINTS } from '../../commands/index.ts';
+import type { BinanceOutcome } from '../binance/index.ts';
+import type { PendingAction } from '../store/index.ts';
+import { sameDefinitions } from './command-sync.ts';
+import { customId, embed, embedLength, LIMITS, outcomeMessage, parseCustomId } from './render.ts';
+import { slashCommands } from './slash-commands.ts';
+import { DISCORD_USER, optionsFromSchema } from './slash-options.ts';
+
+describe('optionsFromSchema', () => {
+  it('maps descriptions, types, lengths, enums, bounds, optionality and autocomplete', () => {
+    const schema = z.object({
+      note: z.string().max(10).optional().describe('A note'),
+      name: z.string().trim().min(2).max(20).describe('A name'),
+      side: z.enum(['BUY', 'SELL']).describe('A side'),
+      on: z.boolean().describe('On or off'),
+      count: z.number().int().min(1).max(5).describe('How many'),
+      who: z.string().meta({ ...DISCORD_USER, description: 'Someone' }),
+      amount: z.string().max(40).transform((text) => text).optional().describe('An amount'),
+    });
+    expect(optionsFromSchema(schema, { name: true })).toEqual([
+      { name: 'name', description: 'A name', required: true, type: ApplicationCommandOptionType.String, min_length: 2, max_length: 20, autocomplete: true },
+      { name: 'side', description: 'A side', required: true, type: ApplicationCommandOptionType.String, choices: [{ name: 'BUY', value: 'BUY' }, { name: 'SELL', value: 'SELL' }] },
+      { name: 'on', description: 'On or off', required: true, type: ApplicationCommandOptionType.Boolean },
+      { name: 'count', description: 'How many', required: true, type: ApplicationCommandOptionType.Integer, min_value: 1, max_value: 5 },
+      { name: 'who', description: 'Someone', required: true, type: ApplicationCommandOptionType.User },
+      { name: 'note', description: 'A note', required: false, type: ApplicationCommandOptionType.String, max_length: 10 },
+      { name: 'amount', description: 'An amount', required: false, type: ApplicationCommandOptionType.String, max_length: 40 },
+    ]);
+  });
+
+  it('refuses an option without a description, or of a type Discord cannot show', () => {
+    expect(() => optionsFromSchema(z.object({ x: z.string() }))).toThrow(/option x: needs a .describe\(\)/);
+    expect(() => optionsFromSchema(z.object({ x: z.array(z.string()).describe('X') }))).toThrow(/has no Discord option type/);
+  });
+});
+
+describe('slashCommands', () => {
+  const commands = slashCommands(ENDPOINTS);
+
+  it('declares the contract: /pm, /pm-pro, /futures, /access, /audit, /status, guild-only', () => {
+    expect(commands.map((command) => command.name)).toEqual(['pm', 'pm-pro', 'futures', 'access', 'audit', 'status']);
+    for (const command of commands) expect(command.contexts).toEqual([0]);
+    const sub = (name: string, subcommand: string) =>
+      commands.find((c) => c.name === name)?.options?.find((o) => o.name === subcommand) as { options?: Array<{ name: string; required?: boolean }> } | undefined;
+    expect(sub('pm', 'repay-debt')?.options?.map((o) => [o.name, o.required])).toEqual([
+      ['asset', true],
+      ['amount', false],
+      ['specify-repay-assets', false],
+    ]);
+    expect(sub('pm', 'repay-negative-balance')?.options).toEqual([]);
+    expect(sub('pm-pro', 'auto-repay-futures')?.options?.map((o) => [o.name, o.required])).toEqual([['enabled', true]]);
+    expect(sub('pm-pro', 'bankruptcy-repay')?.options?.map((o) => [o.name, o.required])).toEqual([['from', false]]);
+    expect(sub('futures', 'margin-type')?.options?.map((o) => [o.name, o.required])).toEqual([
+      ['symbol', true],
+      ['margin-type', true],
+    ]);
+    expect(sub('access', 'grant')?.options?.map((o) => o.name)).toEqual(['user', 'action', 'max-amount', 'asset']);
+    expect(sub('access', 'policy')?.options?.map((o) => o.name)).toEqual(['action', 'approvals']);
+    expect(sub('audit', 'recent')?.options?.map((o) => o.name)).toEqual(['user', 'action', 'limit']);
+  });
+
+  it('keeps within Discord’s rules: names, descriptions, option counts, required first', () => {
+    const check = (options: ReadonlyArray<{ name: string; description: string; required?: boolean; options?: unknown; choices?: unknown[] }> = []) => {
+      expect(options.length).toBeLessThanOrEqual(25);
+      let optionalSeen = false;
+      for (const option of options) {
+        expect(option.name).toMatch(/^[-_\p{Ll}\p{N}]{1,32}$/u);
+        expect(option.description.length).toBeGreaterThan(0);
+        expect(option.description.length).toBeLessThanOrEqual(100);
+        if (option.required === true) expect(optionalSeen).toBe(false);
+        else optionalSeen = true;
+        expect((option.choices ?? []).length).toBeLessThanOrEqual(25);
+        check(option.options as typeof options);
+      }
+    };
+    for (const command of commands) check([{ ...command, required: true } as never]);
+  });
+});
+
+describe('sameDefinitions', () => {
+  const ours = slashCommands(ENDPOINTS);
+  it('treats Discord’s copy (ids, versions, filled defaults, other order) as the same', () => {
+    const fromDiscord = [...ours].reverse().map((command, index) => ({
+      ...command,
+      id: `90000000000000000${index}`,
+      application_id: '1',
+      version: '1',
+      default_member_permissions: null,
+      nsfw: false,
+      dm_permission: false,
+    }));
+    expect(sameDefinitions(fromDiscord, ours)).toBe(true);
+  });
+  it('notices a changed description, a new option, a missing command', () => {
+    const changed = structuredClone(ours);
+    changed[0]!.description = 'Something else';
+    expect(sameDefinitions(changed, ours)).toBe(false);
+    expect(sameDefinitions(ours.slice(1), ours)).toBe(false);
+    expect(sameDefinitions([], ours)).toBe(false);
+  });
+});
+
+describe('buttons and limits', () => {
+  it('puts only a verb and the opaque id in a custom_id, and parses it back', () => {
+    const id = 'AbCdEfGhIjKlMnOpQrStUv';
+    expect(customId('confirm', id)).toBe(`pmbot:confirm:${id}`);
+    expect(customId('confirm', id).length).toBeLessThanOrEqual(100);
+    expect(parseCustomId(`pmbot:approve:${id}`)).toEqual({ verb: 'approve', actionId: id });
+    expect(parseCustomId('pmbot:drop:x')).toBeUndefined();
+    expect(parseCustomId('other')).toBeUndefined();
+  });
+
+  it('cuts any embed to Discord’s limits', () => {
+    const huge = embed({
+      title: 't'.repeat(400),
+      description: 'd'.repeat(5000),
+      fields: Array.from({ length: 40 }, (_, i) => ({ name: `n${i}`.repeat(100), value: 'v'.repeat(2000) })),
+      footer: { text: 'f'.repeat(3000) },
+    });
+    expect(huge.title!.length).toBeLessThanOrEqual(LIMITS.title);
+    expect(huge.description!.length).toBeLessThanOrEqual(LIMITS.description);
+    expect(huge.fields!.length).toBeLessThanOrEqual(LIMITS.fields);
+    for (const field of huge.fields!) {
+      expect(field.name.length).toBeLessThanOrEqual(LIMITS.fieldName);
+      expect(field.value.length).toBeLessThanOrEqual(LIMITS.fieldValue);
+    }
+    expect(embedLength(huge)).toBeLessThanOrEqual(LIMITS.total);
+  });
+
+  it('renders a huge Binance error within limits, and an id above 2^53 exactly', () => {
+    const endpoint = ENDPOINTS.find((e) => e.actionKey === 'pm-pro.bankruptcy-repay')!;
+    const action = { id: 'AbCdEfGhIjKlMnOpQrStUv', requesterTag: 'alice', finishedAt: 0 } as PendingAction;
+    const request = { family: 'sapi', method: 'POST', path: '/sapi/v1/portfolio/repay', params: 'recvWindow=5000&timestamp=1' } as const;
+    const rejected: BinanceOutcome = { kind: 'rejected', request, status: 400, code: -1000, message: 'x'.repeat(10_000), explanation: 'y'.repeat(10_000), latencyMs: 1 };
+    const body = outcomeMessage(endpoint, action, rejected, 'alice');
+    expect(embedLength(body.embeds[0]!)).toBeLessThanOrEqual(LIMITS.total);
+    const success: BinanceOutcome = { kind: 'success', request, status: 200, body: { tranId: '58203331886213504' }, latencyMs: 3 };
+    expect(JSON.stringify(outcomeMessage(endpoint, action, success, 'alice'))).toContain('`58203331886213504`');
+  });
+});
