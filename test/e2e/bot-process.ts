@@ -1,0 +1,79 @@
+// Runs the bot as `npm start` does (`node --import tsx src/main.ts`,
+// configuration from the environment) in one child process, collects its JSON log lines, and stops it
+// with a signal (a clean shutdown) or SIGKILL (a crash).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface LogLine {
+  readonly level: string;
+  readonly message: string;
+  readonly [field: string]: unknown;
+}
+
+export class BotProcess {
+  readonly lines: LogLine[] = [];
+  /** Everything written to stdout and stderr, for asserting that no secret appears. */
+  output = '';
+  readonly #child: ChildProcess;
+  readonly #exited: Promise<number | null>;
+
+  private constructor(child: ChildProcess) {
+    this.#child = child;
+    this.#exited = once(child, 'exit').then(([code]) => code as number | null);
+    let partial = '';
+    const read = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      this.output += text;
+      partial += text;
+      const complete = partial.split('\n');
+      partial = complete.pop() ?? '';
+      for (const line of complete) {
+        try {
+          this.lines.push(JSON.parse(line) as LogLine);
+        } catch {
+          this.lines.push({ level: 'raw', message: line });
+        }
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+  }
+
+  /** Starts the bot and waits for its "bot ready" line (or its exit). */
+  static async start(env: Readonly<Record<string, string>>, timeoutMs = 30_000): Promise<BotProcess> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const bot = new BotProcess(child);
+    await bot.waitForLine((line) => line.message === 'bot ready', timeoutMs);
+    return bot;
+  }
+
+  async waitForLine(predicate: (line: LogLine) => boolean, timeoutMs = 10_000): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.find(predicate);
+      if (found !== undefined) return found;
+      if (this.#child.exitCode !== null) throw new Error(`the bot exited (${this.#child.exitCode}) first:\n${this.output.slice(-3000)}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for a log line:\n${this.output.slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** SIGTERM (or SIGINT) and wait: the bot drains in-flight work and closes the DB. */
+  async stop(signal: 'SIGTERM' | 'SIGINT' = 'SIGTERM'): Promise<number | null> {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill(signal);
+    return this.#exited;
+  }
+
+  /** SIGKILL: a crash, nothing cleaned up. */
+  async kill(): Promise<void> {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
+    await this.#exited;
+  }
+}
