@@ -41,7 +41,7 @@ export function packageVersion(): string {
 /** Config → migrated DB → Binance client → Discord login → command sync → serving. */
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const startedAt = Date.now();
-  const store = await openStore(config.databasePath);
+  const store = await openStore(config.databasePath, { dryRun: config.binance.dryRun });
   const binance = new BinanceClient({
     apiKey: config.binance.apiKey,
     signer: createSigner(config.binance.signingKey),
@@ -64,7 +64,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     log.warn('an action was interrupted by the last shutdown', { actionId: action.id, actionKey: action.actionKey, outcome });
   }
 
-  const render = { baseUrls: config.binance.baseUrls, recvWindowMs: config.binance.recvWindowMs };
+  const render = { baseUrls: config.binance.baseUrls, recvWindowMs: config.binance.recvWindowMs, dryRun: config.binance.dryRun };
   const flow = new ConfirmationFlow({ actions, render, log });
   const autocomplete = new AutocompleteSources(binance, authorizer, log);
   const admin = new AdminCommands({

@@ -217,7 +217,8 @@ describe('two-person approval', () => {
     expect(won).toHaveLength(1);
     expect((await won[0]!.value.run()).kind).toBe('success');
     expect(h.binance.requestsTo('/papi/v1/margin/repay-debt')).toHaveLength(1);
-    expect(await events(view.action.id)).toEqual(['requested', 'confirmed', 'refused', 'approved', 'sent', 'outcome:success']);
+    // Both refusals are logged: the self-approval and carol's (no grant).
+    expect(await events(view.action.id)).toEqual(['requested', 'confirmed', 'refused', 'refused', 'approved', 'sent', 'outcome:success']);
   });
 
   it('a reject closes it; the requester withdrawing counts as cancel', async () => {

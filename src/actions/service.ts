@@ -149,7 +149,7 @@ export class ActionService {
     const { store } = this.#options;
     const action = await this.#load(actionId);
     if (actor.id !== action.requesterId) {
-      throw new OperatorError('refused', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
+      return this.#refuse(actor, action, 'confirm by someone else', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
     }
     await this.#assertState(action, 'pending');
     const { endpoint, options } = this.#parseStored(action);
@@ -175,7 +175,7 @@ export class ActionService {
     const action = await this.#load(actionId);
     await this.#assertState(action, 'awaiting_approval');
     if (actor.id === action.requesterId) {
-      throw new OperatorError('refused', 'You asked for this action, so you cannot approve it: a different person who holds the action must.');
+      return this.#refuse(actor, action, 'self-approval', 'You asked for this action, so you cannot approve it: a different person who holds the action must.');
     }
     const { endpoint, options } = this.#parseStored(action);
     await this.#reauthorize(actor, action, endpoint, options, 'approver');
@@ -190,7 +190,7 @@ export class ActionService {
   async cancel(actor: Actor, actionId: string): Promise<PendingAction> {
     const action = await this.#load(actionId);
     if (actor.id !== action.requesterId) {
-      throw new OperatorError('refused', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
+      return this.#refuse(actor, action, 'cancel by someone else', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
     }
     return this.#close(actor, action, 'cancelled');
   }
@@ -202,7 +202,7 @@ export class ActionService {
     if (actor.id === action.requesterId) return this.#close(actor, action, 'cancelled');
     const { endpoint } = this.#parseStored(action);
     const decision = await this.#options.authorizer.check(actor.id, endpoint.actionKey);
-    if (!decision.allowed) throw new OperatorError('refused', `Only someone who holds \`${endpoint.actionKey}\` can reject this request.`);
+    if (!decision.allowed) return this.#refuse(actor, action, `reject: ${decision.reason}`, `Only someone who holds \`${endpoint.actionKey}\` can reject this request.`);
     return this.#close(actor, action, 'rejected');
   }
 
@@ -367,6 +367,12 @@ export class ActionService {
     const endpoint = this.#endpointsByKey.get(action.actionKey);
     if (endpoint === undefined) throw new OperatorError('closed', `The bot no longer knows the action \`${action.actionKey}\`; nothing was sent.`);
     return { endpoint, options: endpoint.options.parse(JSON.parse(action.optionsJson)) };
+  }
+
+  /** A click the bot turns down (someone else's button, a self-approval): logged, then explained. */
+  async #refuse(actor: Actor, action: PendingAction, detail: string, message: string): Promise<never> {
+    await this.#options.store.log.append({ event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail });
+    throw new OperatorError('refused', message);
   }
 
   /** Grants are checked again at every click: a revocation since the request wins. */

@@ -25,6 +25,7 @@ import {
   sendingMessage,
   type ButtonVerb,
   type MessageBody,
+  withButtonsDisabled,
   type RenderContext,
 } from './render.ts';
 import { optionValues } from './slash-options.ts';
@@ -62,7 +63,7 @@ export class ConfirmationFlow {
         case 'confirm': {
           const result = await actions.confirm(actor, actionId);
           if (result.kind === 'claimed') return await this.#send(interaction, result, actor, false);
-          await interaction.update(awaitingApprovalMessage(result.endpoint, result.action));
+          await interaction.update(withButtonsDisabled(awaitingApprovalMessage(result.endpoint, result.action), actionId, 'confirm'));
           await this.#postApprovalRequest(interaction, result.action);
           return;
         }
@@ -71,13 +72,14 @@ export class ConfirmationFlow {
         case 'cancel': {
           const action = await actions.cancel(actor, actionId);
           this.#shown.delete(actionId);
-          await interaction.update(closedMessage(this.#endpointOf(action), action, 'cancelled'));
+          await interaction.update(withButtonsDisabled(closedMessage(this.#endpointOf(action), action, 'cancelled'), actionId, 'confirm'));
           return;
         }
         case 'reject': {
           const action = await actions.reject(actor, actionId);
-          await interaction.update(closedMessage(this.#endpointOf(action), action, action.state === 'rejected' ? 'rejected' : 'cancelled'));
-          await this.#editShown(actionId, closedMessage(this.#endpointOf(action), action, action.state === 'rejected' ? 'rejected' : 'cancelled'));
+          const closed = closedMessage(this.#endpointOf(action), action, action.state === 'rejected' ? 'rejected' : 'cancelled');
+          await interaction.update(withButtonsDisabled(closed, actionId, 'approve'));
+          await this.#editShown(actionId, withButtonsDisabled(closed, actionId, 'confirm'));
           return;
         }
         default: {
@@ -91,9 +93,8 @@ export class ConfirmationFlow {
       if (error.kind === 'expired' || error.kind === 'revoked') {
         const action = await this.options.actions.find(actionId);
         this.#shown.delete(actionId);
-        await interaction.update(
-          error.kind === 'expired' && action !== undefined ? closedMessage(this.#endpointOf(action), action, 'expired') : noticeMessage(error.message),
-        );
+        const closed = error.kind === 'expired' && action !== undefined ? closedMessage(this.#endpointOf(action), action, 'expired') : noticeMessage(error.message);
+        await interaction.update(withButtonsDisabled(closed, actionId, verb === 'approve' || verb === 'reject' ? 'approve' : 'confirm'));
         return;
       }
       await interaction.reply({ ...noticeMessage(error.message), flags: MessageFlags.Ephemeral });
@@ -104,9 +105,9 @@ export class ConfirmationFlow {
   async showExpired(client: Client, expired: readonly PendingAction[]): Promise<void> {
     for (const action of expired) {
       const view = closedMessage(this.#endpointOf(action), action, 'expired');
-      await this.#editShown(action.id, view);
+      await this.#editShown(action.id, withButtonsDisabled(view, action.id, 'confirm'));
       if (action.approvalChannelId !== null && action.approvalMessageId !== null) {
-        await editChannelMessage(client, action.approvalChannelId, action.approvalMessageId, view).catch((error: unknown) =>
+        await editChannelMessage(client, action.approvalChannelId, action.approvalMessageId, withButtonsDisabled(view, action.id, 'approve')).catch((error: unknown) =>
           this.options.log.warn('could not mark an approval request expired', { actionId: action.id, error }),
         );
       }
@@ -119,7 +120,8 @@ export class ConfirmationFlow {
    */
   async #send(interaction: ButtonInteraction, claimed: ClaimedAction, actor: Actor, showToRequester: boolean): Promise<void> {
     const { action, endpoint } = claimed;
-    await interaction.update(sendingMessage(endpoint, action, actor.tag));
+    const pair = showToRequester ? 'approve' : 'confirm';
+    await interaction.update(withButtonsDisabled(sendingMessage(endpoint, action, actor.tag), action.id, pair));
     let body: MessageBody;
     try {
       const outcome = await claimed.run();
@@ -128,8 +130,8 @@ export class ConfirmationFlow {
       if (!(error instanceof OperatorError)) throw error;
       body = noticeMessage(error.message);
     }
-    await interaction.editReply(body as InteractionEditReplyOptions);
-    if (showToRequester) await this.#editShown(action.id, body);
+    await interaction.editReply(withButtonsDisabled(body, action.id, pair) as InteractionEditReplyOptions);
+    if (showToRequester) await this.#editShown(action.id, withButtonsDisabled(body, action.id, 'confirm'));
     this.#shown.delete(action.id);
   }
 

@@ -31,6 +31,20 @@ export const LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 25
 export type ButtonVerb = 'confirm' | 'cancel' | 'approve' | 'reject';
 const CUSTOM_ID_PREFIX = 'pmbot';
 
+/** Which pair of buttons a message carries: the requester's, or the approver's. */
+export type ButtonPair = 'confirm' | 'approve';
+
+const PAIRS: Readonly<Record<ButtonPair, ReadonlyArray<{ verb: ButtonVerb; label: string; style: ButtonStyle.Danger | ButtonStyle.Secondary }>>> = {
+  confirm: [
+    { verb: 'confirm', label: 'Confirm', style: ButtonStyle.Danger },
+    { verb: 'cancel', label: 'Cancel', style: ButtonStyle.Secondary },
+  ],
+  approve: [
+    { verb: 'approve', label: 'Approve', style: ButtonStyle.Danger },
+    { verb: 'reject', label: 'Reject', style: ButtonStyle.Secondary },
+  ],
+};
+
 /** The opaque custom_id of a button: a verb and the pending action's random id, nothing else. */
 export function customId(verb: ButtonVerb, actionId: string): string {
   return `${CUSTOM_ID_PREFIX}:${verb}:${actionId}`;
@@ -50,6 +64,8 @@ export interface MessageBody {
 export interface RenderContext {
   readonly baseUrls: Readonly<Record<Family, string>>;
   readonly recvWindowMs: number;
+  /** BINANCE_DRY_RUN: every confirmation says nothing will be sent. */
+  readonly dryRun?: boolean;
 }
 
 /** A Discord timestamp: shown in each reader's own time zone. */
@@ -62,6 +78,7 @@ export function confirmationMessage(view: ConfirmationView, context: RenderConte
   const lines = [`**${view.summary}.**`, ...view.notes.map((note) => `• ${note}`)];
   if (endpoint.risk.irreversible) lines.push('', '⚠️ **This cannot be undone once Binance executes it.**');
   if (view.approvalsRequired === 1) lines.push('', '👥 After you confirm, a second person who holds this action must approve it.');
+  if (context.dryRun === true) lines.push('', '🧪 **DRY-RUN mode:** the request will be built and signed, and NOT sent to Binance.');
   return {
     embeds: [
       embed({
@@ -86,7 +103,7 @@ export function confirmationMessage(view: ConfirmationView, context: RenderConte
   };
 }
 
-/** While the request is in flight: the buttons are already gone. */
+/** While the request is in flight (the flow greys its buttons out). */
 export function sendingMessage(endpoint: EndpointDeclaration, action: PendingAction, by: string): MessageBody {
   return {
     embeds: [
@@ -136,10 +153,7 @@ export function approvalRequestMessage(view: Pick<ConfirmationView, 'endpoint' |
       }),
     ],
     components: [
-      buttons([
-        { verb: 'approve', label: 'Approve', style: ButtonStyle.Danger },
-        { verb: 'reject', label: 'Reject', style: ButtonStyle.Secondary },
-      ], action.id),
+      buttons(PAIRS.approve, action.id),
     ],
   };
 }
@@ -280,6 +294,12 @@ function weightLine(endpoint: EndpointDeclaration): string {
 function codeBlock(text: string): string {
   const body = text.replace(/```/g, "'''");
   return `\`\`\`\n${truncate(body, LIMITS.fieldValue - 8)}\n\`\`\``;
+}
+
+/** A closed message keeps its buttons, greyed out, so the reader sees they were there and can no longer be used. */
+export function withButtonsDisabled(body: MessageBody, actionId: string, pair: ButtonPair): MessageBody {
+  const row = buttons(PAIRS[pair], actionId);
+  return { ...body, components: [{ ...row, components: row.components.map((button) => ({ ...button, disabled: true })) }] };
 }
 
 function buttons(

@@ -86,6 +86,8 @@ export class ActionLog {
   constructor(
     private readonly db: Database,
     private readonly now: () => number = Date.now,
+    /** Marks every row this writer appends as written in dry-run mode. */
+    private readonly dryRun = false,
   ) {}
 
   /** Appends one event; committed (and synced to disk) when the promise resolves. */
@@ -116,7 +118,7 @@ export class ActionLog {
       response_json: toJson(entry.response),
       latency_ms: entry.latencyMs ?? null,
       detail: entry.detail ?? null,
-      dry_run: entry.dryRun === true ? (1 as const) : (0 as const),
+      dry_run: entry.dryRun === true || this.dryRun ? (1 as const) : (0 as const),
       prev_hash: last?.hash ?? GENESIS,
     };
     const complete: LogRow = { ...row, hash: hashRow(row) };

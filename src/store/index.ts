@@ -15,7 +15,13 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export async function openStore(path: string, now: () => number = Date.now): Promise<Store> {
+export interface StoreOptions {
+  readonly now?: () => number;
+  /** BINANCE_DRY_RUN: every log row this process writes is marked dry-run. */
+  readonly dryRun?: boolean;
+}
+
+export async function openStore(path: string, options: StoreOptions = {}): Promise<Store> {
   const db = await Database.open(path);
   try {
     await migrate(db);
@@ -25,7 +31,7 @@ export async function openStore(path: string, now: () => number = Date.now): Pro
   }
   return {
     db,
-    log: new ActionLog(db, now),
+    log: new ActionLog(db, options.now ?? Date.now, options.dryRun ?? false),
     pending: new PendingActions(db),
     grants: new Grants(db),
     close: () => db.close(),

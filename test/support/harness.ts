@@ -48,7 +48,7 @@ export async function createHarness(options: { confirmTimeoutMs?: number; dryRun
   const clock = { now: Date.now() };
 
   const build = async () => {
-    const store = await openStore(dbPath);
+    const store = await openStore(dbPath, { dryRun: options.dryRun ?? false });
     const client = new BinanceClient({
       apiKey: TEST_API_KEY,
       signer: createSigner({ kind: 'hmac', secret: new Secret(TEST_SECRET) }),

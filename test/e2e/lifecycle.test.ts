@@ -1,0 +1,118 @@
+// Time and process life: confirmations that expire, a bot restarted (cleanly
+// or killed) between the request and the Confirm or in the middle of a
+// Binance call, and dry-run mode. Each with its own bot process.
+import { afterEach, describe, expect, test } from 'vitest';
+import { COLOURS } from '../../src/discord/render.ts';
+import { colourOf, textOf } from '../emulators/discord/index.ts';
+import { actionIdOf, eventsOf, expectNoLiveButtons, postsSince, requestAndConfirm, rowsOf } from './support.ts';
+import { USERS, World } from './world.ts';
+
+const { admin } = USERS;
+let world: World | undefined;
+
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+describe('expiry (CONFIRM_TIMEOUT_SECONDS=5)', () => {
+  test('an unanswered confirmation expires: the message says so, a late click too, nothing is sent', async () => {
+    world = await World.start({ confirmTimeoutSeconds: 5 });
+    const w = world;
+    const since = Date.now();
+    const { message } = await w.command(admin.id, 'pm repay-debt', { asset: 'BNB', amount: '1' });
+    const actionId = actionIdOf(message);
+    const expired = await w.discord.waitFor(() => {
+      const current = w.discord.messages.get(message.id);
+      return current !== undefined && /expired/.test(textOf(current)) ? current : undefined;
+    }, 'the confirmation to show it expired', 9_000);
+    expectNoLiveButtons(expired);
+    expect(Date.now() - since).toBeGreaterThanOrEqual(4_500);
+    // A client that still shows the old buttons:
+    const late = w.discord.clickLabel(admin.id, message.id, 'Confirm', { forged: true });
+    await w.discord.acknowledged(late);
+    expect(textOf(w.discord.original(late) ?? expired)).toMatch(/expired/);
+    expect(postsSince(w, since)).toHaveLength(0);
+    expect(await eventsOf(w, actionId)).toEqual(['requested', 'expired']);
+  }, 30_000);
+});
+
+describe('restarts', () => {
+  test('SIGTERM between the request and the Confirm: the new process runs it once', async () => {
+    world = await World.start();
+    const since = Date.now();
+    const { message } = await world.command(admin.id, 'futures margin-type', { symbol: 'ETHUSDT', 'margin-type': 'ISOLATED' });
+    const actionId = actionIdOf(message);
+    await world.restart('stop');
+    expect(world.bot.lines.some((line) => line.message === 'bot ready')).toBe(true);
+    const click = world.discord.clickLabel(admin.id, message.id, 'Confirm');
+    const outcome = await world.discord.settled(click, (m) => textOf(m).startsWith('✅'), 'the outcome after the restart');
+    expectNoLiveButtons(outcome);
+    expect(postsSince(world, since)).toHaveLength(1);
+    expect(await eventsOf(world, actionId)).toEqual(['requested', 'confirmed', 'sent', 'outcome']);
+    expect(world.discord.gateway.identified).toBe(2);
+  }, 60_000);
+
+  test('SIGKILL between the request and the Confirm, past the expiry: the click says expired', async () => {
+    world = await World.start({ confirmTimeoutSeconds: 5 });
+    const since = Date.now();
+    const { message } = await world.command(admin.id, 'pm-pro auto-repay-futures', { enabled: true });
+    const actionId = actionIdOf(message);
+    await world.bot.kill();
+    await new Promise((resolve) => setTimeout(resolve, 5_200));
+    await world.restart('kill');
+    const click = world.discord.clickLabel(admin.id, message.id, 'Confirm');
+    await world.discord.acknowledged(click);
+    const answer = world.discord.original(click);
+    expect(textOf(answer ?? message)).toMatch(/expired/);
+    expect(postsSince(world, since)).toHaveLength(0);
+    const events = await eventsOf(world, actionId);
+    expect(events[0]).toBe('requested');
+    expect(events.filter((event) => event === 'expired')).toHaveLength(1);
+    expect(events).not.toContain('sent');
+  }, 60_000);
+
+  test('SIGKILL while Binance is answering: after the restart the log says sent, outcome UNKNOWN; nothing re-sent', async () => {
+    world = await World.start({ binanceTimeoutMs: 5_000 });
+    const w = world;
+    const since = Date.now();
+    w.binance.failNext('/sapi/v1/portfolio/repay', { kind: 'delay', ms: 3_000 });
+    const { message } = await w.command(admin.id, 'pm-pro bankruptcy-repay');
+    const actionId = actionIdOf(message);
+    w.discord.clickLabel(admin.id, message.id, 'Confirm');
+    await w.discord.waitFor(() => postsSince(w, since).length === 1, 'the request to reach Binance');
+    await w.bot.kill();
+    await w.restart('kill');
+    const interrupted = await w.bot.waitForLine((line) => line.message === 'an action was interrupted by the last shutdown');
+    expect(interrupted.actionId).toBe(actionId);
+    expect(interrupted.outcome).toBe('unknown');
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    expect(postsSince(w, since)).toHaveLength(1);
+    const rows = await rowsOf(w, actionId);
+    expect(rows.map((row) => row.event)).toEqual(['requested', 'confirmed', 'sent', 'outcome']);
+    expect(rows.at(-1)?.outcome_kind).toBe('unknown');
+    // /status lists it for a human to check.
+    const status = await w.command(admin.id, 'status');
+    expect(textOf(status.message)).toMatch(/UNKNOWN/);
+    expect(textOf(status.message)).toContain('bankruptcy-repay');
+  }, 60_000);
+});
+
+describe('dry-run (BINANCE_DRY_RUN=true)', () => {
+  test('the whole flow runs, the signed request is built, nothing is sent, the log marks it', async () => {
+    world = await World.start({ dryRun: true });
+    const since = Date.now();
+    const { confirmation, actionId, outcome } = await requestAndConfirm(world, admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0.25' });
+    expect(textOf(confirmation.versions[0] ?? confirmation)).toMatch(/DRY-RUN|dry-run/);
+    expect(textOf(outcome)).toContain('🧪 DRY-RUN');
+    expect(textOf(outcome)).toMatch(/asset=BTC&amount=0\.25&recvWindow=5000&timestamp=\d{13}&signature=…/);
+    expect(colourOf(outcome)).toBe(COLOURS.dryRun);
+    expect(postsSince(world, since)).toHaveLength(0);
+    const rows = await rowsOf(world, actionId);
+    // No 'sent' row: nothing left the bot.
+    expect(rows.map((row) => row.event)).toEqual(['requested', 'confirmed', 'outcome']);
+    expect(rows.at(-1)?.outcome_kind).toBe('dry-run');
+    expect(rows.at(-1)?.request_json).toContain('/papi/v1/margin/repay-debt');
+    expect(rows.every((row) => row.dry_run === 1)).toBe(true);
+  }, 60_000);
+});

@@ -1,0 +1,429 @@
+// The bot as `npm start` runs it, driven through the real discord.js Client
+// against the local Discord and the local Binance. Every scenario checks the
+// three sides: what Discord shows, what Binance received, what the log holds.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { COLOURS } from '../../src/discord/render.ts';
+import { buttonsOf, colourOf, textOf } from '../emulators/discord/index.ts';
+import { actionIdOf, eventsOf, expectEphemeralTo, expectNoLiveButtons, postsSince, requestAndConfirm, rowsOf, settle } from './support.ts';
+import { API_SECRET, CHANNEL_ID, DISCORD_TOKEN, OTHER_GUILD_ID, USERS, World } from './world.ts';
+
+const { admin, alice, bob, mallory } = USERS;
+const TAIL = /&recvWindow=5000&timestamp=\d{13}$/;
+
+let world: World;
+
+beforeAll(async () => {
+  world = await World.start({ heartbeatIntervalMs: 500 });
+}, 60_000);
+
+afterAll(async () => {
+  await world?.close();
+});
+
+describe('the five commands, happy path', () => {
+  const cases = [
+    {
+      command: 'pm repay-debt',
+      options: { asset: 'btc', amount: '0.10', 'specify-repay-assets': 'usdt, bnb,USDT' },
+      path: '/papi/v1/margin/repay-debt',
+      params: /^asset=BTC&amount=0\.1&specifyRepayAssets=USDT%2CBNB/,
+      shown: ['Repaid', 'BTC'],
+    },
+    { command: 'pm repay-negative-balance', options: {}, path: '/papi/v1/repay-futures-negative-balance', params: /^/, shown: ['success'] },
+    { command: 'pm-pro auto-repay-futures', options: { enabled: false }, path: '/sapi/v1/portfolio/repay-futures-switch', params: /^autoRepay=false/, shown: ['success'] },
+    { command: 'pm-pro bankruptcy-repay', options: { from: 'MARGIN' }, path: '/sapi/v1/portfolio/repay', params: /^from=MARGIN/, shown: ['58203331886213504'] },
+    { command: 'futures margin-type', options: { symbol: 'ethusdt', 'margin-type': 'ISOLATED' }, path: '/fapi/v1/marginType', params: /^symbol=ETHUSDT&marginType=ISOLATED/, shown: ['success'] },
+  ] as const;
+
+  for (const scenario of cases) {
+    test(`/${scenario.command}`, async () => {
+      const since = Date.now();
+      const { confirmation, actionId, outcome } = await requestAndConfirm(world, admin.id, scenario.command, scenario.options);
+
+      // Discord: an ephemeral confirmation with the exact request and Confirm (danger) / Cancel, then the outcome.
+      expectEphemeralTo(confirmation, admin.id);
+      const first = confirmation.versions[0];
+      expect(first === undefined ? '' : textOf(first)).toContain(`POST http://127.0.0.1`);
+      expect(first === undefined ? '' : textOf(first)).toContain(scenario.path);
+      expect(first === undefined ? [] : buttonsOf(first).map((button) => [button.label, button.style])).toEqual([
+        ['Confirm', 4],
+        ['Cancel', 2],
+      ]);
+      expect(textOf(outcome)).toContain(`✅ Done: /${scenario.command}`);
+      for (const text of scenario.shown) expect(textOf(outcome)).toContain(text);
+      expect(colourOf(outcome)).toBe(COLOURS.success);
+      expectNoLiveButtons(outcome);
+      expect(buttonsOf(outcome).map((button) => button.label)).toEqual(['Confirm', 'Cancel']);
+
+      // Binance: exactly one signed POST with exactly these parameters.
+      const posts = postsSince(world, since);
+      expect(posts).toHaveLength(1);
+      expect(posts[0]?.path).toBe(scenario.path);
+      expect(posts[0]?.totalParams).toMatch(scenario.params);
+      expect(posts[0]?.totalParams.startsWith('recvWindow') || TAIL.test(posts[0]?.totalParams ?? '')).toBe(true);
+      expect(posts[0]?.signatureValid).toBe(true);
+      expect(posts[0]?.status).toBe(200);
+
+      // The log: the whole story, the request without its signature.
+      expect(await eventsOf(world, actionId)).toEqual(['requested', 'confirmed', 'sent', 'outcome']);
+      const rows = await rowsOf(world, actionId);
+      const outcomeRow = rows.at(-1);
+      expect(outcomeRow?.outcome_kind).toBe('success');
+      expect(outcomeRow?.http_status).toBe(200);
+      expect(outcomeRow?.user_id).toBe(admin.id);
+      expect(rows.find((row) => row.event === 'sent')?.request_json).toContain(scenario.path);
+      for (const row of rows) expect(`${row.request_json ?? ''}${row.response_json ?? ''}`).not.toContain('signature');
+    });
+  }
+});
+
+describe('refusals: nothing reaches Binance', () => {
+  test('invalid input names the option and the rule, and nothing is stored', async () => {
+    const since = Date.now();
+    const { message } = await world.command(admin.id, 'pm repay-debt', { asset: 'BTC', amount: '1e-3' });
+    expectEphemeralTo(message, admin.id);
+    expect(textOf(message)).toMatch(/amount/);
+    expect(textOf(message)).toMatch(/decimal/i);
+    expectNoLiveButtons(message);
+    const tooPrecise = await world.command(admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0.123456789' });
+    expect(textOf(tooPrecise.message)).toMatch(/8 decimals|decimal places/i);
+    expect(postsSince(world, since)).toHaveLength(0);
+    const invalid = (await world.log()).filter((row) => row.event === 'invalid' && row.at_ms >= since);
+    expect(invalid).toHaveLength(2);
+    expect(invalid[0]?.params_json).toContain('1e-3');
+    expect(await world.rows('SELECT id FROM pending_actions WHERE created_at >= ?', [since])).toEqual([]);
+  });
+
+  test('a user without a grant is refused', async () => {
+    const since = Date.now();
+    const { message } = await world.command(mallory.id, 'pm repay-negative-balance');
+    expectEphemeralTo(message, mallory.id);
+    expect(textOf(message)).toMatch(/^Refused/);
+    expect(textOf(message)).toContain('pm.repay-negative-balance');
+    expectNoLiveButtons(message);
+    expect(postsSince(world, since)).toHaveLength(0);
+    const refused = (await world.log()).filter((row) => row.event === 'refused' && row.at_ms >= since);
+    expect(refused.map((row) => [row.user_id, row.action_key])).toEqual([[mallory.id, 'pm.repay-negative-balance']]);
+  });
+
+  test('direct messages and other guilds are refused', async () => {
+    const since = Date.now();
+    const dm = world.discord.slash(admin.id, 'pm repay-negative-balance', {}, { dm: true, stale: true });
+    await world.discord.acknowledged(dm);
+    expect(textOf(world.discord.original(dm) ?? { content: '', embeds: [], components: [], at: 0 })).toMatch(/only in its Discord server/);
+    const other = world.discord.slash(admin.id, 'pm repay-negative-balance', {}, { guildId: OTHER_GUILD_ID, stale: true });
+    // The command is registered for the desk's guild only: in another guild Discord would not offer it, so this plays a stale client.
+    await world.discord.acknowledged(other);
+    expect(textOf(world.discord.original(other) ?? { content: '', embeds: [], components: [], at: 0 })).toMatch(/not set up for this server/);
+    expect(postsSince(world, since)).toHaveLength(0);
+  });
+
+  test("another user's click on Confirm is refused; the requester's still works", async () => {
+    const since = Date.now();
+    const { message } = await world.command(admin.id, 'futures margin-type', { symbol: 'BNBUSDT', 'margin-type': 'ISOLATED' });
+    const actionId = actionIdOf(message);
+    const intruder = world.discord.clickLabel(bob.id, message.id, 'Confirm', { forged: true });
+    await world.discord.acknowledged(intruder);
+    const answer = world.discord.original(intruder);
+    expect(answer?.id).not.toBe(message.id);
+    expectEphemeralTo(answer ?? message, bob.id);
+    expect(textOf(answer ?? message)).toMatch(/Only desk-admin, who asked for this action, can confirm/);
+    expect(buttonsOf(world.discord.messages.get(message.id) ?? message).every((button) => !button.disabled)).toBe(true);
+    expect(postsSince(world, since)).toHaveLength(0);
+
+    const click = world.discord.clickLabel(admin.id, message.id, 'Confirm');
+    await world.discord.settled(click, (m) => textOf(m).startsWith('✅'));
+    expect(postsSince(world, since)).toHaveLength(1);
+    expect(await eventsOf(world, actionId)).toEqual(['requested', 'refused', 'confirmed', 'sent', 'outcome']);
+  });
+
+  test('a double click sends once', async () => {
+    const since = Date.now();
+    const { message } = await world.command(admin.id, 'pm-pro auto-repay-futures', { enabled: true });
+    const actionId = actionIdOf(message);
+    const first = world.discord.clickLabel(admin.id, message.id, 'Confirm');
+    const second = world.discord.clickLabel(admin.id, message.id, 'Confirm');
+    await world.discord.acknowledged(first);
+    await world.discord.acknowledged(second);
+    await world.discord.waitFor(() => textOf(world.discord.messages.get(message.id) ?? message).startsWith('✅'), 'the outcome');
+    await settle();
+    expect(postsSince(world, since)).toHaveLength(1);
+    const answers = [first, second].map((click) => world.discord.original(click));
+    const loser = answers.find((answer) => answer?.id !== message.id);
+    expect(loser === undefined ? '' : textOf(loser)).toMatch(/already|no longer|being sent|in progress/i);
+    const events = await eventsOf(world, actionId);
+    expect(events.filter((event) => event === 'sent')).toHaveLength(1);
+    expect(events.filter((event) => event === 'outcome')).toHaveLength(1);
+    expect(first.rejected.concat(second.rejected)).toEqual([]);
+  });
+
+  test('cancel closes the confirmation and sends nothing', async () => {
+    const since = Date.now();
+    const { message } = await world.command(admin.id, 'pm-pro bankruptcy-repay');
+    const actionId = actionIdOf(message);
+    const click = world.discord.clickLabel(admin.id, message.id, 'Cancel');
+    const closed = await world.discord.settled(click, (m) => /Cancelled/.test(textOf(m)));
+    expectNoLiveButtons(closed);
+    expect(postsSince(world, since)).toHaveLength(0);
+    expect(await eventsOf(world, actionId)).toEqual(['requested', 'cancelled']);
+    const state = await world.rows<{ state: string }>('SELECT state FROM pending_actions WHERE id = ?', [actionId]);
+    expect(state).toEqual([{ state: 'cancelled' }]);
+  });
+});
+
+describe('grants, caps and two-person approval through /access', () => {
+  test('grant, cap, revoke between request and click', async () => {
+    const granted = await world.command(admin.id, 'access grant', { user: alice.id, action: 'pm.repay-debt', 'max-amount': '1', asset: 'btc' });
+    expect(textOf(granted.message)).toContain(`<@${alice.id}>`);
+    const since = Date.now();
+    const tooMuch = await world.command(alice.id, 'pm repay-debt', { asset: 'BTC', amount: '2' });
+    expect(textOf(tooMuch.message)).toMatch(/^Refused.*1 BTC/s);
+    const uncapped = await world.command(alice.id, 'pm repay-debt', { asset: 'ETH', amount: '1' });
+    expect(textOf(uncapped.message)).toMatch(/^Refused/);
+
+    const { message } = await world.command(alice.id, 'pm repay-debt', { asset: 'BTC', amount: '0.5' });
+    const actionId = actionIdOf(message);
+    await world.command(admin.id, 'access revoke', { user: alice.id, action: 'pm.repay-debt' });
+    const click = world.discord.clickLabel(alice.id, message.id, 'Confirm');
+    const closed = await world.discord.settled(click, (m) => /Refused/.test(textOf(m)));
+    expectNoLiveButtons(closed);
+    expect(postsSince(world, since)).toHaveLength(0);
+    expect(await eventsOf(world, actionId)).toEqual(['requested', 'refused']);
+    const changes = (await world.log()).filter((row) => ['grant', 'revoke'].includes(row.event) && row.params_json?.includes(alice.id));
+    expect(changes.map((row) => [row.event, row.user_id])).toEqual([
+      ['grant', admin.id],
+      ['revoke', admin.id],
+    ]);
+  });
+
+  test('a second person approves; the requester and a user without the grant cannot', async () => {
+    await world.command(admin.id, 'access grant', { user: alice.id, action: 'pm.repay-negative-balance' });
+    await world.command(admin.id, 'access grant', { user: bob.id, action: 'pm.repay-negative-balance' });
+    const policy = await world.command(admin.id, 'access policy', { action: 'pm.repay-negative-balance', approvals: 1 });
+    expect(textOf(policy.message)).toMatch(/second person|approv/i);
+    const since = Date.now();
+
+    const { message } = await world.command(alice.id, 'pm repay-negative-balance');
+    expect(textOf(message)).toMatch(/second person/);
+    const actionId = actionIdOf(message);
+    const confirm = world.discord.clickLabel(alice.id, message.id, 'Confirm (then needs approval)');
+    await world.discord.settled(confirm, (m) => /Waiting for approval/.test(textOf(m)));
+    const request = await world.discord.waitFor(
+      () => [...world.discord.messages.values()].find((candidate) => candidate.visibleTo === undefined && textOf(candidate).includes('Approval needed') && candidate.createdAt >= since),
+      'the approval request in the channel',
+    );
+    expect(request.channelId).toBe(CHANNEL_ID);
+    expect(textOf(request)).toContain(`<@${alice.id}>`);
+    expect(buttonsOf(request).map((button) => button.label)).toEqual(['Approve', 'Reject']);
+
+    const self = world.discord.clickLabel(alice.id, request.id, 'Approve');
+    await world.discord.acknowledged(self);
+    expect(textOf(world.discord.original(self) ?? request)).toMatch(/cannot approve it/);
+    const outsider = world.discord.clickLabel(mallory.id, request.id, 'Approve');
+    await world.discord.acknowledged(outsider);
+    expect(textOf(world.discord.original(outsider) ?? request)).toMatch(/^Refused/);
+    expect(postsSince(world, since)).toHaveLength(0);
+
+    const approve = world.discord.clickLabel(bob.id, request.id, 'Approve');
+    const done = await world.discord.settled(approve, (m) => textOf(m).startsWith('✅'));
+    expect(textOf(done)).toMatch(/Confirmed by bob · requested by alice/);
+    expectNoLiveButtons(done);
+    // The requester's own message shows the outcome too.
+    await world.discord.waitFor(() => textOf(world.discord.messages.get(message.id) ?? message).startsWith('✅'), "the requester's message to show the outcome");
+    const posts = postsSince(world, since);
+    expect(posts.map((post) => [post.path, post.signatureValid])).toEqual([['/papi/v1/repay-futures-negative-balance', true]]);
+    const rows = await rowsOf(world, actionId);
+    expect(rows.map((row) => [row.event, row.user_id])).toEqual([
+      ['requested', alice.id],
+      ['confirmed', alice.id],
+      ['refused', alice.id],
+      ['refused', mallory.id],
+      ['approved', bob.id],
+      ['sent', bob.id],
+      ['outcome', bob.id],
+    ]);
+    await world.command(admin.id, 'access policy', { action: 'pm.repay-negative-balance', approvals: 0 });
+  });
+});
+
+describe('Binance failures, each explained and never retried', () => {
+  test('-1021: the clock is re-synced, the request is not re-sent', async () => {
+    const since = Date.now();
+    world.binance.failNext('/fapi/v1/marginType', { kind: 'error', code: -1021, status: 400, msg: "Timestamp for this request is outside of the recvWindow." });
+    const { actionId, outcome } = await requestAndConfirm(world, admin.id, 'futures margin-type', { symbol: 'SOLUSDT', 'margin-type': 'CROSSED' });
+    expect(textOf(outcome)).toContain('❌ Refused by Binance');
+    expect(textOf(outcome)).toContain('-1021');
+    expect(textOf(outcome)).toMatch(/Re-synced with Binance.*NOT re-sent/s);
+    expect(colourOf(outcome)).toBe(COLOURS.rejected);
+    await settle(300);
+    expect(postsSince(world, since)).toHaveLength(1);
+    const post = postsSince(world, since)[0];
+    expect(world.binance.requests.some((request) => request.path === '/fapi/v1/time' && request.at >= (post?.at ?? 0))).toBe(true);
+    const last = (await rowsOf(world, actionId)).at(-1);
+    expect([last?.outcome_kind, last?.binance_code]).toEqual(['rejected', -1021]);
+  });
+
+  test('-2015: the key, its IP or its permissions', async () => {
+    const since = Date.now();
+    world.binance.failNext('/papi/v1/repay-futures-negative-balance', { kind: 'error', code: -2015, status: 401, msg: 'Invalid API-key, IP, or permissions for action.' });
+    const { actionId, outcome } = await requestAndConfirm(world, admin.id, 'pm repay-negative-balance');
+    expect(textOf(outcome)).toContain('-2015');
+    expect(textOf(outcome)).toMatch(/IP|permission/);
+    expect(postsSince(world, since)).toHaveLength(1);
+    expect((await rowsOf(world, actionId)).at(-1)?.binance_code).toBe(-2015);
+  });
+
+  test('-4046: the margin type is already set', async () => {
+    await requestAndConfirm(world, admin.id, 'futures margin-type', { symbol: 'XRPUSDT', 'margin-type': 'ISOLATED' });
+    const since = Date.now();
+    const { actionId, outcome } = await requestAndConfirm(world, admin.id, 'futures margin-type', { symbol: 'XRPUSDT', 'margin-type': 'ISOLATED' });
+    expect(textOf(outcome)).toContain('-4046');
+    expect(textOf(outcome)).toMatch(/already/i);
+    expect(postsSince(world, since)).toHaveLength(1);
+    expect((await rowsOf(world, actionId)).at(-1)?.binance_code).toBe(-4046);
+  });
+
+  test('429 with Retry-After: rate-limited, the family is held back until then', async () => {
+    const since = Date.now();
+    world.binance.failNext('/papi/v1/repay-futures-negative-balance', { kind: 'rate-limit', status: 429, retryAfterS: 2 });
+    const { actionId, outcome } = await requestAndConfirm(world, admin.id, 'pm repay-negative-balance');
+    expect(textOf(outcome)).toContain('⏳ Rate-limited');
+    expect(textOf(outcome)).toMatch(/Try again after: <t:\d+:T>/);
+    expect(colourOf(outcome)).toBe(COLOURS.rateLimited);
+    // Held back: the next papi request is not sent at all.
+    const next = await requestAndConfirm(world, admin.id, 'pm repay-debt', { asset: 'USDT' });
+    expect(textOf(next.outcome)).toContain('Not sent');
+    expect(postsSince(world, since)).toHaveLength(1);
+    expect((await rowsOf(world, actionId)).at(-1)?.outcome_kind).toBe('rate-limited');
+    const held = (await rowsOf(world, next.actionId)).at(-1);
+    expect([held?.outcome_kind, held?.http_status, held?.detail]).toEqual(['rate-limited', null, expect.stringMatching(/^Not sent/)]);
+    expect(await eventsOf(world, next.actionId)).toEqual(['requested', 'confirmed', 'outcome']);
+    await settle(2_100);
+  });
+
+  test('418: an IP ban, said loudly', async () => {
+    const since = Date.now();
+    world.binance.failNext('/sapi/v1/portfolio/repay-futures-switch', { kind: 'rate-limit', status: 418, retryAfterS: 1 });
+    const { actionId, outcome } = await requestAndConfirm(world, admin.id, 'pm-pro auto-repay-futures', { enabled: true });
+    expect(textOf(outcome)).toContain('🚫 IP BANNED');
+    expect(postsSince(world, since)).toHaveLength(1);
+    expect((await rowsOf(world, actionId)).at(-1)?.http_status).toBe(418);
+    await settle(1_100);
+  });
+
+  test('500: UNKNOWN, with what to check; not retried', async () => {
+    const since = Date.now();
+    world.binance.failNext('/sapi/v1/portfolio/repay', { kind: 'server-error', status: 500 });
+    const { actionId, outcome } = await requestAndConfirm(world, admin.id, 'pm-pro bankruptcy-repay', { from: 'SPOT' });
+    expect(textOf(outcome)).toContain('⚠️ Outcome UNKNOWN');
+    expect(textOf(outcome)).toMatch(/Check in Binance whether it happened/);
+    expect(colourOf(outcome)).toBe(COLOURS.unknown);
+    await settle(1_000);
+    expect(postsSince(world, since)).toHaveLength(1);
+    const last = (await rowsOf(world, actionId)).at(-1);
+    expect([last?.outcome_kind, last?.http_status]).toEqual(['unknown', 500]);
+  });
+
+  test('a timeout: UNKNOWN (Binance did execute it), not retried', async () => {
+    const since = Date.now();
+    world.binance.failNext('/fapi/v1/marginType', { kind: 'delay', ms: 2_500 });
+    const { actionId, outcome } = await requestAndConfirm(world, admin.id, 'futures margin-type', { symbol: 'BTCUSDT', 'margin-type': 'ISOLATED' });
+    expect(textOf(outcome)).toContain('⚠️ Outcome UNKNOWN');
+    await settle(2_000);
+    const posts = postsSince(world, since);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.executed).toBe(true);
+    expect((await rowsOf(world, actionId)).at(-1)?.outcome_kind).toBe('unknown');
+  });
+});
+
+describe('the operator commands', () => {
+  test('/status shows each family, the pending count and the UNKNOWN outcomes', async () => {
+    const { message } = await world.command(admin.id, 'status');
+    expectEphemeralTo(message, admin.id);
+    const text = textOf(message);
+    for (const family of ['sapi', 'papi', 'fapi']) expect(text).toContain(family);
+    expect(text).toMatch(/\d+ ms/);
+    expect(text).toMatch(/\/ ?2,?400|of 2,?400/);
+    expect(text).toMatch(/UNKNOWN/);
+    expect(text).toMatch(/bankruptcy-repay|margin-type/);
+    const refused = await world.command(mallory.id, 'status');
+    expect(textOf(refused.message)).toMatch(/^Refused/);
+  });
+
+  test('/audit recent: an embed and the same rows as CSV', async () => {
+    const { message } = await world.command(admin.id, 'audit recent', { limit: 10 });
+    expectEphemeralTo(message, admin.id);
+    expect(message.embeds.length).toBeGreaterThan(0);
+    const csv = message.attachments.find((attachment) => attachment.filename === 'audit.csv');
+    expect(csv).toBeDefined();
+    const lines = (csv?.data.toString('utf8') ?? '').trim().split('\n');
+    expect(lines[0]).toMatch(/^seq,/);
+    expect(lines).toHaveLength(11);
+    const filtered = await world.command(admin.id, 'audit recent', { user: bob.id, action: 'pm.repay-negative-balance' });
+    const rows = (filtered.message.attachments[0]?.data.toString('utf8') ?? '').trim().split('\n').slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toContain(bob.id);
+    const refused = await world.command(mallory.id, 'audit recent');
+    expect(textOf(refused.message)).toMatch(/^Refused/);
+  });
+
+  test('autocomplete: trading perpetuals, and the account’s loans first', async () => {
+    const symbols = world.discord.autocomplete(admin.id, 'futures margin-type', { symbol: 'bt' }, 'symbol');
+    await world.discord.waitFor(() => symbols.choices, 'symbol choices');
+    expect(symbols.choices?.map((choice) => choice.value)).toContain('BTCUSDT');
+    expect(symbols.choices?.every((choice) => String(choice.value).includes('BT'))).toBe(true);
+
+    const assets = world.discord.autocomplete(admin.id, 'pm repay-debt', { asset: '' }, 'asset');
+    await world.discord.waitFor(() => assets.choices, 'asset choices');
+    const names = assets.choices?.map((choice) => String(choice.name)) ?? [];
+    expect(names[0]).toMatch(/borrowed/);
+    expect(names.join('\n')).toMatch(/BTC.*borrowed 0\.4/);
+
+    const outsider = world.discord.autocomplete(mallory.id, 'pm repay-debt', { asset: 'B' }, 'asset');
+    await world.discord.waitFor(() => outsider.choices, 'choices for an outsider');
+    expect(outsider.choices).toEqual([]);
+    for (const record of [symbols, assets, outsider]) expect(record.callbacks[0]?.at ?? Infinity).toBeLessThan(record.dispatchedAt + 3_000);
+  });
+});
+
+describe('load and hygiene', () => {
+  test('a burst of 50 interactions: every one acknowledged within 3 s', async () => {
+    const since = Date.now();
+    const symbols = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', 'SOLUSDT', 'XRPUSDT'];
+    const records = Array.from({ length: 50 }, (_, index) =>
+      world.discord.slash(index % 2 === 0 ? admin.id : bob.id, index % 2 === 0 ? 'futures margin-type' : 'pm repay-negative-balance', index % 2 === 0 ? { symbol: symbols[index % 5] ?? 'BTCUSDT', 'margin-type': 'CROSSED' } : {}),
+    );
+    await Promise.all(records.map((record) => world.discord.acknowledged(record, 5_000)));
+    const latencies = records.map((record) => (record.callbacks[0]?.at ?? Infinity) - record.dispatchedAt);
+    expect(Math.max(...latencies)).toBeLessThan(3_000);
+    expect(records.flatMap((record) => record.rejected)).toEqual([]);
+    const requested = (await world.log()).filter((row) => row.event === 'requested' && row.at_ms >= since);
+    expect(requested).toHaveLength(50);
+    expect(postsSince(world, since)).toHaveLength(0);
+  });
+
+  test('no secret in Discord, the log file or the bot’s output; the chain verifies', async () => {
+    const signatures = world.binance.requests.map((request) => request.signature).filter((signature): signature is string => signature !== undefined);
+    expect(signatures.length).toBeGreaterThan(10);
+    const discordText = [...world.discord.messages.values()].map((message) => JSON.stringify(message.versions)).join('\n') + JSON.stringify(world.discord.calls.map((call) => call.body));
+    const database = readFileSync(world.dbPath).toString('latin1') + readFileSync(`${world.dbPath}-wal`, { flag: 'a+' }).toString('latin1');
+    for (const [name, haystack] of Object.entries({ discord: discordText, database, output: world.bot.output })) {
+      expect(haystack.includes(API_SECRET), `${name} holds the API secret`).toBe(false);
+      expect(haystack.includes(DISCORD_TOKEN), `${name} holds the Discord token`).toBe(false);
+      for (const signature of signatures) expect(haystack.includes(signature), `${name} holds a signature`).toBe(false);
+    }
+    const verify = spawnSync(process.execPath, ['--import', 'tsx', 'src/verify-log.ts'], { env: { ...world.env, PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+    expect(verify.status, verify.stderr).toBe(0);
+    expect(verify.stdout).toMatch(/intact|ok/i);
+  });
+
+  test('the gateway: one identify with the right token, heartbeats acknowledged', () => {
+    expect(world.discord.gateway.identified).toBe(1);
+    expect(world.discord.gateway.badTokens).toBe(0);
+    expect(world.discord.gateway.heartbeats).toBeGreaterThan(0);
+    expect(world.discord.calls.filter((call) => call.status >= 400 && !call.path.includes('/interactions/'))).toEqual([]);
+  });
+});

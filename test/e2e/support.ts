@@ -1,0 +1,58 @@
+// Assertions shared by the end-to-end scenarios: each scenario checks what
+// Discord received, what Binance received and what the SQLite log holds.
+import { expect } from 'vitest';
+import type { ReceivedRequest } from '../emulators/binance/index.ts';
+import { buttonsOf, textOf, type EmulatedMessage, type InteractionRecord } from '../emulators/discord/index.ts';
+import type { LogRow } from '../../src/store/index.ts';
+import type { World } from './world.ts';
+
+/** The pending action's id, read from the Confirm button's custom_id. */
+export function actionIdOf(message: EmulatedMessage): string {
+  const button = buttonsOf(message).find((candidate) => /^pmbot:(confirm|approve):/.test(candidate.customId));
+  if (button === undefined) throw new Error(`no Confirm/Approve button on:\n${textOf(message)}`);
+  return button.customId.split(':')[2] ?? '';
+}
+
+/** A message with no button left to click. */
+export function expectNoLiveButtons(message: EmulatedMessage): void {
+  expect(buttonsOf(message).filter((button) => !button.disabled)).toEqual([]);
+}
+
+/** An ephemeral answer seen only by `userId`. */
+export function expectEphemeralTo(message: EmulatedMessage, userId: string): void {
+  expect(message.visibleTo).toBe(userId);
+  expect(message.flags & 64).toBe(64);
+}
+
+/** The POSTs Binance received since `since` (time requests excluded). */
+export function postsSince(world: World, since: number): ReceivedRequest[] {
+  return world.binance.requests.filter((request) => request.method === 'POST' && request.at >= since);
+}
+
+export async function eventsOf(world: World, actionId: string): Promise<string[]> {
+  return (await world.log()).filter((row) => row.action_id === actionId).map((row) => row.event);
+}
+
+export async function rowsOf(world: World, actionId: string): Promise<LogRow[]> {
+  return (await world.log()).filter((row) => row.action_id === actionId);
+}
+
+/** Runs the command, clicks Confirm, and waits for the outcome to replace "Sending". */
+export async function requestAndConfirm(
+  world: World,
+  userId: string,
+  command: string,
+  options: Readonly<Record<string, string | number | boolean>> = {},
+): Promise<{ confirmation: EmulatedMessage; actionId: string; click: InteractionRecord; outcome: EmulatedMessage }> {
+  const { message: confirmation } = await world.command(userId, command, options);
+  const actionId = actionIdOf(confirmation);
+  const click = world.discord.clickLabel(userId, confirmation.id, 'Confirm');
+  await world.discord.acknowledged(click);
+  const outcome = await world.discord.settled(click, (message) => !textOf(message).startsWith('Sending'), `the outcome of /${command}`);
+  return { confirmation, actionId, click, outcome };
+}
+
+/** Waits until no interaction is being handled: every recorded one acknowledged, and the log quiet. */
+export async function settle(ms = 150): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,125 @@
+// One end-to-end "world": the local Discord and the local Binance on
+// 127.0.0.1, a temp dir with the SQLite file, and the bot started exactly as
+// `npm start` starts it, configured only through its environment.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Database } from '../../src/store/database.ts';
+import type { LogRow } from '../../src/store/index.ts';
+import { BinanceEmulator } from '../emulators/binance/index.ts';
+import { DiscordEmulator, type EmulatedMessage, type InteractionRecord } from '../emulators/discord/index.ts';
+import { BotProcess } from './bot-process.ts';
+
+export const DISCORD_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDk5.emulated.discord-bot-token-for-tests';
+export const API_KEY = 'E2eApiKey000000000000000000000000000000000000000000000000000001';
+export const API_SECRET = 'e2e-hmac-secret-do-not-log-0000000000000000000000000000000000001';
+export const APP_ID = '100000000000000099';
+export const GUILD_ID = '200000000000000001';
+export const CHANNEL_ID = '300000000000000001';
+export const OTHER_GUILD_ID = '200000000000000002';
+export const OTHER_CHANNEL_ID = '300000000000000002';
+
+export const USERS = {
+  admin: { id: '100000000000000001', username: 'desk-admin' },
+  alice: { id: '100000000000000002', username: 'alice' },
+  bob: { id: '100000000000000003', username: 'bob' },
+  mallory: { id: '100000000000000004', username: 'mallory' },
+} as const;
+
+export interface WorldOptions {
+  readonly confirmTimeoutSeconds?: number;
+  readonly binanceTimeoutMs?: number;
+  readonly dryRun?: boolean;
+  readonly heartbeatIntervalMs?: number;
+  /** More environment for the bot (wins over the defaults). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export class World {
+  bot!: BotProcess;
+  private constructor(
+    readonly dir: string,
+    readonly dbPath: string,
+    readonly discord: DiscordEmulator,
+    readonly binance: BinanceEmulator,
+    readonly env: Readonly<Record<string, string>>,
+  ) {}
+
+  static async start(options: WorldOptions = {}): Promise<World> {
+    const dir = mkdtempSync(join(tmpdir(), 'e2e-'));
+    const dbPath = join(dir, 'data', 'bot.sqlite');
+    const discord = await DiscordEmulator.start({
+      token: DISCORD_TOKEN,
+      applicationId: APP_ID,
+      guildId: GUILD_ID,
+      channelId: CHANNEL_ID,
+      users: Object.values(USERS),
+      otherGuilds: [{ guildId: OTHER_GUILD_ID, channelId: OTHER_CHANNEL_ID }],
+      ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
+    });
+    const binance = await BinanceEmulator.start({ accounts: [{ apiKey: API_KEY, kind: 'hmac', secret: API_SECRET }] });
+    const env: Record<string, string> = {
+      DISCORD_TOKEN,
+      DISCORD_CLIENT_ID: APP_ID,
+      DISCORD_GUILD_ID: GUILD_ID,
+      DISCORD_API_URL: discord.apiUrl,
+      BOT_ADMIN_IDS: USERS.admin.id,
+      BINANCE_API_KEY: API_KEY,
+      BINANCE_API_SECRET: API_SECRET,
+      BINANCE_SAPI_URL: binance.url,
+      BINANCE_PAPI_URL: binance.url,
+      BINANCE_FAPI_URL: binance.url,
+      BINANCE_TIMEOUT_MS: String(options.binanceTimeoutMs ?? 1_500),
+      BINANCE_DRY_RUN: String(options.dryRun ?? false),
+      DATABASE_PATH: dbPath,
+      CONFIRM_TIMEOUT_SECONDS: String(options.confirmTimeoutSeconds ?? 60),
+      LOG_LEVEL: 'debug',
+      ...options.env,
+    };
+    const world = new World(dir, dbPath, discord, binance, env);
+    world.bot = await BotProcess.start(env);
+    return world;
+  }
+
+  /** Stops the bot (SIGTERM) and starts it again on the same database and emulators. */
+  async restart(how: 'stop' | 'kill' = 'stop'): Promise<void> {
+    if (how === 'kill') await this.bot.kill();
+    else await this.bot.stop();
+    this.bot = await BotProcess.start(this.env);
+  }
+
+  /** The action log as the bot wrote it (read through a second connection). */
+  async log(): Promise<LogRow[]> {
+    const db = await Database.open(this.dbPath);
+    try {
+      return await db.all<LogRow>('SELECT * FROM action_log ORDER BY seq');
+    } finally {
+      await db.close();
+    }
+  }
+
+  async rows<Row>(sql: string, params: ReadonlyArray<string | number> = []): Promise<Row[]> {
+    const db = await Database.open(this.dbPath);
+    try {
+      return await db.all<Row>(sql, params);
+    } finally {
+      await db.close();
+    }
+  }
+
+  /** Runs a slash command and waits until the bot's answer is there. */
+  async command(userId: string, command: string, options: Readonly<Record<string, string | number | boolean>> = {}): Promise<{ record: InteractionRecord; message: EmulatedMessage }> {
+    const record = this.discord.slash(userId, command, options);
+    await this.discord.acknowledged(record);
+    const message = await this.discord.settled(record, (candidate) => (candidate.flags & 128) === 0, `the answer to /${command}`);
+    return { record, message };
+  }
+
+  async close(): Promise<void> {
+    await this.bot?.stop().catch(() => undefined);
+    await this.bot?.kill();
+    await this.discord.close();
+    await this.binance.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
