@@ -79,6 +79,22 @@ describe('the five commands, happy path', () => {
   }
 });
 
+describe('amounts travel as exact text, never through a float', () => {
+  test.each([
+    ['0.00000010', 'amount=0.0000001'],
+    ['12345678901.12345678', 'amount=12345678901.12345678'],
+  ])('/pm repay-debt amount:%s sends %s', async (amount, sent) => {
+    const since = Date.now();
+    const { actionId } = await requestAndConfirm(world, admin.id, 'pm repay-debt', { asset: 'USDT', amount });
+    const posts = postsSince(world, since);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.totalParams).toMatch(new RegExp(`^asset=USDT&${sent.replace('.', '\\.')}${TAIL.source}`));
+    expect(posts[0]?.signatureValid).toBe(true);
+    const requested = (await rowsOf(world, actionId))[0];
+    expect(requested?.params_json).toContain(`"amount":"${sent.slice('amount='.length)}"`);
+  });
+});
+
 describe('refusals: nothing reaches Binance', () => {
   test('invalid input names the option and the rule, and nothing is stored', async () => {
     const since = Date.now();

@@ -292,19 +292,19 @@ export class DiscordEmulator {
   }
 
   /** Waits until `probe` returns something other than undefined/false. */
-  async waitFor<T>(probe: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  async waitFor<T>(probe: () => T | undefined | false, what: string | (() => string), timeoutMs = 10_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = probe();
       if (value !== undefined && value !== false) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 
   /** Waits for the interaction's first accepted acknowledgement. */
   acknowledged(record: InteractionRecord, timeoutMs = 5_000): Promise<Callback> {
-    return this.waitFor(() => record.callbacks[0], `an acknowledgement of interaction ${record.id} (refused: ${JSON.stringify(record.rejected)})`, timeoutMs);
+    return this.waitFor(() => record.callbacks[0], () => `an acknowledgement of interaction ${record.id} (Discord refused: ${JSON.stringify(record.rejected)})`, timeoutMs);
   }
 
   /** Waits until the interaction's original message satisfies `done`, and returns it. */
