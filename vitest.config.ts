@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Tests start real servers and SQLite files; forks keep native handles apart.
     pool: 'forks',
+    // The end-to-end tests run the compiled bot, as `npm start` does.
+    globalSetup: ['test/global-setup.ts'],
   },
 });

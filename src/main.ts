@@ -33,9 +33,17 @@ export function loggerFor(config: Config): Logger {
   });
 }
 
+/** The version in package.json: one folder up from src/, two from dist/src/. */
 export function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return manifest.version ?? 'unknown';
+  for (const relative of ['../package.json', '../../package.json']) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'binance-pm-discord-bot') return manifest.version ?? 'unknown';
+    } catch {
+      // not this folder
+    }
+  }
+  return 'unknown';
 }
 
 /** Config → migrated DB → Binance client → Discord login → command sync → serving. */

@@ -1,11 +1,9 @@
-// Runs the bot as `npm start` does (`node --import tsx src/main.ts`,
-// configuration from the environment) in one child process, collects its JSON log lines, and stops it
+// Runs the bot as `npm start` does (the built dist/ with the start script's
+// node command; configuration only from the environment) in one child process, collects its JSON log lines, and stops it
 // with a signal (a clean shutdown) or SIGKILL (a crash).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { ensureBuilt, ROOT, startCommand } from '../support/build.ts';
 
 export interface LogLine {
   readonly level: string;
@@ -17,10 +15,14 @@ export class BotProcess {
   readonly lines: LogLine[] = [];
   /** Everything written to stdout and stderr, for asserting that no secret appears. */
   output = '';
+  /** performance.now() at spawn, and when the "bot ready" line arrived (for the cold-start benchmark). */
+  readonly spawnedHr: number;
+  readyHr: number | undefined;
   readonly #child: ChildProcess;
   readonly #exited: Promise<number | null>;
 
-  private constructor(child: ChildProcess) {
+  private constructor(child: ChildProcess, spawnedHr: number) {
+    this.spawnedHr = spawnedHr;
     this.#child = child;
     this.#exited = once(child, 'exit').then(([code]) => code as number | null);
     let partial = '';
@@ -32,7 +34,9 @@ export class BotProcess {
       partial = complete.pop() ?? '';
       for (const line of complete) {
         try {
-          this.lines.push(JSON.parse(line) as LogLine);
+          const parsed = JSON.parse(line) as LogLine;
+          if (parsed.message === 'bot ready') this.readyHr ??= performance.now();
+          this.lines.push(parsed);
         } catch {
           this.lines.push({ level: 'raw', message: line });
         }
@@ -44,14 +48,21 @@ export class BotProcess {
 
   /** Starts the bot and waits for its "bot ready" line (or its exit). */
   static async start(env: Readonly<Record<string, string>>, timeoutMs = 30_000): Promise<BotProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    ensureBuilt();
+    const { command, args } = startCommand();
+    const spawnedHr = performance.now();
+    const child = spawn(command, args, {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const bot = new BotProcess(child);
+    const bot = new BotProcess(child, spawnedHr);
     await bot.waitForLine((line) => line.message === 'bot ready', timeoutMs);
     return bot;
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
   }
 
   async waitForLine(predicate: (line: LogLine) => boolean, timeoutMs = 10_000): Promise<LogLine> {

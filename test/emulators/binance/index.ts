@@ -27,6 +27,8 @@ export type Fault =
 
 export interface ReceivedRequest {
   readonly at: number;
+  /** performance.now() when the request arrived, for latency measurements in this process. */
+  readonly hr: number;
   readonly method: string;
   readonly path: string;
   readonly family: EmulatedFamily;
@@ -199,6 +201,7 @@ export class BinanceEmulator {
     const family = familyOf(path);
     const record: ReceivedRequest = {
       at: Date.now(),
+      hr: performance.now(),
       method,
       path,
       family,

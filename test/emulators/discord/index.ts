@@ -73,6 +73,8 @@ export interface EmulatedMessage {
 export interface Callback {
   readonly type: number;
   readonly at: number;
+  /** performance.now() when the callback arrived. */
+  readonly hr: number;
   readonly data: Json;
 }
 
@@ -91,6 +93,8 @@ export interface InteractionRecord {
   readonly kind: 'command' | 'component' | 'autocomplete';
   readonly userId: string;
   readonly dispatchedAt: number;
+  /** performance.now() just before INTERACTION_CREATE was written to the gateway socket. */
+  dispatchedHr: number;
   /** The payload dispatched to the bot. */
   readonly payload: Json;
   /** Accepted acknowledgements (at most one, by Discord's rules). */
@@ -489,6 +493,7 @@ export class DiscordEmulator {
       kind,
       userId,
       dispatchedAt: this.now(),
+      dispatchedHr: 0,
       payload,
       callbacks: [],
       rejected: [],
@@ -498,6 +503,7 @@ export class DiscordEmulator {
       choices: undefined,
     };
     this.interactions.set(id, record);
+    record.dispatchedHr = performance.now();
     this.#dispatch('INTERACTION_CREATE', payload);
     return record;
   }
@@ -618,6 +624,7 @@ export class DiscordEmulator {
   // ------------------------------------------------------------ REST
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const arrivedHr = performance.now();
     const url = new URL(request.url ?? '/', `http://${this.#base}`);
     const method = request.method ?? 'GET';
     const raw = await readBody(request);
@@ -631,7 +638,7 @@ export class DiscordEmulator {
       const parsed = await parseBody(request.headers['content-type'], raw);
       (call as { body: unknown }).body = parsed.json;
       (call as { files: readonly string[] }).files = parsed.files.map((file) => file.filename);
-      const result = this.#route(method, path, url.searchParams, parsed, authorized);
+      const result = this.#route(method, path, url.searchParams, parsed, authorized, arrivedHr);
       status = result.status;
       body = result.body;
     } catch (error) {
@@ -661,7 +668,7 @@ export class DiscordEmulator {
     record?.rejected.push({ at: this.now(), status, code: code ?? 0, message: message ?? '', method, path });
   }
 
-  #route(method: string, path: string, query: URLSearchParams, parsed: ParsedBody, authorized: boolean): { status: number; body?: unknown } {
+  #route(method: string, path: string, query: URLSearchParams, parsed: ParsedBody, authorized: boolean, arrivedHr: number): { status: number; body?: unknown } {
     const parts = path.split('/').filter((part) => part.length > 0).map((part) => decodeURIComponent(part));
     const needAuth = () => {
       if (!authorized) throw unauthorized();
@@ -702,7 +709,7 @@ export class DiscordEmulator {
         return { status: 200, body: saved };
       }
       case 'POST /interactions/:/:/callback':
-        return this.#callback(parts[1] ?? '', parts[2] ?? '', parsed, query.get('with_response') === 'true');
+        return this.#callback(parts[1] ?? '', parts[2] ?? '', parsed, query.get('with_response') === 'true', arrivedHr);
       case 'POST /webhooks/:/:':
         return { status: 200, body: this.#followUp(parts[2] ?? '', parsed) };
       case 'GET /webhooks/:/:/messages/:':
@@ -750,7 +757,7 @@ export class DiscordEmulator {
     return message;
   }
 
-  #callback(id: string, token: string, parsed: ParsedBody, withResponse: boolean): { status: number; body?: unknown } {
+  #callback(id: string, token: string, parsed: ParsedBody, withResponse: boolean, arrivedHr: number): { status: number; body?: unknown } {
     const record = this.interactions.get(id);
     if (record === undefined) throw unknownInteraction();
     if (record.token !== token) throw new HttpError(401, { code: 50027, message: 'Invalid Webhook Token' });
@@ -793,7 +800,7 @@ export class DiscordEmulator {
       default:
         throw wrongType();
     }
-    record.callbacks.push({ type: Number(type), at: this.now(), data });
+    record.callbacks.push({ type: Number(type), at: this.now(), hr: arrivedHr, data });
     if (!withResponse) return { status: 204 };
     const message = this.original(record);
     return {
