@@ -2,7 +2,7 @@
 // action log, with a CSV copy) and /status (Binance health, clock, limits,
 // pending and UNKNOWN actions). Each checks its own grant first.
 import { statSync } from 'node:fs';
-import { MessageFlags, type ChatInputCommandInteraction, type InteractionEditReplyOptions } from 'discord.js';
+import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type InteractionEditReplyOptions } from 'discord.js';
 import type { z } from 'zod';
 import type { Authorizer } from '../actions/authorization.ts';
 import type { EndpointDeclaration } from '../actions/endpoint.ts';
@@ -11,6 +11,7 @@ import type { Actor } from '../actions/service.ts';
 import { FAMILIES, FAMILY_SPECS, type BinanceClient } from '../binance/index.ts';
 import type { LogRow, Store } from '../store/index.ts';
 import { COLOURS, discordTime, embed, noticeMessage, truncate, type MessageBody } from './render.ts';
+import { pageButtons, slicePage, type PageState } from './pages.ts';
 import { replyInTime, type ReplyBody } from './respond.ts';
 import type { BuiltinSchemas } from './slash-commands.ts';
 import { optionValues } from './slash-options.ts';
@@ -28,6 +29,8 @@ export interface AdminCommandsOptions {
 }
 
 const DEFAULT_AUDIT_ROWS = 20;
+const AUDIT_PAGE_ROWS = 15;
+const GRANTS_PAGE_LINES = 20;
 
 export class AdminCommands {
   readonly #now: () => number;
@@ -61,9 +64,26 @@ export class AdminCommands {
     await replyInTime(interaction, async () => {
       await this.#require(actor, 'audit.read');
       const filter = parse(this.options.schemas.audit.recent, optionValues(interaction.options.data));
-      const rows = await this.options.store.log.recent({ userId: filter.user, actionKey: filter.action, limit: filter.limit ?? DEFAULT_AUDIT_ROWS });
-      return auditMessage(rows, filter);
+      const limit = filter.limit ?? DEFAULT_AUDIT_ROWS;
+      const rows = await this.options.store.log.recent({ userId: filter.user, actionKey: filter.action, limit });
+      const query = { user: filter.user, action: filter.action, limit, anchor: rows[0]?.seq ?? 0 };
+      return { ...auditPage(rows, query, 0), files: [{ attachment: Buffer.from(auditCsv(rows), 'utf8'), name: 'audit.csv' }] };
     });
+  }
+
+  /** ‹ Newer / Older › on a paginated list: the grant is checked again, then the message shows that page. */
+  async page(interaction: ButtonInteraction, actor: Actor, state: PageState): Promise<void> {
+    if (state.kind === 'audit') {
+      await this.#require(actor, 'audit.read');
+      const [anchor, limit, user, action] = state.args;
+      const query = { user: user === '-' ? undefined : user, action: action === '-' ? undefined : action, limit: Number(limit), anchor: Number(anchor) };
+      const rows = await this.options.store.log.recent({ userId: query.user, actionKey: query.action, maxSeq: query.anchor, limit: query.limit });
+      await interaction.update(auditPage(rows, query, state.page));
+      return;
+    }
+    await this.#require(actor, 'access.admin');
+    const [user] = state.args;
+    await interaction.update(await this.#grantsPage(user === '-' ? undefined : user, state.page));
   }
 
   async status(interaction: ChatInputCommandInteraction, actor: Actor): Promise<void> {
@@ -120,28 +140,33 @@ export class AdminCommands {
   }
 
   async #list(input: z.output<BuiltinSchemas['access']['list']>): Promise<ReplyBody> {
+    const body = await this.#grantsPage(input.user, 0);
+    if (body.components.length === 0) return body;
+    // More than one page: the whole list as CSV too.
+    const grants = await this.options.store.grants.list(input.user);
+    const csv = toCsv(
+      ['user_id', 'action_key', 'limits', 'granted_by', 'granted_at'],
+      grants.map((g) => [g.userId, g.actionKey, g.limits.map((l) => `${l.asset}<=${l.maxAmount}`).join(' '), g.grantedBy, new Date(g.grantedAt).toISOString()]),
+    );
+    return { ...body, files: [{ attachment: Buffer.from(csv, 'utf8'), name: 'grants.csv' }] };
+  }
+
+  async #grantsPage(user: string | undefined, page: number): Promise<MessageBody> {
     const { store, adminIds } = this.options;
-    const grants = await store.grants.list(input.user);
+    const grants = await store.grants.list(user);
     const policies = await store.grants.policies();
     const lines = grants.map(
       (grant) =>
         `<@${grant.userId}> \`${grant.actionKey}\`${grant.limits.length ? ` (caps: ${grant.limits.map((l) => `${l.maxAmount} ${l.asset}`).join(', ')})` : ''} — by <@${grant.grantedBy}> ${discordTime(grant.grantedAt, 'R')}`,
     );
-    const admins = [...adminIds].filter((id) => input.user === undefined || id === input.user).map((id) => `<@${id}>`);
+    const shown = slicePage(lines, page, GRANTS_PAGE_LINES);
+    const admins = [...adminIds].filter((id) => user === undefined || id === user).map((id) => `<@${id}>`);
     const policyLines = policies.map((policy) => `\`${policy.actionKey}\`: ${policy.approvals === 1 ? 'needs a second person' : 'requester alone'}`);
-    const shown = fitLines(lines, 3_000);
-    const files =
-      shown.length < lines.length
-        ? [{ attachment: Buffer.from(toCsv(['user_id', 'action_key', 'limits', 'granted_by', 'granted_at'], grants.map((g) => [g.userId, g.actionKey, g.limits.map((l) => `${l.asset}<=${l.maxAmount}`).join(' '), g.grantedBy, new Date(g.grantedAt).toISOString()]))), name: 'grants.csv' }]
-        : undefined;
     return {
       embeds: [
         embed({
-          title: input.user === undefined ? 'Grants' : 'Grants of one user',
-          description: [
-            ...(shown.length ? shown : ['No grants.']),
-            ...(shown.length < lines.length ? [`…and ${lines.length - shown.length} more: see grants.csv.`] : []),
-          ].join('\n'),
+          title: `${user === undefined ? 'Grants' : 'Grants of one user'}${shown.pageCount > 1 ? ` (${lines.length}, page ${shown.page + 1} of ${shown.pageCount})` : ''}`,
+          description: shown.items.length ? shown.items.join('\n') : 'No grants.',
           color: COLOURS.pending,
           fields: [
             { name: 'BOT_ADMIN_IDS (every action)', value: truncate(admins.join(' ') || '—', 1024) },
@@ -149,8 +174,7 @@ export class AdminCommands {
           ],
         }),
       ],
-      components: [],
-      ...(files === undefined ? {} : { files }),
+      components: pageButtons({ kind: 'grants', page: shown.page, args: [user ?? '-'] }, shown.pageCount),
     };
   }
 
@@ -246,38 +270,38 @@ const AUDIT_COLUMNS = [
   'hash',
 ] as const satisfies ReadonlyArray<keyof LogRow>;
 
-function auditMessage(rows: readonly LogRow[], filter: { user?: string | undefined; action?: string | undefined }): ReplyBody {
-  const lines = rows.map((row) => {
+interface AuditQuery {
+  readonly user: string | undefined;
+  readonly action: string | undefined;
+  readonly limit: number;
+  /** The newest row when the list was first asked for: pages stay put while new rows arrive. */
+  readonly anchor: number;
+}
+
+/** One page of /audit recent, newest first, with ‹ Newer / Older › when there is more than one. */
+function auditPage(rows: readonly LogRow[], query: AuditQuery, page: number): MessageBody {
+  const shown = slicePage(rows, page, AUDIT_PAGE_ROWS);
+  const lines = shown.items.map((row) => {
     const result = row.outcome_kind === null ? '' : ` → **${row.outcome_kind}**${row.binance_code === null ? '' : ` (${row.binance_code})`}`;
-    return `\`#${row.seq}\` ${discordTime(row.at_ms, 'f')} **${row.event}** ${row.action_key ?? ''} ${row.user_tag ?? row.user_id ?? ''}${result}${row.dry_run ? ' DRY-RUN' : ''}`;
+    return truncate(`\`#${row.seq}\` ${discordTime(row.at_ms, 'f')} **${row.event}** ${row.action_key ?? ''} ${row.user_tag ?? row.user_id ?? ''}${result}${row.dry_run ? ' DRY-RUN' : ''}`, 250);
   });
-  const shown = fitLines(lines, 3_800);
-  const scope = [filter.user === undefined ? undefined : `user <@${filter.user}>`, filter.action === undefined ? undefined : `action \`${filter.action}\``].filter(Boolean).join(', ');
-  const csv = toCsv(AUDIT_COLUMNS, rows.map((row) => AUDIT_COLUMNS.map((column) => row[column])));
+  const scope = [query.user === undefined ? undefined : `user <@${query.user}>`, query.action === undefined ? undefined : `action \`${query.action}\``].filter(Boolean).join(', ');
+  const range = shown.pageCount > 1 ? ` (${page * AUDIT_PAGE_ROWS + 1}–${page * AUDIT_PAGE_ROWS + shown.items.length} of ${rows.length})` : '';
   return {
     embeds: [
       embed({
-        title: `Action log: latest ${rows.length} row${rows.length === 1 ? '' : 's'}${scope === '' ? '' : ` (${scope})`}`,
-        description: rows.length === 0 ? 'No rows match.' : [...shown, ...(shown.length < lines.length ? [`…${lines.length - shown.length} more in audit.csv`] : [])].join('\n'),
+        title: `Action log: latest ${rows.length} row${rows.length === 1 ? '' : 's'}${range}${scope === '' ? '' : ` · ${scope}`}`,
+        description: rows.length === 0 ? 'No rows match.' : lines.join('\n'),
         color: COLOURS.pending,
         footer: { text: 'audit.csv holds these rows in full, with each row’s hash; npm run verify-log checks the chain.' },
       }),
     ],
-    components: [],
-    files: [{ attachment: Buffer.from(csv, 'utf8'), name: 'audit.csv' }],
+    components: pageButtons({ kind: 'audit', page: shown.page, args: [String(query.anchor), String(query.limit), query.user ?? '-', query.action ?? '-'] }, shown.pageCount),
   };
 }
 
-/** As many lines as fit in `budget` characters, in order. */
-function fitLines(lines: readonly string[], budget: number): string[] {
-  const shown: string[] = [];
-  let used = 0;
-  for (const line of lines) {
-    if (used + line.length + 1 > budget) break;
-    shown.push(line);
-    used += line.length + 1;
-  }
-  return shown;
+function auditCsv(rows: readonly LogRow[]): string {
+  return toCsv(AUDIT_COLUMNS, rows.map((row) => AUDIT_COLUMNS.map((column) => row[column])));
 }
 
 /** RFC 4180 CSV; cells that a spreadsheet would run as formulas are prefixed with '. */

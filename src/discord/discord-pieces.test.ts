@@ -7,6 +7,7 @@ import { ENDPOINTS } from '../../commands/index.ts';
 import type { BinanceOutcome } from '../binance/index.ts';
 import type { PendingAction } from '../store/index.ts';
 import { sameDefinitions } from './command-sync.ts';
+import { pageButtons, pageId, parsePageId, slicePage } from './pages.ts';
 import { customId, embed, embedLength, LIMITS, outcomeMessage, parseCustomId } from './render.ts';
 import { slashCommands } from './slash-commands.ts';
 import { DISCORD_USER, optionsFromSchema } from './slash-options.ts';
@@ -141,5 +142,34 @@ describe('buttons and limits', () => {
     expect(embedLength(body.embeds[0]!)).toBeLessThanOrEqual(LIMITS.total);
     const success: BinanceOutcome = { kind: 'success', request, status: 200, body: { tranId: '58203331886213504' }, latencyMs: 3 };
     expect(JSON.stringify(outcomeMessage(endpoint, action, success, 'alice'))).toContain('`58203331886213504`');
+  });
+});
+
+describe('pages', () => {
+  it('round-trips the widest /audit state within 100 characters', () => {
+    const state = { kind: 'audit' as const, page: 33, args: ['9007199254740991', '500', '12345678901234567890', 'pm-pro.auto-repay-futures'] };
+    const id = pageId(state);
+    expect(id.length).toBeLessThanOrEqual(100);
+    expect(parsePageId(id)).toEqual(state);
+  });
+
+  it('refuses what cannot travel, and ids that are not its own', () => {
+    expect(() => pageId({ kind: 'grants', page: 0, args: ['a:b'] })).toThrow(/cannot travel/);
+    expect(parsePageId('pmbot:confirm:abcdefabcdefabcdef')).toBeUndefined();
+    expect(parsePageId('pmpage:audit:label')).toBeUndefined();
+    expect(parsePageId('pmpage:other:1:x')).toBeUndefined();
+  });
+
+  it('draws no buttons for one page, and three unique ones otherwise', () => {
+    expect(pageButtons({ kind: 'grants', page: 0, args: ['-'] }, 1)).toEqual([]);
+    const [row] = pageButtons({ kind: 'grants', page: 0, args: ['-'] }, 2);
+    const ids = row?.components.map((button) => ('custom_id' in button ? button.custom_id : '')) ?? [];
+    expect(new Set(ids).size).toBe(3);
+    expect(row?.components.map((button) => button.disabled)).toEqual([true, true, false]);
+  });
+
+  it('clamps a page past the end to the last one', () => {
+    expect(slicePage([1, 2, 3, 4, 5], 9, 2)).toEqual({ items: [5], page: 2, pageCount: 3 });
+    expect(slicePage([], 0, 2)).toEqual({ items: [], page: 0, pageCount: 1 });
   });
 });

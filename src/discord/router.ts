@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import type { AdminCommands } from './admin-commands.ts';
 import type { AutocompleteSources } from './autocomplete.ts';
 import { actorOf, type ConfirmationFlow } from './confirmation-flow.ts';
+import { parsePageId } from './pages.ts';
 import { COLOURS, noticeMessage, parseCustomId } from './render.ts';
 
 export interface RouterOptions {
@@ -65,6 +66,8 @@ export class InteractionRouter {
     }
     if (interaction.isChatInputCommand()) return this.#command(interaction);
     if (interaction.isButton()) {
+      const page = parsePageId(interaction.customId);
+      if (page !== undefined) return this.options.admin.page(interaction, actorOf(interaction), page);
       const parsed = parseCustomId(interaction.customId);
       if (parsed === undefined) return void (await interaction.reply({ ...noticeMessage('This button is not one of the bot’s.'), flags: MessageFlags.Ephemeral }));
       return this.options.flow.click(interaction, parsed.verb, parsed.actionId);

@@ -74,6 +74,8 @@ export type ChainVerdict =
 export interface RecentFilter {
   readonly userId?: string | undefined;
   readonly actionKey?: string | undefined;
+  /** Only rows up to this one (a stable first page while new rows arrive). */
+  readonly maxSeq?: number | undefined;
   readonly limit: number;
 }
 
@@ -152,12 +154,12 @@ export class ActionLog {
 
   /** The latest rows, newest first, optionally for one user and/or action key. */
   recent(filter: RecentFilter): Promise<LogRow[]> {
-    const { userId = null, actionKey = null, limit } = filter;
+    const { userId = null, actionKey = null, maxSeq = null, limit } = filter;
     return this.db.all<LogRow>(
       `SELECT ${COLUMNS} FROM action_log
-       WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR action_key = ?2)
-       ORDER BY seq DESC LIMIT ?3`,
-      [userId, actionKey, limit],
+       WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR action_key = ?2) AND (?3 IS NULL OR seq <= ?3)
+       ORDER BY seq DESC LIMIT ?4`,
+      [userId, actionKey, maxSeq, limit],
     );
   }
 

@@ -116,3 +116,22 @@ describe('dry-run (BINANCE_DRY_RUN=true)', () => {
     expect(rows.every((row) => row.dry_run === 1)).toBe(true);
   }, 60_000);
 });
+
+describe('autocomplete when Binance is slow', () => {
+  test('answers within 3 s with nothing, then with the balances once Binance answers again', async () => {
+    world = await World.start();
+    world.binance.failNext('/papi/v1/balance', { kind: 'delay', ms: 4_000 });
+    const slow = world.discord.autocomplete(admin.id, 'pm repay-debt', { asset: '' }, 'asset');
+    await world.discord.acknowledged(slow, 3_000);
+    expect((slow.callbacks[0]?.at ?? Infinity) - slow.dispatchedAt).toBeLessThan(3_000);
+    expect(slow.choices).toEqual([]);
+    expect(slow.rejected).toEqual([]);
+
+    // The slow fetch gives up at BINANCE_TIMEOUT_MS (1.5 s here); the next keystroke fetches again.
+    await world.bot.waitForLine((line) => line.message === 'autocomplete refresh failed');
+    const after = world.discord.autocomplete(admin.id, 'pm repay-debt', { asset: '' }, 'asset');
+    await world.discord.acknowledged(after, 3_000);
+    expect(after.choices?.map((choice) => choice.value)).toEqual(expect.arrayContaining(['BTC', 'USDT', 'BNB']));
+    expect(String(after.choices?.[0]?.name)).toMatch(/borrowed/);
+  }, 30_000);
+});
