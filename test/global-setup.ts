@@ -1,6 +1,37 @@
-// Builds dist/ once for the whole run, before any worker starts a bot process.
-import { ensureBuilt } from './support/build.ts';
+// Builds dist/ once for the whole run, before any worker starts a bot process;
+// afterwards, fails the run if any bot process outlived its test (and kills it).
+import { readdirSync, readFileSync } from 'node:fs';
+import { ensureBuilt, ROOT } from './support/build.ts';
 
-export default function setup(): void {
+export default function setup(): () => void {
   ensureBuilt();
+  return () => {
+    const leftovers = botProcesses();
+    for (const pid of leftovers) process.kill(pid, 'SIGKILL');
+    if (leftovers.length > 0) {
+      // A teardown's exception is only printed; the exit code is what CI sees.
+      console.error(`FAIL: bot processes outlived the tests (killed now): ${leftovers.join(', ')}`);
+      process.exitCode = 1;
+    }
+  };
+}
+
+/** Processes running this checkout's dist/src/main.js (Linux /proc; elsewhere none are found). */
+function botProcesses(): number[] {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  return pids
+    .filter((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmdline.includes('dist/src/main.js') && (cmdline.includes(ROOT) || readFileSync(`/proc/${pid}/environ`, 'utf8').includes('DISCORD_API_URL=http://127.0.0.1'));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
