@@ -2,6 +2,7 @@
 // corrected clock, the rate-limit budget checked before sending, and every
 // answer turned into a typed outcome. It never re-sends a call: a POST that may
 // have executed is reported as UNKNOWN for a person to check.
+import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
 import type { Logger } from '../log.ts';
 import { ServerClock } from './clock.ts';
@@ -20,6 +21,11 @@ export interface BinanceClientOptions {
   readonly timeoutMs: number;
   readonly dryRun: boolean;
   readonly log: Logger;
+  /**
+   * Limits that differ from Binance's documented defaults, per family and
+   * usage header (e.g. an account whose exchangeInfo `rateLimits` are higher).
+   */
+  readonly limits?: Partial<Record<Family, Readonly<Record<string, number>>>>;
   /** The local clock; tests move it. */
   readonly localNow?: () => number;
 }
@@ -65,6 +71,7 @@ export class BinanceClient {
   readonly #options: BinanceClientOptions;
   readonly #localNow: () => number;
   readonly #pools = new Map<string, Pool>();
+  readonly #bases = new Map<Family, { origin: string; prefix: string }>();
   readonly #clocks: Record<Family, ServerClock>;
   readonly #budgets: Record<Family, RateLimitBudget>;
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -75,11 +82,9 @@ export class BinanceClient {
     this.#options = options;
     this.#localNow = options.localNow ?? Date.now;
     this.#clocks = { sapi: new ServerClock(this.#localNow), papi: new ServerClock(this.#localNow), fapi: new ServerClock(this.#localNow) };
-    this.#budgets = {
-      sapi: new RateLimitBudget(FAMILY_SPECS.sapi.counters),
-      papi: new RateLimitBudget(FAMILY_SPECS.papi.counters),
-      fapi: new RateLimitBudget(FAMILY_SPECS.fapi.counters),
-    };
+    const budget = (family: Family) =>
+      new RateLimitBudget(FAMILY_SPECS[family].counters.map((counter) => ({ ...counter, limit: options.limits?.[family]?.[counter.header] ?? counter.limit })));
+    this.#budgets = { sapi: budget('sapi'), papi: budget('papi'), fapi: budget('fapi') };
   }
 
   get dryRun(): boolean {
@@ -345,20 +350,29 @@ export class BinanceClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (security === 'signed') headers['x-mbx-apikey'] = this.#options.apiKey;
     if (form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await this.#pool(origin).request({
-      method,
-      path: `${prefix}${pathAndQuery}`,
-      headers,
-      body: form,
-      signal: AbortSignal.timeout(this.#options.timeoutMs),
-    });
-    const body = await response.body.text();
-    return { statusCode: response.statusCode, headers: response.headers, body };
+    // One timer per call, cleared as soon as the answer is read. The signal is an EventEmitter,
+    // which undici accepts and which costs far less per call than an AbortController (and
+    // AbortSignal.timeout would keep every timer, and what it holds, alive for the whole timeout).
+    // undici's own headersTimeout runs on a 1 s tick, too coarse for BINANCE_TIMEOUT_MS.
+    const signal = new EventEmitter();
+    const timer = setTimeout(() => signal.emit('abort'), this.#options.timeoutMs);
+    try {
+      const response = await this.#pool(origin).request({ method, path: `${prefix}${pathAndQuery}`, headers, body: form, signal });
+      const body = await response.body.text();
+      return { statusCode: response.statusCode, headers: response.headers, body };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   #base(family: Family): { origin: string; prefix: string } {
-    const url = new URL(this.#options.baseUrls[family]);
-    return { origin: url.origin, prefix: url.pathname.replace(/\/+$/, '') };
+    let base = this.#bases.get(family);
+    if (base === undefined) {
+      const url = new URL(this.#options.baseUrls[family]);
+      base = { origin: url.origin, prefix: url.pathname.replace(/\/+$/, '') };
+      this.#bases.set(family, base);
+    }
+    return base;
   }
 
   #pool(origin: string): Pool {

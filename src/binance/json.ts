@@ -16,7 +16,19 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+// A body in which no number could lose anything: no run of 16 digits or dots (a
+// long integer or a long decimal), no exponent, no decimal small enough to print
+// as one (0.0000001). Such a body parses the same with JSON.parse, much faster.
+const NOTHING_TO_LOSE = /[0-9.]{16}|\d[eE]|\.0{6}/;
+
 export function parseJsonLossless(text: string): JsonValue {
+  if (!NOTHING_TO_LOSE.test(text)) {
+    try {
+      return JSON.parse(text) as JsonValue;
+    } catch {
+      // Fall through: the parser below says where the text is wrong.
+    }
+  }
   const parser = new Parser(text);
   const value = parser.value();
   parser.end();
@@ -155,7 +167,7 @@ function isExact(literal: string, number: number): boolean {
   if (!Number.isFinite(number)) return false;
   if (/^-?\d+$/.test(literal)) return Number.isSafeInteger(number);
   // A decimal is exact enough when printing the number gives back the same
-  // digits, e.g. 0.1 -> "0.1"; 0.30000000000000004 stays text.
+  // digits, e.g. 0.1 -> "0.1"; 0.1000000000000000055511151231257827 stays text.
   return String(number) === normaliseDecimal(literal);
 }
 

@@ -44,6 +44,7 @@ export class RateLimitBudget {
   /** Reads every usage header of a response, at Binance time `serverNow`. */
   observe(headers: Readonly<Record<string, string | string[] | undefined>>, serverNow: number): void {
     for (const [name, raw] of Object.entries(headers)) {
+      if (name.length < 20 || (name[0] !== 'x' && name[0] !== 'X')) continue;
       const match = USAGE_HEADER.exec(name.toLowerCase());
       const value = Array.isArray(raw) ? raw[0] : raw;
       if (match === null || value === undefined || !/^\d+$/.test(value.trim())) continue;
