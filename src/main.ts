@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './log.ts';
 import { openStore } from './store/index.ts';
 
 const EXPIRY_SWEEP_MS = 1_000;
+const RECOVERY_SWEEP_MS = 15_000;
 const DRAIN_MS = 20_000;
 
 export interface RunningBot {
@@ -67,6 +68,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     authorizer,
     confirmTimeoutMs: config.confirmTimeoutSeconds * 1000,
     log,
+    // Another process's claim counts as abandoned only after it could no longer be sending.
+    staleAfterMs: config.binance.timeoutMs + DRAIN_MS + 60_000,
+    onExpired: (expired) => {
+      flow.showExpired(client, expired).catch((error: unknown) => log.warn('could not show expired confirmations', { error }));
+    },
   });
   for (const { action, outcome } of await actions.recoverInterrupted()) {
     log.warn('an action was interrupted by the last shutdown', { actionId: action.id, actionKey: action.actionKey, outcome });
@@ -102,13 +108,22 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const sync = await syncCommands(client.rest, { applicationId: config.discord.clientId, guildId: config.discord.guildId }, slashCommands(ENDPOINTS));
   log.info('slash commands synced', { result: sync, scope: config.discord.guildId ?? 'global' });
 
+  // Expired confirmations are shown as such through onExpired, whoever notices them.
   let sweeping = false;
+  let lastRecovery = Date.now();
   const sweeper = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
+    const recover = Date.now() - lastRecovery >= RECOVERY_SWEEP_MS;
+    if (recover) lastRecovery = Date.now();
     actions
       .expireDue()
-      .then((expired) => flow.showExpired(client, expired))
+      .then(async () => {
+        if (!recover) return;
+        for (const { action, outcome } of await actions.recoverInterrupted()) {
+          log.warn('an action abandoned by another bot process was closed', { actionId: action.id, actionKey: action.actionKey, outcome });
+        }
+      })
       .catch((error: unknown) => log.error('expiry sweep failed', { error }))
       .finally(() => {
         sweeping = false;

@@ -3,6 +3,7 @@
 // `npm start` does, plays a short session as two desk members, and prints
 // what Discord, Binance and the action log saw at each step.
 import { buttonsOf, textOf, type EmulatedMessage } from './emulators/discord/index.ts';
+import { isSettled } from './e2e/support.ts';
 import { USERS, World } from './e2e/world.ts';
 
 const { admin, mallory } = USERS;
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     await step(world, '2. desk-admin clicks Confirm', async () => {
       if (confirmation === undefined) throw new Error('no confirmation');
       const click = world.discord.clickLabel(admin.id, confirmation.id, 'Confirm');
-      const outcome = await world.discord.settled(click, (message) => !textOf(message).startsWith('Sending'), 'the outcome');
+      const outcome = await world.discord.settled(click, isSettled, 'the outcome');
       console.log(`  First the message said: ${textOf(outcome.versions.at(-2) ?? outcome).split('\n')[0] ?? ''}`);
       showMessage(admin.username, outcome);
     });

@@ -142,6 +142,52 @@ describe('confirmation', () => {
     expect((await h.store.log.unknownOutcomes(5)).map((row) => row.action_id)).toEqual([sent.action.id]);
   });
 
+  it("leaves another live process's in-flight action alone until it is stale", async () => {
+    const admin = h.actor(ADMIN_ID, 'admin');
+    const view = await h.service.request(admin, h.endpoint('pm.repay-negative-balance'), {});
+    // Claimed by a process on another host that is still running (as far as anyone here can tell).
+    const other = await h.second({ instanceId: 'other-host:4242:abcd' });
+    claimed(await other.service.confirm(admin, view.action.id));
+    expect(await h.service.recoverInterrupted()).toEqual([]);
+    h.clock.now += 121_000;
+    expect((await h.service.recoverInterrupted()).map((r) => [r.action.id, r.outcome])).toEqual([[view.action.id, 'not-sent']]);
+    await other.close();
+  });
+
+  it('does not send when the claim was taken away before the "sent" row (another process recovered it)', async () => {
+    const admin = h.actor(ADMIN_ID, 'admin');
+    const view = await h.service.request(admin, h.endpoint('pm.repay-negative-balance'), {});
+    const mine = claimed(await h.service.confirm(admin, view.action.id));
+    h.clock.now += 121_000;
+    const other = await h.second({ instanceId: 'other-host:4242:abcd' });
+    expect((await other.service.recoverInterrupted()).map((r) => r.outcome)).toEqual(['not-sent']);
+    expect(await rejection(mine.run())).toMatchObject({ kind: 'closed', message: expect.stringMatching(/Another bot process closed this action/) });
+    expect(h.binance.requests.filter((request) => request.method === 'POST')).toHaveLength(0);
+    expect(await events(view.action.id)).toEqual(['requested', 'confirmed', 'outcome:not-sent']);
+    await other.close();
+  });
+
+  it('a confirmation shown in dry-run, clicked in a live process, is closed and not sent', async () => {
+    const admin = h.actor(ADMIN_ID, 'admin');
+    const dry = await h.second({ dryRun: true });
+    const view = await dry.service.request(admin, h.endpoint('futures.margin-type'), MARGIN_TYPE);
+    await dry.close();
+    const refused = await rejection(h.service.confirm(admin, view.action.id));
+    expect(refused).toMatchObject({ kind: 'revoked', message: expect.stringMatching(/in DRY-RUN, now http:\/\/127\.0\.0\.1:\d+\. Nothing was sent/) });
+    expect(h.binance.requests.filter((request) => request.method === 'POST')).toHaveLength(0);
+    expect((await h.store.pending.get(view.action.id))?.state).toBe('cancelled');
+    expect(await events(view.action.id)).toEqual(['requested', 'refused']);
+  });
+
+  it('a confirmation shown for one Binance host is not sent to another', async () => {
+    const admin = h.actor(ADMIN_ID, 'admin');
+    const elsewhere = await h.second({ baseUrl: 'https://demo-fapi.binance.com' });
+    const view = await elsewhere.service.request(admin, h.endpoint('futures.margin-type'), MARGIN_TYPE);
+    await elsewhere.close();
+    expect(await rejection(h.service.confirm(admin, view.action.id))).toMatchObject({ kind: 'revoked', message: expect.stringMatching(/shown for https:\/\/demo-fapi\.binance\.com/) });
+    expect(h.binance.requests.filter((request) => request.method === 'POST')).toHaveLength(0);
+  });
+
   it('logs a Binance timeout as UNKNOWN after a sent row written before the request left', async () => {
     h.binance.failNext('/papi/v1/repay-futures-negative-balance', { kind: 'delay', ms: 3_000 });
     const admin = h.actor(ADMIN_ID, 'admin');
@@ -200,6 +246,20 @@ describe('two-person approval', () => {
     await grant(BOB_ID, 'pm.repay-debt');
   });
 
+  it("closes the request when the requester's cap shrank before the approval, without publishing the cap", async () => {
+    const alice = h.actor(ALICE_ID, 'alice');
+    const view = await h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: '0.5' });
+    await h.service.confirm(alice, view.action.id);
+    await h.store.db.transaction((tx) => h.store.grants.grant(tx, { userId: ALICE_ID, actionKey: 'pm.repay-debt', grantedBy: ADMIN_ID, limit: { asset: 'BTC', maxAmount: '0.1' } }, h.clock.now));
+    const closed = await rejection(h.service.approve(h.actor(BOB_ID, 'bob'), view.action.id));
+    expect(closed.kind).toBe('revoked');
+    expect(closed.message).toMatch(/^Closed: alice, who asked for it, no longer holds `pm.repay-debt` for this request/);
+    expect(closed.message).not.toMatch(/0\.1|cap of/);
+    expect(h.binance.requests).toHaveLength(0);
+    const refusal = (await h.store.log.forAction(view.action.id)).find((row) => row.event === 'refused');
+    expect(refusal?.detail).toMatch(/0\.1/); // the log keeps the precise reason
+  });
+
   it('waits for a different holder to approve, then runs once', async () => {
     const alice = h.actor(ALICE_ID, 'alice');
     const view = await h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: '0.1' });
@@ -241,6 +301,19 @@ describe('two-person approval', () => {
     h.clock.now += 60_001;
     expect(await rejection(h.service.approve(h.actor(BOB_ID, 'bob'), view.action.id))).toMatchObject({ kind: 'expired' });
     expect(await events(view.action.id)).toEqual(['requested', 'confirmed', 'expired']);
+  });
+});
+
+describe('expiry notices', () => {
+  it('tells onExpired about actions a late click found expired, not only the sweeper', async () => {
+    await h.close();
+    const noticed: string[] = [];
+    h = await createHarness({ confirmTimeoutMs: 1_000, onExpired: (expired) => noticed.push(...expired.map((action) => action.id)) });
+    const admin = h.actor(ADMIN_ID, 'admin');
+    const view = await h.service.request(admin, h.endpoint('futures.margin-type'), MARGIN_TYPE);
+    h.clock.now += 2_000;
+    expect(await rejection(h.service.confirm(admin, view.action.id))).toMatchObject({ kind: 'expired' });
+    expect(noticed).toEqual([view.action.id]);
   });
 });
 

@@ -2,6 +2,8 @@
 // confirm → claim → send → log. It knows nothing of Discord: the Discord layer
 // turns interactions into these calls and the results into messages, so no
 // command can skip a step.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { encodeParams, type BinanceClient, type BinanceOutcome, type BinanceRequest, type RequestRecord } from '../binance/index.ts';
 import type { Logger } from '../log.ts';
@@ -46,7 +48,18 @@ export interface ActionServiceOptions {
   readonly confirmTimeoutMs: number;
   readonly log: Logger;
   readonly now?: () => number;
+  /** This process, as recorded on the actions it claims: `host:pid:nonce` (default: this host and pid). */
+  readonly instanceId?: string;
+  /**
+   * How long after its claim an action still "executing" under another live (or
+   * unknown) process counts as abandoned. Longer than a request can take.
+   */
+  readonly staleAfterMs?: number;
+  /** Told about actions that expired, whoever noticed (the sweeper or a late click). */
+  readonly onExpired?: (expired: readonly PendingAction[]) => void;
 }
+
+const DEFAULT_STALE_AFTER_MS = 120_000;
 
 // The request as stored with a pending action: what was shown is what is sent.
 const storedRequest = z.object({
@@ -58,14 +71,21 @@ const storedRequest = z.object({
   security: z.literal('signed'),
 });
 
+// Where the confirmation said the request would go: a click handled by a
+// process with another host or dry-run setting must not send it.
+const storedTarget = z.object({ target: z.object({ baseUrl: z.string(), dryRun: z.boolean() }).optional() });
+type Target = { readonly baseUrl: string; readonly dryRun: boolean };
+
 export class ActionService {
   readonly #endpointsByKey: ReadonlyMap<string, EndpointDeclaration>;
   readonly #options: ActionServiceOptions;
   readonly #now: () => number;
+  readonly #instanceId: string;
 
   constructor(options: ActionServiceOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.#endpointsByKey = new Map(options.endpoints.map((endpoint) => [endpoint.actionKey, endpoint]));
   }
 
@@ -114,7 +134,7 @@ export class ActionService {
           channelId: actor.channelId,
           // The raw options: re-parsed at each click for the grant check.
           optionsJson: JSON.stringify(raw),
-          requestJson: JSON.stringify(request),
+          requestJson: JSON.stringify({ ...request, target: this.#target(request.family) }),
           expiresAt: now + this.#options.confirmTimeoutMs,
         },
         now,
@@ -154,6 +174,7 @@ export class ActionService {
     await this.#assertState(action, 'pending');
     const { endpoint, options } = this.#parseStored(action);
     await this.#reauthorize(actor, action, endpoint, options, 'requester');
+    await this.#assertSameTarget(actor, action);
 
     const base = { actionId, actionKey: action.actionKey, ...who(actor) };
     const now = this.#now();
@@ -166,7 +187,7 @@ export class ActionService {
       if (!moved) return this.#lostRace(actionId);
       return { kind: 'awaiting-approval', action: await this.#load(actionId), endpoint };
     }
-    return this.#claim(actionId, endpoint, { event: 'confirmed', ...base }, (tx) => store.pending.claimForExecution(tx, actionId, now));
+    return this.#claim(actionId, endpoint, { event: 'confirmed', ...base }, (tx) => store.pending.claimForExecution(tx, actionId, now, this.#instanceId));
   }
 
   /** A second person's Approve on a four-eyes action. */
@@ -179,10 +200,11 @@ export class ActionService {
     }
     const { endpoint, options } = this.#parseStored(action);
     await this.#reauthorize(actor, action, endpoint, options, 'approver');
-    await this.#reauthorize({ ...actor, id: action.requesterId, tag: action.requesterTag }, action, endpoint, options, 'requester');
+    await this.#reauthorize({ ...actor, id: action.requesterId, tag: action.requesterTag }, action, endpoint, options, 'requester-at-approval');
+    await this.#assertSameTarget(actor, action);
     const now = this.#now();
     return this.#claim(actionId, endpoint, { event: 'approved', actionId, actionKey: action.actionKey, ...who(actor) }, (tx) =>
-      store.pending.claimApproved(tx, actionId, { id: actor.id, tag: actor.tag }, now),
+      store.pending.claimApproved(tx, actionId, { id: actor.id, tag: actor.tag }, now, this.#instanceId),
     );
   }
 
@@ -210,7 +232,7 @@ export class ActionService {
   async expireDue(): Promise<PendingAction[]> {
     const { store } = this.#options;
     const now = this.#now();
-    return store.db.transaction(async (tx) => {
+    const expired = await store.db.transaction(async (tx) => {
       const expired = await store.pending.expireDue(tx, now);
       for (const action of expired) {
         await store.log.appendIn(tx, {
@@ -226,20 +248,28 @@ export class ActionService {
       }
       return expired;
     });
+    if (expired.length > 0) this.#options.onExpired?.(expired);
+    return expired;
   }
 
   /**
-   * At start-up: actions a previous process claimed and never finished. With a
-   * "sent" row they may have executed: UNKNOWN, for a person to check.
+   * Actions claimed by a process that stopped before finishing them. With a
+   * "sent" row they may have executed: UNKNOWN, for a person to check. Run at
+   * start-up and then periodically: an action claimed by another process that is
+   * still running is left alone until it is older than `staleAfterMs`.
    */
   async recoverInterrupted(): Promise<Array<{ action: PendingAction; outcome: 'unknown' | 'not-sent' }>> {
     const { store } = this.#options;
     const recovered: Array<{ action: PendingAction; outcome: 'unknown' | 'not-sent' }> = [];
     for (const action of await store.pending.interrupted()) {
+      if (!this.#abandoned(action)) continue;
       const rows = await store.log.forAction(action.id);
       const sent = rows.find((row) => row.event === 'sent');
       const outcome = sent === undefined ? ('not-sent' as const) : ('unknown' as const);
-      await store.db.transaction(async (tx) => {
+      const finished = await store.db.transaction(async (tx) => {
+        // Only if nobody finished it meanwhile (its owner may have been slow, not dead).
+        const current = await store.pending.getIn(tx, action.id);
+        if (current?.state !== 'executing' || current.claimedBy !== action.claimedBy) return false;
         await store.pending.finish(tx, action.id, outcome === 'unknown' ? { outcomeKind: 'unknown' } : 'failed', this.#now());
         await store.log.appendIn(tx, {
           event: 'outcome',
@@ -255,8 +285,9 @@ export class ActionService {
               ? 'the bot stopped while this request was in flight: it may have executed. Check in Binance before trying again.'
               : 'the bot stopped after the confirmation and before sending: nothing was sent.',
         });
+        return true;
       });
-      recovered.push({ action, outcome });
+      if (finished) recovered.push({ action, outcome });
     }
     return recovered;
   }
@@ -288,9 +319,12 @@ export class ActionService {
     };
   }
 
-  /** Sends the claimed request; the "sent" row is committed before the bytes leave. */
+  /**
+   * Sends the claimed request. The "sent" row is committed before the bytes
+   * leave, in a transaction that checks this process still holds the claim.
+   */
   async #execute(action: PendingAction, clicked: LogEntry): Promise<BinanceOutcome> {
-    const { store, binance } = this.#options;
+    const { store, binance, log } = this.#options;
     const request = storedRequest.parse(JSON.parse(action.requestJson));
     const base = {
       actionId: action.id,
@@ -300,28 +334,57 @@ export class ActionService {
       guildId: action.guildId,
       channelId: action.channelId,
     };
+    let sent: RequestRecord | undefined;
+    let lostClaim = false;
     let outcome: BinanceOutcome;
     try {
       outcome = await binance.execute(request, {
         beforeSend: async (record: RequestRecord) => {
-          await store.log.append({ event: 'sent', ...base, request: record });
+          await store.db.transaction(async (tx) => {
+            if (!(await store.pending.stillClaimedBy(tx, action.id, this.#instanceId))) {
+              lostClaim = true;
+              throw new Error('the claim was lost before sending');
+            }
+            await store.log.appendIn(tx, { event: 'sent', ...base, request: record });
+          });
+          sent = record;
         },
       });
     } catch (error) {
-      // Only the "sent" log write can throw here, and it runs before sending.
-      this.#options.log.error('could not record the send; the request was not sent', { actionId: action.id, error });
-      await store.db
-        .transaction(async (tx) => {
-          await store.pending.finish(tx, action.id, 'failed', this.#now());
-          await store.log.appendIn(tx, { event: 'outcome', ...base, outcomeKind: 'not-sent', detail: 'the log could not be written, so nothing was sent' });
-        })
-        .catch(() => undefined);
-      throw new OperatorError('unavailable', 'Nothing was sent: the action log could not be written, and the bot sends nothing it cannot record.');
+      if (sent !== undefined) {
+        // The request left; whatever failed after that, Binance may have executed it.
+        log.error('the bot failed after sending a request: its outcome is UNKNOWN', { actionId: action.id, error });
+        outcome = {
+          kind: 'unknown',
+          request: sent,
+          reason: 'bot-error',
+          status: undefined,
+          explanation: 'The request was sent, then the bot failed before it could read the answer: it may have executed, the status is UNKNOWN. It will not be re-sent; check in Binance before trying again.',
+          latencyMs: 0,
+        };
+      } else if (lostClaim) {
+        throw new OperatorError('closed', 'Another bot process closed this action before it was sent; nothing was sent.');
+      } else {
+        log.error('could not record the send; the request was not sent', { actionId: action.id, error });
+        await store.db
+          .transaction(async (tx) => {
+            await store.pending.finish(tx, action.id, 'failed', this.#now());
+            await store.log.appendIn(tx, { event: 'outcome', ...base, outcomeKind: 'not-sent', detail: 'the log could not be written, so nothing was sent' });
+          })
+          .catch(() => undefined);
+        throw new OperatorError('unavailable', 'Nothing was sent: the action log could not be written, and the bot sends nothing it cannot record.');
+      }
     }
-    await store.db.transaction(async (tx) => {
-      await store.pending.finish(tx, action.id, { outcomeKind: outcome.kind }, this.#now());
-      await store.log.appendIn(tx, { event: 'outcome', ...base, ...outcomeLogFields(outcome) });
-    });
+    try {
+      await store.db.transaction(async (tx) => {
+        await store.pending.finish(tx, action.id, { outcomeKind: outcome.kind }, this.#now());
+        await store.log.appendIn(tx, { event: 'outcome', ...base, ...outcomeLogFields(outcome) });
+      });
+    } catch (error) {
+      // The operator still sees Binance's answer; the action stays "executing" and is
+      // recorded as UNKNOWN by the recovery sweep, which a person then checks.
+      log.error('could not record the outcome of a sent request', { actionId: action.id, outcomeKind: outcome.kind, error });
+    }
     return outcome;
   }
 
@@ -369,6 +432,49 @@ export class ActionService {
     return { endpoint, options: endpoint.options.parse(JSON.parse(action.optionsJson)) };
   }
 
+  /**
+   * Whether an "executing" action's owner is gone: a previous run of this
+   * process (same host and pid, another nonce), a dead pid on this host, or a
+   * claim older than staleAfterMs (another host, or a bot from before claims had owners).
+   */
+  #abandoned(action: PendingAction): boolean {
+    if (action.claimedBy === this.#instanceId) return false;
+    const stale = this.#now() - (action.claimedAt ?? action.confirmedAt ?? action.createdAt) > (this.#options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
+    if (stale) return true;
+    const [host, pid] = (action.claimedBy ?? '').split(':');
+    const [myHost, myPid] = this.#instanceId.split(':');
+    if (host !== myHost || pid === undefined || !/^\d+$/.test(pid)) return false;
+    if (pid === myPid) return true;
+    try {
+      process.kill(Number(pid), 0);
+      return false; // alive (or a reused pid): wait for staleAfterMs
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  }
+
+  #target(family: BinanceRequest['family']): Target {
+    const { binance } = this.#options;
+    return { baseUrl: binance.baseUrl(family), dryRun: binance.dryRun };
+  }
+
+  /** The click must send where the confirmation said: same host, same dry-run setting. */
+  async #assertSameTarget(actor: Actor, action: PendingAction): Promise<void> {
+    const request = storedRequest.parse(JSON.parse(action.requestJson));
+    const shown = storedTarget.parse(JSON.parse(action.requestJson)).target;
+    const now = this.#target(request.family);
+    if (shown !== undefined && shown.baseUrl === now.baseUrl && shown.dryRun === now.dryRun) return;
+    const describe = (target: Target | undefined) =>
+      target === undefined ? 'an older version of the bot' : `${target.baseUrl}${target.dryRun ? ' in DRY-RUN' : ''}`;
+    const detail = `the bot's target changed since the confirmation: shown for ${describe(shown)}, now ${describe(now)}`;
+    const { store } = this.#options;
+    await store.db.transaction(async (tx) => {
+      const closed = await store.pending.close(tx, action.id, 'cancelled', this.#now());
+      if (closed) await store.log.appendIn(tx, { event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail });
+    });
+    throw new OperatorError('revoked', `Closed: ${detail}. Nothing was sent; run the command again.`);
+  }
+
   /** A click the bot turns down (someone else's button, a self-approval): logged, then explained. */
   async #refuse(actor: Actor, action: PendingAction, detail: string, message: string): Promise<never> {
     await this.#options.store.log.append({ event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail });
@@ -381,19 +487,23 @@ export class ActionService {
     action: PendingAction,
     endpoint: EndpointDeclaration,
     options: z.output<z.ZodObject>,
-    role: 'requester' | 'approver',
+    role: 'requester' | 'requester-at-approval' | 'approver',
   ): Promise<void> {
     const { store, authorizer } = this.#options;
     const decision = await authorizer.check(actor.id, endpoint.actionKey, endpoint.amount?.(options));
     if (decision.allowed) return;
-    const reason = role === 'requester' && actor.tag === action.requesterTag ? decision.reason : `${actor.tag}: ${decision.reason}`;
-    if (role === 'requester') {
+    // At approval the answer shows in the channel, to the approver: say what happened, not the requester's caps.
+    const reason =
+      role === 'requester-at-approval'
+        ? `${action.requesterTag}, who asked for it, no longer holds \`${endpoint.actionKey}\` for this request (their grant or cap changed)`
+        : decision.reason;
+    if (role !== 'approver') {
       // The requester lost the right: the request can never run, so close it.
       await store.db.transaction(async (tx) => {
         const closed = await store.pending.close(tx, action.id, 'cancelled', this.#now());
         if (closed) await store.log.appendIn(tx, { event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail: `at the click: ${decision.reason}` });
       });
-      throw new OperatorError('revoked', `Refused: ${reason}. The request is closed and nothing was sent.`);
+      throw new OperatorError('revoked', `${role === 'requester' ? 'Refused' : 'Closed'}: ${reason}. The request is closed and nothing was sent.`);
     }
     await store.log.append({ event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail: `approval: ${decision.reason}` });
     throw new OperatorError('refused', `Refused: ${decision.reason}.`);

@@ -239,6 +239,21 @@ describe('outcomes', () => {
     expect(binance.requestsTo('/fapi/v1/marginType')).toHaveLength(1);
   });
 
+  it.each([-1000, -1006, -1007])('reports %i as UNKNOWN even with a 4xx status: Binance says it may have executed', async (code) => {
+    binance.failNext('/fapi/v1/marginType', { kind: 'error', code, status: 400 });
+    const unknown = expectKind(await client().execute(marginType()), 'unknown');
+    expect(unknown.status).toBe(400);
+    expect(unknown.explanation).toMatch(/UNKNOWN/);
+    expect(binance.requestsTo('/fapi/v1/marginType')).toHaveLength(1);
+  });
+
+  it('clamps a nonsense Retry-After instead of failing', async () => {
+    binance.failNext('/fapi/v1/marginType', { kind: 'rate-limit', status: 418, retryAfterS: 1e12 });
+    const limited = expectKind(await client().execute(marginType()), 'rate-limited');
+    expect(limited.retryAt - Date.now()).toBeLessThanOrEqual(3 * 86_400_000);
+    expect(limited.banned).toBe(true);
+  });
+
   it('reports a timeout as UNKNOWN, although Binance executed the call', async () => {
     binance.failNext('/fapi/v1/marginType', { kind: 'delay', ms: 800 });
     const unknown = expectKind(await client({ timeoutMs: 300 }).execute(marginType()), 'unknown');

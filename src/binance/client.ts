@@ -52,6 +52,13 @@ export interface FamilyHealth {
 
 const CLOCK_SYNC_INTERVAL_MS = 5 * 60_000;
 const DEFAULT_RETRY_AFTER_S = 60;
+/** Binance's IP bans last from 2 minutes to 3 days. */
+const MAX_RETRY_AFTER_S = 3 * 86_400;
+/**
+ * Codes Binance documents as "the execution status is unknown": the request may
+ * have executed, whatever the HTTP status.
+ */
+const UNKNOWN_STATUS_CODES = new Set([-1000, -1006, -1007]);
 
 /** Errors raised before a connection exists: the request cannot have reached Binance. */
 const NOT_CONNECTED_CODES = new Set([
@@ -89,6 +96,11 @@ export class BinanceClient {
 
   get dryRun(): boolean {
     return this.#options.dryRun;
+  }
+
+  /** Where a family's calls go (BINANCE_SAPI_URL and its siblings). */
+  baseUrl(family: Family): string {
+    return this.#options.baseUrls[family];
   }
 
   /** Binance's time for a family, by the latest clock sync. */
@@ -242,8 +254,10 @@ export class BinanceClient {
     }
 
     if (status === 429 || status === 418) {
-      const retryAfterS = Number(headerValue(headers, 'retry-after') ?? DEFAULT_RETRY_AFTER_S);
-      const retryAt = this.#localNow() + (Number.isFinite(retryAfterS) ? retryAfterS : DEFAULT_RETRY_AFTER_S) * 1000;
+      const asked = Number(headerValue(headers, 'retry-after') ?? DEFAULT_RETRY_AFTER_S);
+      // A nonsense header (negative, huge, not a number) must not break the answer: clamp it.
+      const retryAfterS = Number.isFinite(asked) && asked >= 0 ? Math.min(asked, MAX_RETRY_AFTER_S) : DEFAULT_RETRY_AFTER_S;
+      const retryAt = this.#localNow() + retryAfterS * 1000;
       const banned = status === 418;
       this.#budgets[family].block(retryAt, banned);
       if (banned) {
@@ -270,7 +284,7 @@ export class BinanceClient {
     const code = isRecord(parsed) && typeof parsed.code === 'number' ? parsed.code : undefined;
     const message = isRecord(parsed) && typeof parsed.msg === 'string' ? parsed.msg : body.slice(0, 200);
 
-    if (status >= 500 || code === -1007) {
+    if (status >= 500 || (code !== undefined && UNKNOWN_STATUS_CODES.has(code))) {
       return {
         kind: 'unknown',
         request: record,

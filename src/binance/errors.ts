@@ -10,6 +10,10 @@ interface Meaning {
 
 const COMMON: Readonly<Record<number, Meaning>> = {
   [-1000]: { what: 'Binance hit an unknown error while processing the request.', next: 'Check the account in Binance before trying again.' },
+  [-1006]: {
+    what: 'Binance got an unexpected answer from its message bus; the execution status is UNKNOWN.',
+    next: 'Check in Binance whether it happened before trying again.',
+  },
   [-1003]: { what: 'Too many requests: the rate limit was exceeded.', next: 'Wait for the limit to reset before sending more.' },
   [-1007]: {
     what: 'Binance timed out waiting for its back end; the execution status is UNKNOWN.',

@@ -65,7 +65,7 @@ export type BinanceOutcome =
   | {
       readonly kind: 'unknown';
       readonly request: RequestRecord;
-      readonly reason: 'timeout' | 'connection-lost' | 'server-error' | 'binance-timeout' | 'unreadable-answer';
+      readonly reason: 'timeout' | 'connection-lost' | 'server-error' | 'binance-timeout' | 'unreadable-answer' | 'bot-error';
       readonly status: number | undefined;
       readonly explanation: string;
       readonly latencyMs: number;

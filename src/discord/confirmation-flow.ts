@@ -54,16 +54,22 @@ export class ConfirmationFlow {
     });
   }
 
-  /** Any of the four buttons. */
+  /**
+   * Any of the four buttons. The click is acknowledged first (deferUpdate: no
+   * database work stands between Discord's 3 s and the answer), then the
+   * message it was on is edited; a refusal goes to the clicker alone.
+   */
   async click(interaction: ButtonInteraction, verb: ButtonVerb, actionId: string): Promise<void> {
     const actor = actorOf(interaction);
     const { actions } = this.options;
+    const pair = verb === 'approve' || verb === 'reject' ? 'approve' : 'confirm';
+    await interaction.deferUpdate();
     try {
       switch (verb) {
         case 'confirm': {
           const result = await actions.confirm(actor, actionId);
           if (result.kind === 'claimed') return await this.#send(interaction, result, actor, false);
-          await interaction.update(withButtonsDisabled(awaitingApprovalMessage(result.endpoint, result.action), actionId, 'confirm'));
+          await interaction.editReply(withButtonsDisabled(awaitingApprovalMessage(result.endpoint, result.action), actionId, 'confirm') as InteractionEditReplyOptions);
           await this.#postApprovalRequest(interaction, result.action);
           return;
         }
@@ -72,13 +78,13 @@ export class ConfirmationFlow {
         case 'cancel': {
           const action = await actions.cancel(actor, actionId);
           this.#shown.delete(actionId);
-          await interaction.update(withButtonsDisabled(closedMessage(this.#endpointOf(action), action, 'cancelled'), actionId, 'confirm'));
+          await interaction.editReply(withButtonsDisabled(closedMessage(this.#endpointOf(action), action, 'cancelled'), actionId, 'confirm') as InteractionEditReplyOptions);
           return;
         }
         case 'reject': {
           const action = await actions.reject(actor, actionId);
           const closed = closedMessage(this.#endpointOf(action), action, action.state === 'rejected' ? 'rejected' : 'cancelled');
-          await interaction.update(withButtonsDisabled(closed, actionId, 'approve'));
+          await interaction.editReply(withButtonsDisabled(closed, actionId, 'approve') as InteractionEditReplyOptions);
           await this.#editShown(actionId, withButtonsDisabled(closed, actionId, 'confirm'));
           return;
         }
@@ -88,16 +94,16 @@ export class ConfirmationFlow {
         }
       }
     } catch (error) {
-      if (!(error instanceof OperatorError) || interaction.replied || interaction.deferred) throw error;
+      if (!(error instanceof OperatorError)) throw error;
       // Expiry and a lost right close the request: the message says so and loses its buttons.
       if (error.kind === 'expired' || error.kind === 'revoked') {
         const action = await this.options.actions.find(actionId);
         this.#shown.delete(actionId);
         const closed = error.kind === 'expired' && action !== undefined ? closedMessage(this.#endpointOf(action), action, 'expired') : noticeMessage(error.message);
-        await interaction.update(withButtonsDisabled(closed, actionId, verb === 'approve' || verb === 'reject' ? 'approve' : 'confirm'));
+        await interaction.editReply(withButtonsDisabled(closed, actionId, pair) as InteractionEditReplyOptions);
         return;
       }
-      await interaction.reply({ ...noticeMessage(error.message), flags: MessageFlags.Ephemeral });
+      await interaction.followUp({ ...noticeMessage(error.message), flags: MessageFlags.Ephemeral });
     }
   }
 
@@ -115,13 +121,18 @@ export class ConfirmationFlow {
   }
 
   /**
-   * Acknowledge the click (buttons gone), then send, then show the outcome.
-   * After an approval the requester's own confirmation shows it too.
+   * The click is acknowledged already: show "Sending" (buttons greyed out) while
+   * the request goes, then the outcome. After an approval the requester's own
+   * confirmation shows it too.
    */
   async #send(interaction: ButtonInteraction, claimed: ClaimedAction, actor: Actor, showToRequester: boolean): Promise<void> {
     const { action, endpoint } = claimed;
     const pair = showToRequester ? 'approve' : 'confirm';
-    await interaction.update(withButtonsDisabled(sendingMessage(endpoint, action, actor.tag), action.id, pair));
+    // Not awaited before sending: a Discord round trip must not delay the request. Awaited
+    // before the outcome edit, so the two edits arrive in order.
+    const sending = interaction
+      .editReply(withButtonsDisabled(sendingMessage(endpoint, action, actor.tag), action.id, pair) as InteractionEditReplyOptions)
+      .catch((error: unknown) => this.options.log.warn('could not show "Sending"', { actionId: action.id, error }));
     let body: MessageBody;
     try {
       const outcome = await claimed.run();
@@ -130,6 +141,7 @@ export class ConfirmationFlow {
       if (!(error instanceof OperatorError)) throw error;
       body = noticeMessage(error.message);
     }
+    await sending;
     await interaction.editReply(withButtonsDisabled(body, action.id, pair) as InteractionEditReplyOptions);
     if (showToRequester) await this.#editShown(action.id, withButtonsDisabled(body, action.id, 'confirm'));
     this.#shown.delete(action.id);

@@ -154,13 +154,20 @@ export class ActionLog {
 
   /** The latest rows, newest first, optionally for one user and/or action key. */
   recent(filter: RecentFilter): Promise<LogRow[]> {
-    const { userId = null, actionKey = null, maxSeq = null, limit } = filter;
-    return this.db.all<LogRow>(
-      `SELECT ${COLUMNS} FROM action_log
-       WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR action_key = ?2) AND (?3 IS NULL OR seq <= ?3)
-       ORDER BY seq DESC LIMIT ?4`,
-      [userId, actionKey, maxSeq, limit],
-    );
+    // Only the conditions that apply, so SQLite can walk the (user_id, seq) or
+    // (action_key, seq) index backwards instead of scanning the table.
+    const conditions: string[] = [];
+    const params: Array<string | number> = [];
+    const onlyIf = (condition: string, value: string | number | undefined) => {
+      if (value === undefined) return;
+      conditions.push(condition);
+      params.push(value);
+    };
+    onlyIf('user_id = ?', filter.userId);
+    onlyIf('action_key = ?', filter.actionKey);
+    onlyIf('seq <= ?', filter.maxSeq);
+    const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+    return this.db.all<LogRow>(`SELECT ${COLUMNS} FROM action_log ${where} ORDER BY seq DESC LIMIT ?`, [...params, filter.limit]);
   }
 
   /** Every row about one pending action, oldest first. */

@@ -106,6 +106,16 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'action_log is append-only'); END;
     `,
   },
+  {
+    version: 4,
+    name: 'which bot process claimed an action, and when',
+    sql: `
+      -- A process that starts while another still runs must not mistake the other's
+      -- in-flight calls for interrupted ones: the claim names its owner.
+      ALTER TABLE pending_actions ADD COLUMN claimed_by TEXT;
+      ALTER TABLE pending_actions ADD COLUMN claimed_at INTEGER;
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

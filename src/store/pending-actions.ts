@@ -30,6 +30,9 @@ export interface PendingAction {
   readonly approvalMessageId: string | null;
   readonly outcomeKind: string | null;
   readonly finishedAt: number | null;
+  /** The bot process that claimed it for sending (`host:pid:nonce`), and when. */
+  readonly claimedBy: string | null;
+  readonly claimedAt: number | null;
 }
 
 export interface NewPendingAction {
@@ -62,6 +65,8 @@ interface Row {
   approval_message_id: string | null;
   outcome_kind: string | null;
   finished_at: number | null;
+  claimed_by: string | null;
+  claimed_at: number | null;
 }
 
 const fromRow = (row: Row): PendingAction => ({
@@ -83,6 +88,8 @@ const fromRow = (row: Row): PendingAction => ({
   approvalMessageId: row.approval_message_id,
   outcomeKind: row.outcome_kind,
   finishedAt: row.finished_at,
+  claimedBy: row.claimed_by,
+  claimedAt: row.claimed_at,
 });
 
 export class PendingActions {
@@ -115,11 +122,11 @@ export class PendingActions {
    * The requester's Confirm: pending → executing, only if still pending and
    * unexpired. One UPDATE, so two clicks or two processes can't both win.
    */
-  async claimForExecution(tx: Queries, id: string, now: number): Promise<boolean> {
+  async claimForExecution(tx: Queries, id: string, now: number, owner: string): Promise<boolean> {
     const { changes } = await tx.run(
-      `UPDATE pending_actions SET state = 'executing', confirmed_at = ?
+      `UPDATE pending_actions SET state = 'executing', confirmed_at = ?, claimed_by = ?, claimed_at = ?
        WHERE id = ? AND state = 'pending' AND expires_at > ?`,
-      [now, id, now],
+      [now, owner, now, id, now],
     );
     return changes === 1;
   }
@@ -135,11 +142,11 @@ export class PendingActions {
   }
 
   /** A second person's Approve: awaiting_approval → executing; never by the requester. */
-  async claimApproved(tx: Queries, id: string, approver: { id: string; tag: string }, now: number): Promise<boolean> {
+  async claimApproved(tx: Queries, id: string, approver: { id: string; tag: string }, now: number, owner: string): Promise<boolean> {
     const { changes } = await tx.run(
-      `UPDATE pending_actions SET state = 'executing', approver_id = ?, approver_tag = ?
+      `UPDATE pending_actions SET state = 'executing', approver_id = ?, approver_tag = ?, claimed_by = ?, claimed_at = ?
        WHERE id = ? AND state = 'awaiting_approval' AND expires_at > ? AND requester_id <> ?`,
-      [approver.id, approver.tag, id, now, approver.id],
+      [approver.id, approver.tag, owner, now, id, now, approver.id],
     );
     return changes === 1;
   }
@@ -163,6 +170,12 @@ export class PendingActions {
       [now, now],
     );
     return rows.map(fromRow);
+  }
+
+  /** Whether `owner` still holds the claim: checked in the transaction that writes the "sent" row. */
+  async stillClaimedBy(tx: Queries, id: string, owner: string): Promise<boolean> {
+    const row = await tx.get<{ state: string; claimed_by: string | null }>('SELECT state, claimed_by FROM pending_actions WHERE id = ?', [id]);
+    return row?.state === 'executing' && row.claimed_by === owner;
   }
 
   /** executing → completed (with the outcome kind) or failed (nothing was sent). */

@@ -47,12 +47,12 @@ describe('database', () => {
     const broken = [...MIGRATIONS, { version: 99, name: 'broken', sql: 'CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);' }];
     await expect(migrate(store.db, broken)).rejects.toThrow(/no_such_table/);
     expect(await store.db.get("SELECT name FROM sqlite_master WHERE name = 'half_done'")).toBeUndefined();
-    expect(await store.db.get<{ v: number }>('SELECT MAX(version) AS v FROM schema_migrations')).toEqual({ v: 3 });
+    expect(await store.db.get<{ v: number }>('SELECT MAX(version) AS v FROM schema_migrations')).toEqual({ v: MIGRATIONS.at(-1)?.version });
   });
 
   it('refuses a database written by a newer version of the bot', async () => {
     await store.db.run("INSERT INTO schema_migrations VALUES (42, 'future', 0)");
-    await expect(migrate(store.db)).rejects.toThrow(/schema version 42, newer than this bot knows \(3\)/);
+    await expect(migrate(store.db)).rejects.toThrow(/schema version 42, newer than this bot knows \(4\)/);
   });
 
   it('keeps transactions whole while other statements run concurrently', async () => {
@@ -86,7 +86,7 @@ describe('pending actions', () => {
       const claims = await Promise.all(
         Array.from({ length: 10 }, (_, i) => {
           const s = i % 2 === 0 ? store : second;
-          return s.db.transaction((tx) => s.pending.claimForExecution(tx, action.id, now));
+          return s.db.transaction((tx) => s.pending.claimForExecution(tx, action.id, now, 'host:1:a'));
         }),
       );
       expect(claims.filter(Boolean)).toHaveLength(1);
@@ -99,7 +99,7 @@ describe('pending actions', () => {
   it('does not claim an expired action, and expires due ones in one sweep', async () => {
     const now = Date.now();
     const action = await store.db.transaction((tx) => store.pending.create(tx, newAction(now - 1), now - 60_000));
-    expect(await store.db.transaction((tx) => store.pending.claimForExecution(tx, action.id, now))).toBe(false);
+    expect(await store.db.transaction((tx) => store.pending.claimForExecution(tx, action.id, now, 'host:1:a'))).toBe(false);
     const expired = await store.db.transaction((tx) => store.pending.expireDue(tx, now));
     expect(expired.map((a) => a.id)).toEqual([action.id]);
     expect((await store.pending.get(action.id))?.state).toBe('expired');
@@ -110,9 +110,9 @@ describe('pending actions', () => {
     const action = await store.db.transaction((tx) => store.pending.create(tx, newAction(now + 60_000), now));
     expect(await store.db.transaction((tx) => store.pending.requestApproval(tx, action.id, now, now + 60_000))).toBe(true);
     const self = { id: action.requesterId, tag: 'alice' };
-    expect(await store.db.transaction((tx) => store.pending.claimApproved(tx, action.id, self, now))).toBe(false);
+    expect(await store.db.transaction((tx) => store.pending.claimApproved(tx, action.id, self, now, 'host:1:a'))).toBe(false);
     const other = { id: '100000000000000002', tag: 'bob' };
-    expect(await store.db.transaction((tx) => store.pending.claimApproved(tx, action.id, other, now))).toBe(true);
+    expect(await store.db.transaction((tx) => store.pending.claimApproved(tx, action.id, other, now, 'host:1:a'))).toBe(true);
     expect(await store.pending.get(action.id)).toMatchObject({ state: 'executing', approverId: other.id });
   });
 
@@ -185,5 +185,14 @@ describe('action log', () => {
     expect((await store.log.recent({ userId: 'u1', limit: 10 })).map((row) => row.seq)).toEqual([3, 1]);
     expect((await store.log.recent({ actionKey: 'a', limit: 10 })).map((row) => row.seq)).toEqual([2, 1]);
     expect((await store.log.recent({ limit: 2 })).map((row) => row.seq)).toEqual([3, 2]);
+    expect((await store.log.recent({ userId: 'u1', actionKey: 'a', limit: 10 })).map((row) => row.seq)).toEqual([1]);
+    expect((await store.log.recent({ maxSeq: 2, limit: 10 })).map((row) => row.seq)).toEqual([2, 1]);
+  });
+
+  it('answers /audit from the indexes, not a scan of the whole log', async () => {
+    const plan = async (where: string) =>
+      (await store.db.all<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT * FROM action_log ${where} ORDER BY seq DESC LIMIT 20`, ['x'])).map((row) => row.detail).join(' | ');
+    expect(await plan('WHERE user_id = ?')).toMatch(/USING INDEX action_log_user/);
+    expect(await plan('WHERE action_key = ?')).toMatch(/USING INDEX action_log_key/);
   });
 });

@@ -142,11 +142,11 @@ describe('refusals: nothing reaches Binance', () => {
     const { message } = await world.command(admin.id, 'futures margin-type', { symbol: 'BNBUSDT', 'margin-type': 'ISOLATED' });
     const actionId = actionIdOf(message);
     const intruder = world.discord.clickLabel(bob.id, message.id, 'Confirm', { forged: true });
-    await world.discord.acknowledged(intruder);
-    const answer = world.discord.original(intruder);
-    expect(answer?.id).not.toBe(message.id);
-    expectEphemeralTo(answer ?? message, bob.id);
-    expect(textOf(answer ?? message)).toMatch(/Only desk-admin, who asked for this action, can confirm/);
+    // The click is acknowledged at once (deferUpdate); the refusal is a follow-up only bob sees.
+    const answer = await world.discord.followUp(intruder);
+    expect(intruder.callbacks.map((callback) => callback.type)).toEqual([6]);
+    expectEphemeralTo(answer, bob.id);
+    expect(textOf(answer)).toMatch(/Only desk-admin, who asked for this action, can confirm/);
     expect(buttonsOf(world.discord.messages.get(message.id) ?? message).every((button) => !button.disabled)).toBe(true);
     expect(postsSince(world, since)).toHaveLength(0);
 
@@ -167,9 +167,8 @@ describe('refusals: nothing reaches Binance', () => {
     await world.discord.waitFor(() => textOf(world.discord.messages.get(message.id) ?? message).startsWith('✅'), 'the outcome');
     await settle();
     expect(postsSince(world, since)).toHaveLength(1);
-    const answers = [first, second].map((click) => world.discord.original(click));
-    const loser = answers.find((answer) => answer?.id !== message.id);
-    expect(loser === undefined ? '' : textOf(loser)).toMatch(/already|no longer|being sent|in progress/i);
+    const loser = await world.discord.waitFor(() => [first, second].find((click) => click.followUpIds.length > 0), 'the losing click to be answered');
+    expect(textOf(await world.discord.followUp(loser))).toMatch(/already|no longer|being sent|in progress/i);
     const events = await eventsOf(world, actionId);
     expect(events.filter((event) => event === 'sent')).toHaveLength(1);
     expect(events.filter((event) => event === 'outcome')).toHaveLength(1);
@@ -236,11 +235,9 @@ describe('grants, caps and two-person approval through /access', () => {
     expect(buttonsOf(request).map((button) => button.label)).toEqual(['Approve', 'Reject']);
 
     const self = world.discord.clickLabel(alice.id, request.id, 'Approve');
-    await world.discord.acknowledged(self);
-    expect(textOf(world.discord.original(self) ?? request)).toMatch(/cannot approve it/);
+    expect(textOf(await world.discord.followUp(self))).toMatch(/cannot approve it/);
     const outsider = world.discord.clickLabel(mallory.id, request.id, 'Approve');
-    await world.discord.acknowledged(outsider);
-    expect(textOf(world.discord.original(outsider) ?? request)).toMatch(/^Refused/);
+    expect(textOf(await world.discord.followUp(outsider))).toMatch(/^Refused/);
     expect(postsSince(world, since)).toHaveLength(0);
 
     const approve = world.discord.clickLabel(bob.id, request.id, 'Approve');

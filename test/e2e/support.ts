@@ -37,7 +37,12 @@ export async function rowsOf(world: World, actionId: string): Promise<LogRow[]> 
   return (await world.log()).filter((row) => row.action_id === actionId);
 }
 
-/** Runs the command, clicks Confirm, and waits for the outcome to replace "Sending". */
+/** A message in a final state: no live button, and not "Sending". */
+export function isSettled(message: EmulatedMessage): boolean {
+  return buttonsOf(message).every((button) => button.disabled) && !textOf(message).startsWith('Sending');
+}
+
+/** Runs the command, clicks Confirm, and waits for the outcome to replace the confirmation. */
 export async function requestAndConfirm(
   world: World,
   userId: string,
@@ -48,7 +53,7 @@ export async function requestAndConfirm(
   const actionId = actionIdOf(confirmation);
   const click = world.discord.clickLabel(userId, confirmation.id, 'Confirm');
   await world.discord.acknowledged(click);
-  const outcome = await world.discord.settled(click, (message) => !textOf(message).startsWith('Sending'), `the outcome of /${command}`);
+  const outcome = await world.discord.settled(click, isSettled, `the outcome of /${command}`);
   return { confirmation, actionId, click, outcome };
 }
 

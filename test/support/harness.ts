@@ -11,7 +11,7 @@ import { ActionService, type Actor } from '../../src/actions/service.ts';
 import { BinanceClient, createSigner } from '../../src/binance/index.ts';
 import { silentLogger } from '../../src/log.ts';
 import { Secret } from '../../src/secret.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
+import { openStore, type PendingAction, type Store } from '../../src/store/index.ts';
 import { BinanceEmulator } from '../emulators/binance/index.ts';
 
 export const TEST_API_KEY = 'HarnessApiKey00000000000000000001';
@@ -34,28 +34,41 @@ export interface Harness {
   clock: { now: number };
   actor(id: string, tag?: string): Actor;
   endpoint(actionKey: string): EndpointDeclaration;
-  /** A second "bot process": its own connection, client and service on the same file. */
-  second(): Promise<{ store: Store; service: ActionService; close(): Promise<void> }>;
+  /**
+   * A second "bot process": its own connection, client and service on the same
+   * file, optionally configured differently (dry-run, another Binance URL).
+   */
+  second(overrides?: BuildOverrides): Promise<{ store: Store; service: ActionService; close(): Promise<void> }>;
   /** Stops this "process" and starts a new one on the same database file. */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { confirmTimeoutMs?: number; dryRun?: boolean } = {}): Promise<Harness> {
+export interface BuildOverrides {
+  readonly dryRun?: boolean;
+  readonly baseUrl?: string;
+  readonly instanceId?: string;
+}
+
+export async function createHarness(
+  options: { confirmTimeoutMs?: number; dryRun?: boolean; onExpired?: (expired: readonly PendingAction[]) => void } = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'pipeline-'));
   const dbPath = join(dir, 'bot.sqlite');
   const binance = await BinanceEmulator.start({ accounts: [{ apiKey: TEST_API_KEY, kind: 'hmac', secret: TEST_SECRET }] });
   const clock = { now: Date.now() };
 
-  const build = async () => {
-    const store = await openStore(dbPath, { dryRun: options.dryRun ?? false });
+  const build = async (overrides: BuildOverrides = {}) => {
+    const dryRun = overrides.dryRun ?? options.dryRun ?? false;
+    const url = overrides.baseUrl ?? binance.url;
+    const store = await openStore(dbPath, { dryRun });
     const client = new BinanceClient({
       apiKey: TEST_API_KEY,
       signer: createSigner({ kind: 'hmac', secret: new Secret(TEST_SECRET) }),
-      baseUrls: { sapi: binance.url, papi: binance.url, fapi: binance.url },
+      baseUrls: { sapi: url, papi: url, fapi: url },
       recvWindowMs: 5000,
       timeoutMs: 2000,
-      dryRun: options.dryRun ?? false,
+      dryRun,
       log: silentLogger,
     });
     const service = new ActionService({
@@ -66,6 +79,8 @@ export async function createHarness(options: { confirmTimeoutMs?: number; dryRun
       confirmTimeoutMs: options.confirmTimeoutMs ?? 60_000,
       log: silentLogger,
       now: () => clock.now,
+      ...(overrides.instanceId === undefined ? {} : { instanceId: overrides.instanceId }),
+      ...(options.onExpired === undefined ? {} : { onExpired: options.onExpired }),
     });
     return { store, client, service };
   };
@@ -83,8 +98,8 @@ export async function createHarness(options: { confirmTimeoutMs?: number; dryRun
       if (found === undefined) throw new Error(`no endpoint ${actionKey}`);
       return found;
     },
-    second: async () => {
-      const other = await build();
+    second: async (overrides) => {
+      const other = await build(overrides);
       return { store: other.store, service: other.service, close: async () => { await other.client.close(100); await other.store.close(); } };
     },
     restart: async () => {

@@ -295,6 +295,14 @@ export class DiscordEmulator {
     return record.originalMessageId === undefined ? undefined : this.messages.get(record.originalMessageId);
   }
 
+  /** Waits for the interaction's first follow-up message (where a deferred click's refusal goes). */
+  followUp(record: InteractionRecord, timeoutMs = 5_000): Promise<EmulatedMessage> {
+    return this.waitFor(() => {
+      const id = record.followUpIds[0];
+      return id === undefined ? undefined : this.messages.get(id);
+    }, () => `a follow-up to interaction ${record.id} (Discord refused: ${JSON.stringify(record.rejected)})`, timeoutMs);
+  }
+
   /** Waits until `probe` returns something other than undefined/false. */
   async waitFor<T>(probe: () => T | undefined | false, what: string | (() => string), timeoutMs = 10_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
