@@ -3,7 +3,7 @@
 // `npm start` runs this file.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Client, Events, GatewayIntentBits, REST } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, REST } from 'discord.js';
 import { ENDPOINTS } from '../commands/index.ts';
 import { Authorizer } from './actions/authorization.ts';
 import { ActionService } from './actions/service.ts';
@@ -93,7 +93,19 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
   const router = new InteractionRouter({ actions, flow, admin, autocomplete, guildId: config.discord.guildId, log });
 
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.discord.apiUrl } });
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    // The bot edits its messages by id and never reads them back: caching them only costs memory.
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+    rest: {
+      api: config.discord.apiUrl,
+      // Interaction routes carry their token, so discord.js keeps a rate-limit bucket per
+      // interaction: by default for a day. Tokens die after 15 minutes; so may their buckets.
+      hashLifetime: 15 * 60_000,
+      hashSweepInterval: 60_000,
+      handlerSweepInterval: 60_000,
+    },
+  });
   client.on(Events.InteractionCreate, router.handle);
   client.on(Events.Error, (error) => log.error('discord client error', { error }));
   client.on(Events.Warn, (message) => log.warn('discord client warning', { message }));

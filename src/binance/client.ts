@@ -52,6 +52,7 @@ export interface FamilyHealth {
 
 const CLOCK_SYNC_INTERVAL_MS = 5 * 60_000;
 const DEFAULT_RETRY_AFTER_S = 60;
+const HEADERS_PUBLIC: Readonly<Record<string, string>> = { accept: 'application/json' };
 /** Binance's IP bans last from 2 minutes to 3 days. */
 const MAX_RETRY_AFTER_S = 3 * 86_400;
 /**
@@ -79,6 +80,9 @@ export class BinanceClient {
   readonly #localNow: () => number;
   readonly #pools = new Map<string, Pool>();
   readonly #bases = new Map<Family, { origin: string; prefix: string }>();
+  readonly #deadlines: Deadlines;
+  /** Built once: every signed call sends the same headers. */
+  readonly #headers: { readonly signed: Readonly<Record<string, string>>; readonly signedForm: Readonly<Record<string, string>> };
   readonly #clocks: Record<Family, ServerClock>;
   readonly #budgets: Record<Family, RateLimitBudget>;
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -88,6 +92,9 @@ export class BinanceClient {
   constructor(options: BinanceClientOptions) {
     this.#options = options;
     this.#localNow = options.localNow ?? Date.now;
+    this.#deadlines = new Deadlines(options.timeoutMs);
+    const signed = { ...HEADERS_PUBLIC, 'x-mbx-apikey': options.apiKey };
+    this.#headers = { signed, signedForm: { ...signed, 'content-type': 'application/x-www-form-urlencoded' } };
     this.#clocks = { sapi: new ServerClock(this.#localNow), papi: new ServerClock(this.#localNow), fapi: new ServerClock(this.#localNow) };
     const budget = (family: Family) =>
       new RateLimitBudget(FAMILY_SPECS[family].counters.map((counter) => ({ ...counter, limit: options.limits?.[family]?.[counter.header] ?? counter.limit })));
@@ -213,7 +220,7 @@ export class BinanceClient {
     const signed = request.security === 'signed' ? `${payload}${payload === '' ? '' : '&'}signature=${this.#options.signer.sign(payload)}` : payload;
     if (this.#options.dryRun && request.method !== 'GET') return { kind: 'dry-run', request: record };
 
-    await hooks.beforeSend?.(record);
+    if (hooks.beforeSend !== undefined) await hooks.beforeSend(record);
     budget.spend(weight, clock.now());
     const startedAt = performance.now();
     const latency = () => Math.round(performance.now() - startedAt);
@@ -227,14 +234,24 @@ export class BinanceClient {
       return this.#failure(record, error, latency());
     }
     budget.observe(response.headers, clock.now());
-    return this.#interpret(record, response, latency());
+    const outcome = this.#interpret(record, response, latency());
+    // After -1021: measure the clock again so the next attempt is right, but never re-send.
+    return outcome.kind === 'rejected' && outcome.code === -1021 ? this.#withClockResync(outcome) : outcome;
   }
 
-  async #interpret(
+  async #withClockResync(outcome: Extract<BinanceOutcome, { kind: 'rejected' }>): Promise<BinanceOutcome> {
+    try {
+      return { ...outcome, clockResync: { ok: true, offsetMs: await this.syncClock(outcome.request.family) } };
+    } catch (error) {
+      return { ...outcome, clockResync: { ok: false, reason: describeError(error) } };
+    }
+  }
+
+  #interpret(
     record: RequestRecord,
     response: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: string },
     latencyMs: number,
-  ): Promise<BinanceOutcome> {
+  ): BinanceOutcome {
     const { statusCode: status, headers, body } = response;
     const { family } = record;
     const parsed = safeParse(body);
@@ -312,13 +329,7 @@ export class BinanceClient {
               : `Binance refused the request with HTTP ${status}. Nothing was executed.`,
         latencyMs,
       };
-      if (code !== -1021) return outcome;
-      // Clock drift: measure again so the next attempt is right, but never re-send.
-      try {
-        return { ...outcome, clockResync: { ok: true, offsetMs: await this.syncClock(family) } };
-      } catch (error) {
-        return { ...outcome, clockResync: { ok: false, reason: describeError(error) } };
-      }
+      return outcome;
     }
 
     return {
@@ -361,21 +372,14 @@ export class BinanceClient {
     security: 'signed' | 'public' = 'public',
   ): Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined>; body: string }> {
     const { origin, prefix } = this.#base(family);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (security === 'signed') headers['x-mbx-apikey'] = this.#options.apiKey;
-    if (form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    // One timer per call, cleared as soon as the answer is read. The signal is an EventEmitter,
-    // which undici accepts and which costs far less per call than an AbortController (and
-    // AbortSignal.timeout would keep every timer, and what it holds, alive for the whole timeout).
-    // undici's own headersTimeout runs on a 1 s tick, too coarse for BINANCE_TIMEOUT_MS.
-    const signal = new EventEmitter();
-    const timer = setTimeout(() => signal.emit('abort'), this.#options.timeoutMs);
+    const headers = security === 'signed' ? (form === undefined ? this.#headers.signed : this.#headers.signedForm) : HEADERS_PUBLIC;
+    const signal = this.#deadlines.watch();
     try {
       const response = await this.#pool(origin).request({ method, path: `${prefix}${pathAndQuery}`, headers, body: form, signal });
       const body = await response.body.text();
       return { statusCode: response.statusCode, headers: response.headers, body };
     } finally {
-      clearTimeout(timer);
+      this.#deadlines.forget(signal);
     }
   }
 
@@ -403,6 +407,50 @@ export class BinanceClient {
       this.#pools.set(origin, pool);
     }
     return pool;
+  }
+}
+
+/**
+ * BINANCE_TIMEOUT_MS for every call in flight, from one interval timer rather than
+ * a timer per call (a timer started and stopped per call costs more than the rest
+ * of the call's bookkeeping). The timer runs while calls are in flight and stops
+ * on the first tick that finds none. A call is aborted within a tick (a tenth of
+ * the timeout, at most 100 ms) of its deadline. The signal is an EventEmitter,
+ * which undici accepts and which costs far less than an AbortController; undici's
+ * own headersTimeout runs on a 1 s tick, too coarse for short timeouts.
+ */
+class Deadlines {
+  readonly #due = new Map<EventEmitter, number>();
+  readonly #tickMs: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly timeoutMs: number) {
+    this.#tickMs = Math.max(5, Math.min(100, Math.floor(timeoutMs / 10)));
+  }
+
+  watch(): EventEmitter {
+    const signal = new EventEmitter();
+    this.#due.set(signal, performance.now() + this.timeoutMs);
+    this.#timer ??= setInterval(() => this.#tick(), this.#tickMs).unref();
+    return signal;
+  }
+
+  forget(signal: EventEmitter): void {
+    this.#due.delete(signal);
+  }
+
+  #tick(): void {
+    if (this.#due.size === 0) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
+    const now = performance.now();
+    for (const [signal, due] of this.#due) {
+      if (due > now) continue;
+      this.#due.delete(signal);
+      signal.emit('abort');
+    }
   }
 }
 

@@ -30,6 +30,22 @@ interface Observation {
 // X-SAPI-USED-UID-WEIGHT-1M, X-MBX-ORDER-COUNT-10S.
 const USAGE_HEADER = /^x-(?:mbx|sapi)-(?:used-(?:ip-|uid-)?weight|order-count)-(\d+)([smhd])$/;
 const UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** Header name → its window in ms, or null for any other header; every response repeats the same few names. */
+const INTERVALS = new Map<string, number | null>();
+
+function usageInterval(name: string): number | undefined {
+  let interval = INTERVALS.get(name);
+  if (interval === undefined) {
+    const match = USAGE_HEADER.exec(name.toLowerCase());
+    const ms = match === null ? 0 : Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? 0);
+    interval = ms > 0 ? ms : null;
+    // Bounded: only a handful of distinct header names ever arrive.
+    if (INTERVALS.size < 512) INTERVALS.set(name, interval);
+  }
+  return interval ?? undefined;
+}
+
+const ALLOWED: BudgetDecision = { ok: true };
 
 export class RateLimitBudget {
   readonly #counters: readonly CounterSpec[];
@@ -43,20 +59,24 @@ export class RateLimitBudget {
 
   /** Reads every usage header of a response, at Binance time `serverNow`. */
   observe(headers: Readonly<Record<string, string | string[] | undefined>>, serverNow: number): void {
-    for (const [name, raw] of Object.entries(headers)) {
-      if (name.length < 20 || (name[0] !== 'x' && name[0] !== 'X')) continue;
-      const match = USAGE_HEADER.exec(name.toLowerCase());
+    for (const name in headers) {
+      const intervalMs = usageInterval(name);
+      if (intervalMs === undefined) continue;
+      const raw = headers[name];
       const value = Array.isArray(raw) ? raw[0] : raw;
-      if (match === null || value === undefined || !/^\d+$/.test(value.trim())) continue;
-      const intervalMs = Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? 0);
-      if (intervalMs <= 0) continue;
-      this.#observed.set(name.toLowerCase(), {
-        used: Number(value),
-        window: Math.floor(serverNow / intervalMs),
-        intervalMs,
-      });
+      if (value === undefined || !/^\d+$/.test(value.trim())) continue;
+      const key = name.toLowerCase();
+      const used = Number(value);
+      const window = Math.floor(serverNow / intervalMs);
+      const known = this.#observed.get(key);
+      if (known === undefined) this.#observed.set(key, { used, window, intervalMs });
+      else {
+        known.used = used;
+        known.window = window;
+      }
     }
   }
+
 
   /** Adds a sent call's cost locally, until the next headers say the true figure. */
   spend(weight: Weight, serverNow: number): void {
@@ -65,7 +85,12 @@ export class RateLimitBudget {
       if (cost === 0) continue;
       const window = Math.floor(serverNow / counter.intervalMs);
       const current = this.#usedIn(counter.header, window);
-      this.#observed.set(counter.header, { used: current + cost, window, intervalMs: counter.intervalMs });
+      const known = this.#observed.get(counter.header);
+      if (known === undefined) this.#observed.set(counter.header, { used: current + cost, window, intervalMs: counter.intervalMs });
+      else {
+        known.used = current + cost;
+        known.window = window;
+      }
     }
   }
 
@@ -102,7 +127,7 @@ export class RateLimitBudget {
         };
       }
     }
-    return { ok: true };
+    return ALLOWED;
   }
 
   /** After a 429 or 418: refuse everything until Retry-After has passed. */

@@ -310,7 +310,7 @@ export class DiscordEmulator {
       const value = probe();
       if (value !== undefined && value !== false) return value;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
 
