@@ -133,6 +133,7 @@ export async function run(): Promise<Section[]> {
         notes: [
           'times are taken in the benchmark process: INTERACTION_CREATE written to the gateway socket → first callback at the local REST server; Confirm click written → signed request at the local Binance',
           'the click-to-send path includes the atomic claim and the fsynced "sent" log row (synchronous=FULL) that precede every request',
+          "whole actions per second is paced by discord.js's own global limiter (50 REST requests a second, which it also applies to interaction webhook edits): each action makes two such edits",
         ],
         details: { commandAcks: command, clickAcks: summarise(clickAcks), clickToSend: sends },
       },
