@@ -40,6 +40,8 @@ export interface ConfirmationFlowOptions {
 export class ConfirmationFlow {
   /** Confirmations this process showed, so expiry can edit them (interaction tokens live 15 min, in memory only). */
   readonly #shown = new Map<string, ChatInputCommandInteraction>();
+  /** Approval requests posted as follow-ups (no channel permission): editable only through that click's token. */
+  readonly #approvalFollowUps = new Map<string, { interaction: ButtonInteraction; messageId: string }>();
 
   constructor(private readonly options: ConfirmationFlowOptions) {}
 
@@ -86,6 +88,7 @@ export class ConfirmationFlow {
           const closed = closedMessage(this.#endpointOf(action), action, action.state === 'rejected' ? 'rejected' : 'cancelled');
           await interaction.editReply(withButtonsDisabled(closed, actionId, 'approve') as InteractionEditReplyOptions);
           await this.#editShown(actionId, withButtonsDisabled(closed, actionId, 'confirm'));
+          this.#approvalFollowUps.delete(actionId);
           return;
         }
         default: {
@@ -112,7 +115,13 @@ export class ConfirmationFlow {
     for (const action of expired) {
       const view = closedMessage(this.#endpointOf(action), action, 'expired');
       await this.#editShown(action.id, withButtonsDisabled(view, action.id, 'confirm'));
-      if (action.approvalChannelId !== null && action.approvalMessageId !== null) {
+      const followUp = this.#approvalFollowUps.get(action.id);
+      this.#approvalFollowUps.delete(action.id);
+      if (followUp !== undefined) {
+        await followUp.interaction
+          .editReply({ ...withButtonsDisabled(view, action.id, 'approve'), message: followUp.messageId } as InteractionEditReplyOptions)
+          .catch((error: unknown) => this.options.log.warn('could not mark an approval request expired', { actionId: action.id, error }));
+      } else if (action.approvalChannelId !== null && action.approvalMessageId !== null) {
         await editChannelMessage(client, action.approvalChannelId, action.approvalMessageId, withButtonsDisabled(view, action.id, 'approve')).catch((error: unknown) =>
           this.options.log.warn('could not mark an approval request expired', { actionId: action.id, error }),
         );
@@ -145,6 +154,7 @@ export class ConfirmationFlow {
     await interaction.editReply(withButtonsDisabled(body, action.id, pair) as InteractionEditReplyOptions);
     if (showToRequester) await this.#editShown(action.id, withButtonsDisabled(body, action.id, 'confirm'));
     this.#shown.delete(action.id);
+    this.#approvalFollowUps.delete(action.id);
   }
 
   async #postApprovalRequest(interaction: ButtonInteraction, action: PendingAction): Promise<void> {
@@ -158,7 +168,8 @@ export class ConfirmationFlow {
     } catch (error) {
       // Without Send Messages permission the follow-up still reaches the channel.
       this.options.log.warn('could not post the approval request as a channel message; using a follow-up', { actionId: action.id, error });
-      await interaction.followUp(body);
+      const message = await interaction.followUp(body);
+      this.#approvalFollowUps.set(action.id, { interaction, messageId: message.id });
     }
   }
 

@@ -36,6 +36,24 @@ describe('expiry (CONFIRM_TIMEOUT_SECONDS=5)', () => {
   }, 30_000);
 });
 
+describe('an approval request without Send Messages permission', () => {
+  test('goes out as a follow-up, and is greyed out when it expires', async () => {
+    world = await World.start({ confirmTimeoutSeconds: 5 });
+    const w = world;
+    w.discord.permissions.sendMessages = false;
+    await w.command(admin.id, 'access policy', { action: 'pm-pro.bankruptcy-repay', approvals: 1 });
+    const { message } = await w.command(admin.id, 'pm-pro bankruptcy-repay');
+    const confirm = w.discord.clickLabel(admin.id, message.id, 'Confirm (then needs approval)');
+    const followUp = await w.discord.followUp(confirm);
+    expect(followUp.visibleTo).toBeUndefined();
+    expect(textOf(followUp)).toContain('Approval needed');
+    expect(w.discord.calls.some((call) => call.method === 'POST' && call.path.startsWith('/channels/') && call.status === 403)).toBe(true);
+    await w.discord.waitFor(() => /expired/.test(textOf(w.discord.messages.get(followUp.id) ?? followUp)), 'the follow-up to show it expired', 9_000);
+    expectNoLiveButtons(w.discord.messages.get(followUp.id) ?? followUp);
+    expect(postsSince(w, 0)).toHaveLength(0);
+  }, 30_000);
+});
+
 describe('restarts', () => {
   test('SIGTERM between the request and the Confirm: the new process runs it once', async () => {
     world = await World.start();

@@ -169,6 +169,8 @@ export class DiscordEmulator {
   readonly interactions = new Map<string, InteractionRecord>();
   /** Registered commands by scope: 'global' or a guild id. */
   readonly commands = new Map<string, Json[]>();
+  /** The bot's permissions in the guild's channels; a test may take Send Messages away. */
+  readonly permissions = { sendMessages: true };
   /** Gateway events: connections, identifies (with whether the token was right), heartbeats. */
   readonly gateway = { connections: 0, identified: 0, badTokens: 0, heartbeats: 0 };
 
@@ -737,6 +739,7 @@ export class DiscordEmulator {
       }
       case 'POST /channels/:/messages': {
         needAuth();
+        if (!this.permissions.sendMessages) throw new HttpError(403, { code: 50013, message: 'Missing Permissions' });
         const channelId = parts[1] ?? '';
         const message = this.#create(parsed, { channelId, guildId: this.#guildOfChannel(channelId), interactionId: undefined, visibleTo: undefined, flags: 0 });
         return { status: 200, body: this.#serialize(message) };
