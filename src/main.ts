@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Client, Events, GatewayIntentBits, Options, REST } from 'discord.js';
 import { ENDPOINTS } from '../commands/index.ts';
 import { Authorizer } from './actions/authorization.ts';
-import { ActionService } from './actions/service.ts';
+import { ActionService, HEARTBEAT_MS } from './actions/service.ts';
 import { BinanceClient, createSigner } from './binance/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { AdminCommands } from './discord/admin-commands.ts';
@@ -19,7 +19,7 @@ import { createLogger, type Logger } from './log.ts';
 import { openStore } from './store/index.ts';
 
 const EXPIRY_SWEEP_MS = 1_000;
-const RECOVERY_SWEEP_MS = 15_000;
+const RECOVERY_SWEEP_MS = 5_000;
 const DRAIN_MS = 20_000;
 
 export interface RunningBot {
@@ -74,6 +74,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       flow.showExpired(client, expired).catch((error: unknown) => log.warn('could not show expired confirmations', { error }));
     },
   });
+  await actions.heartbeat();
   for (const { action, outcome } of await actions.recoverInterrupted()) {
     log.warn('an action was interrupted by the last shutdown', { actionId: action.id, actionKey: action.actionKey, outcome });
   }
@@ -142,6 +143,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       });
   }, EXPIRY_SWEEP_MS);
 
+  // Beats until the very end of a shutdown, so no other process takes this one's calls in flight for abandoned.
+  const beating = setInterval(() => {
+    actions.heartbeat().catch((error: unknown) => log.warn('heartbeat failed', { error }));
+  }, HEARTBEAT_MS);
+
   log.info('bot ready', { version: packageVersion() });
   let stopping: Promise<void> | undefined;
   return {
@@ -154,7 +160,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         const drained = await router.drain(DRAIN_MS);
         if (!drained) log.warn('some interactions were still running at shutdown', { inFlight: router.inFlight });
         await binance.close(5_000);
+        clearInterval(beating);
         await client.destroy();
+        if (drained) await actions.retire().catch((error: unknown) => log.warn('could not record the clean stop', { error }));
         await store.close();
         log.info('stopped');
       })()),

@@ -147,11 +147,26 @@ describe('confirmation', () => {
     const view = await h.service.request(admin, h.endpoint('pm.repay-negative-balance'), {});
     // Claimed by a process on another host that is still running (as far as anyone here can tell).
     const other = await h.second({ instanceId: 'other-host:4242:abcd' });
+    await other.service.heartbeat();
     claimed(await other.service.confirm(admin, view.action.id));
     expect(await h.service.recoverInterrupted()).toEqual([]);
-    h.clock.now += 121_000;
+    h.clock.now += 8_000;
+    await other.service.heartbeat(); // still beating: still its own
+    h.clock.now += 8_000;
+    expect(await h.service.recoverInterrupted()).toEqual([]);
+    h.clock.now += 11_000; // no beat for 11 s: gone
     expect((await h.service.recoverInterrupted()).map((r) => [r.action.id, r.outcome])).toEqual([[view.action.id, 'not-sent']]);
     await other.close();
+  });
+
+  it('closes its own action as UNKNOWN once it is older than any call could take (an outcome that could not be recorded)', async () => {
+    const admin = h.actor(ADMIN_ID, 'admin');
+    const view = await h.service.request(admin, h.endpoint('pm.repay-negative-balance'), {});
+    claimed(await h.service.confirm(admin, view.action.id));
+    await h.store.log.append({ event: 'sent', actionId: view.action.id, actionKey: 'pm.repay-negative-balance', userId: ADMIN_ID });
+    expect(await h.service.recoverInterrupted()).toEqual([]);
+    h.clock.now += 121_000;
+    expect((await h.service.recoverInterrupted()).map((r) => r.outcome)).toEqual(['unknown']);
   });
 
   it('does not send when the claim was taken away before the "sent" row (another process recovered it)', async () => {

@@ -48,7 +48,7 @@ export interface ActionServiceOptions {
   readonly confirmTimeoutMs: number;
   readonly log: Logger;
   readonly now?: () => number;
-  /** This process, as recorded on the actions it claims: `host:pid:nonce` (default: this host and pid). */
+  /** This process, as recorded on the actions it claims and in its heartbeat (default: host:pid:nonce). */
   readonly instanceId?: string;
   /**
    * How long after its claim an action still "executing" under another live (or
@@ -60,6 +60,9 @@ export interface ActionServiceOptions {
 }
 
 const DEFAULT_STALE_AFTER_MS = 120_000;
+/** How often a process beats, and how long without a beat means it is gone. */
+export const HEARTBEAT_MS = 2_000;
+const HEARTBEAT_STALE_MS = 5 * HEARTBEAT_MS;
 
 // The request as stored with a pending action: what was shown is what is sent.
 const storedRequest = z.object({
@@ -262,15 +265,16 @@ export class ActionService {
     const { store } = this.#options;
     const recovered: Array<{ action: PendingAction; outcome: 'unknown' | 'not-sent' }> = [];
     for (const action of await store.pending.interrupted()) {
-      if (!this.#abandoned(action)) continue;
-      const rows = await store.log.forAction(action.id);
-      const sent = rows.find((row) => row.event === 'sent');
-      const outcome = sent === undefined ? ('not-sent' as const) : ('unknown' as const);
-      const finished = await store.db.transaction(async (tx) => {
-        // Only if nobody finished it meanwhile (its owner may have been slow, not dead).
+      if (!(await this.#abandoned(action))) continue;
+      // Decided inside the transaction: the owner writes its "sent" row under the same
+      // write lock, so either it is already there (UNKNOWN) or the owner, finding its
+      // claim gone, will not send (not sent).
+      const outcome = await store.db.transaction(async (tx) => {
         const current = await store.pending.getIn(tx, action.id);
-        if (current?.state !== 'executing' || current.claimedBy !== action.claimedBy) return false;
-        await store.pending.finish(tx, action.id, outcome === 'unknown' ? { outcomeKind: 'unknown' } : 'failed', this.#now());
+        if (current?.state !== 'executing' || current.claimedBy !== action.claimedBy) return undefined;
+        const sent = await store.log.sentRowIn(tx, action.id);
+        const kind = sent === undefined ? ('not-sent' as const) : ('unknown' as const);
+        await store.pending.finish(tx, action.id, kind === 'unknown' ? { outcomeKind: 'unknown' } : 'failed', this.#now());
         await store.log.appendIn(tx, {
           event: 'outcome',
           actionId: action.id,
@@ -279,18 +283,29 @@ export class ActionService {
           userTag: sent?.user_tag ?? action.requesterTag,
           guildId: action.guildId,
           channelId: action.channelId,
-          outcomeKind: outcome,
+          outcomeKind: kind,
           detail:
-            outcome === 'unknown'
+            kind === 'unknown'
               ? 'the bot stopped while this request was in flight: it may have executed. Check in Binance before trying again.'
               : 'the bot stopped after the confirmation and before sending: nothing was sent.',
         });
-        return true;
+        return kind;
       });
-      if (finished) recovered.push({ action, outcome });
+      if (outcome !== undefined) recovered.push({ action, outcome });
     }
     return recovered;
   }
+
+  /** Tells the other processes sharing the database that this one is running. */
+  heartbeat(): Promise<void> {
+    return this.#options.store.processes.beat(this.#instanceId, this.#now());
+  }
+
+  /** A clean stop, after the drain: this process holds no claim any more. */
+  retire(): Promise<void> {
+    return this.#options.store.processes.end(this.#instanceId);
+  }
+
 
   async #claim(
     actionId: string,
@@ -377,8 +392,11 @@ export class ActionService {
     }
     try {
       await store.db.transaction(async (tx) => {
-        await store.pending.finish(tx, action.id, { outcomeKind: outcome.kind }, this.#now());
-        await store.log.appendIn(tx, { event: 'outcome', ...base, ...outcomeLogFields(outcome) });
+        const finished = await store.pending.finish(tx, action.id, { outcomeKind: outcome.kind }, this.#now());
+        const fields = outcomeLogFields(outcome);
+        // Still recorded when another process already closed it as UNKNOWN: the log keeps the real answer too.
+        const late = finished ? {} : { detail: `${fields.detail ?? ''}${fields.detail === undefined ? '' : '; '}arrived after another process had closed this action as abandoned` };
+        await store.log.appendIn(tx, { event: 'outcome', ...base, ...fields, ...late });
       });
     } catch (error) {
       // The operator still sees Binance's answer; the action stays "executing" and is
@@ -433,24 +451,16 @@ export class ActionService {
   }
 
   /**
-   * Whether an "executing" action's owner is gone: a previous run of this
-   * process (same host and pid, another nonce), a dead pid on this host, or a
-   * claim older than staleAfterMs (another host, or a bot from before claims had owners).
+   * Whether an "executing" action's owner is gone: its claim is older than any
+   * call could take (whoever holds it, this process included: an outcome that
+   * could not be recorded), or the owner stopped beating.
    */
-  #abandoned(action: PendingAction): boolean {
-    if (action.claimedBy === this.#instanceId) return false;
-    const stale = this.#now() - (action.claimedAt ?? action.confirmedAt ?? action.createdAt) > (this.#options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
-    if (stale) return true;
-    const [host, pid] = (action.claimedBy ?? '').split(':');
-    const [myHost, myPid] = this.#instanceId.split(':');
-    if (host !== myHost || pid === undefined || !/^\d+$/.test(pid)) return false;
-    if (pid === myPid) return true;
-    try {
-      process.kill(Number(pid), 0);
-      return false; // alive (or a reused pid): wait for staleAfterMs
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'ESRCH';
-    }
+  async #abandoned(action: PendingAction): Promise<boolean> {
+    const now = this.#now();
+    if (now - (action.claimedAt ?? action.confirmedAt ?? action.createdAt) > (this.#options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS)) return true;
+    if (action.claimedBy === null || action.claimedBy === this.#instanceId) return false;
+    const beat = await this.#options.store.processes.lastBeat(action.claimedBy);
+    return beat === undefined || now - beat > HEARTBEAT_STALE_MS;
   }
 
   #target(family: BinanceRequest['family']): Target {

@@ -80,7 +80,9 @@ export class ConfirmationFlow {
         case 'cancel': {
           const action = await actions.cancel(actor, actionId);
           this.#shown.delete(actionId);
-          await interaction.editReply(withButtonsDisabled(closedMessage(this.#endpointOf(action), action, 'cancelled'), actionId, 'confirm') as InteractionEditReplyOptions);
+          const closed = closedMessage(this.#endpointOf(action), action, 'cancelled');
+          await interaction.editReply(withButtonsDisabled(closed, actionId, 'confirm') as InteractionEditReplyOptions);
+          if (action.confirmedAt !== null) await this.#closeApprovalRequest(interaction.client, action, closed);
           return;
         }
         case 'reject': {
@@ -115,17 +117,20 @@ export class ConfirmationFlow {
     for (const action of expired) {
       const view = closedMessage(this.#endpointOf(action), action, 'expired');
       await this.#editShown(action.id, withButtonsDisabled(view, action.id, 'confirm'));
-      const followUp = this.#approvalFollowUps.get(action.id);
-      this.#approvalFollowUps.delete(action.id);
-      if (followUp !== undefined) {
-        await followUp.interaction
-          .editReply({ ...withButtonsDisabled(view, action.id, 'approve'), message: followUp.messageId } as InteractionEditReplyOptions)
-          .catch((error: unknown) => this.options.log.warn('could not mark an approval request expired', { actionId: action.id, error }));
-      } else if (action.approvalChannelId !== null && action.approvalMessageId !== null) {
-        await editChannelMessage(client, action.approvalChannelId, action.approvalMessageId, withButtonsDisabled(view, action.id, 'approve')).catch((error: unknown) =>
-          this.options.log.warn('could not mark an approval request expired', { actionId: action.id, error }),
-        );
-      }
+      await this.#closeApprovalRequest(client, action, view);
+    }
+  }
+
+  /** Greys out the Approve / Reject message of a closed action, wherever it was posted. */
+  async #closeApprovalRequest(client: Client, action: PendingAction, view: MessageBody): Promise<void> {
+    const body = withButtonsDisabled(view, action.id, 'approve');
+    const followUp = this.#approvalFollowUps.get(action.id);
+    this.#approvalFollowUps.delete(action.id);
+    const warn = (error: unknown) => this.options.log.warn('could not close an approval request', { actionId: action.id, error });
+    if (followUp !== undefined) {
+      await followUp.interaction.editReply({ ...body, message: followUp.messageId } as InteractionEditReplyOptions).catch(warn);
+    } else if (action.approvalChannelId !== null && action.approvalMessageId !== null) {
+      await editChannelMessage(client, action.approvalChannelId, action.approvalMessageId, body).catch(warn);
     }
   }
 

@@ -170,6 +170,11 @@ export class ActionLog {
     return this.db.all<LogRow>(`SELECT ${COLUMNS} FROM action_log ${where} ORDER BY seq DESC LIMIT ?`, [...params, filter.limit]);
   }
 
+  /** The "sent" row of an action, read inside a caller's transaction. */
+  sentRowIn(tx: Queries, actionId: string): Promise<Pick<LogRow, 'user_id' | 'user_tag'> | undefined> {
+    return tx.get<Pick<LogRow, 'user_id' | 'user_tag'>>("SELECT user_id, user_tag FROM action_log WHERE action_id = ? AND event = 'sent' LIMIT 1", [actionId]);
+  }
+
   /** Every row about one pending action, oldest first. */
   forAction(actionId: string): Promise<LogRow[]> {
     return this.db.all<LogRow>(`SELECT ${COLUMNS} FROM action_log WHERE action_id = ? ORDER BY seq`, [actionId]);

@@ -6,12 +6,14 @@ import { Database } from './database.ts';
 import { Grants } from './grants.ts';
 import { migrate } from './migrations.ts';
 import { PendingActions } from './pending-actions.ts';
+import { Processes } from './processes.ts';
 
 export interface Store {
   readonly db: Database;
   readonly log: ActionLog;
   readonly pending: PendingActions;
   readonly grants: Grants;
+  readonly processes: Processes;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     log: new ActionLog(db, options.now ?? Date.now, options.dryRun ?? false),
     pending: new PendingActions(db),
     grants: new Grants(db),
+    processes: new Processes(db),
     close: () => db.close(),
   };
 }
@@ -43,3 +46,4 @@ export { Database, type Queries } from './database.ts';
 export { Grants, type AmountLimit, type Grant, type Policy } from './grants.ts';
 export { MigrationError, migrate } from './migrations.ts';
 export { PendingActions, type PendingAction, type PendingState } from './pending-actions.ts';
+export { Processes } from './processes.ts';

@@ -116,6 +116,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE pending_actions ADD COLUMN claimed_at INTEGER;
     `,
   },
+  {
+    version: 5,
+    name: 'bot process heartbeats',
+    sql: `
+      -- Every running bot process beats here; a claim whose owner stopped beating was abandoned.
+      -- (WAL needs every process on one host, so their clocks agree.)
+      CREATE TABLE bot_processes (
+        instance_id TEXT PRIMARY KEY,
+        started_at INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

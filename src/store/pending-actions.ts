@@ -179,16 +179,17 @@ export class PendingActions {
   }
 
   /** executing → completed (with the outcome kind) or failed (nothing was sent). */
-  async finish(tx: Queries, id: string, result: { outcomeKind: string } | 'failed', now: number): Promise<void> {
-    if (result === 'failed') {
-      await tx.run(`UPDATE pending_actions SET state = 'failed', finished_at = ? WHERE id = ? AND state = 'executing'`, [now, id]);
-    } else {
-      await tx.run(`UPDATE pending_actions SET state = 'completed', outcome_kind = ?, finished_at = ? WHERE id = ? AND state = 'executing'`, [
-        result.outcomeKind,
-        now,
-        id,
-      ]);
-    }
+  /** Returns false when the action was no longer executing (another process closed it). */
+  async finish(tx: Queries, id: string, result: { outcomeKind: string } | 'failed', now: number): Promise<boolean> {
+    const { changes } =
+      result === 'failed'
+        ? await tx.run(`UPDATE pending_actions SET state = 'failed', finished_at = ? WHERE id = ? AND state = 'executing'`, [now, id])
+        : await tx.run(`UPDATE pending_actions SET state = 'completed', outcome_kind = ?, finished_at = ? WHERE id = ? AND state = 'executing'`, [
+            result.outcomeKind,
+            now,
+            id,
+          ]);
+    return changes === 1;
   }
 
   async setApprovalMessage(id: string, channelId: string, messageId: string): Promise<void> {
