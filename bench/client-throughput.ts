@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { ensureBuilt, ROOT } from '../test/support/build.ts';
-import { figure, formatSection, type Section } from './report.ts';
+import { figure, formatSection, summarise, type Section } from './report.ts';
 import type { ClientName, PhaseMark, WorkerResult } from './throughput-worker.ts';
 
 const API_KEY = 'BenchApiKey0000000000000000000000000000000000000000000000000001';
@@ -107,10 +107,7 @@ function checkAnswers(answers: Readonly<Record<string, number>>): void {
   if (unexpected.length > 0) throw new Error(`the server gave unexpected answers: ${JSON.stringify(unexpected)}`);
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
+const median = (values: readonly number[]): number => summarise(values).p50;
 
 export async function run(): Promise<Section> {
   ensureBuilt();

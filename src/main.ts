@@ -3,7 +3,7 @@
 // `npm start` runs this file.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Client, Events, GatewayIntentBits, Options, REST } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
 import { ENDPOINTS } from '../commands/index.ts';
 import { Authorizer } from './actions/authorization.ts';
 import { ActionService, HEARTBEAT_MS } from './actions/service.ts';

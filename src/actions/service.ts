@@ -76,7 +76,7 @@ const storedRequest = z.object({
 
 // Where the confirmation said the request would go: a click handled by a
 // process with another host or dry-run setting must not send it.
-const storedTarget = z.object({ target: z.object({ baseUrl: z.string(), dryRun: z.boolean() }).optional() });
+const storedTarget = storedRequest.extend({ target: z.object({ baseUrl: z.string(), dryRun: z.boolean() }).optional() });
 type Target = { readonly baseUrl: string; readonly dryRun: boolean };
 
 export class ActionService {
@@ -306,7 +306,6 @@ export class ActionService {
     return this.#options.store.processes.end(this.#instanceId);
   }
 
-
   async #claim(
     actionId: string,
     endpoint: EndpointDeclaration,
@@ -395,7 +394,7 @@ export class ActionService {
         const finished = await store.pending.finish(tx, action.id, { outcomeKind: outcome.kind }, this.#now());
         const fields = outcomeLogFields(outcome);
         // Still recorded when another process already closed it as UNKNOWN: the log keeps the real answer too.
-        const late = finished ? {} : { detail: `${fields.detail ?? ''}${fields.detail === undefined ? '' : '; '}arrived after another process had closed this action as abandoned` };
+        const late = finished ? {} : { detail: [fields.detail, 'arrived after another process had closed this action as abandoned'].filter(Boolean).join('; ') };
         await store.log.appendIn(tx, { event: 'outcome', ...base, ...fields, ...late });
       });
     } catch (error) {
@@ -470,9 +469,8 @@ export class ActionService {
 
   /** The click must send where the confirmation said: same host, same dry-run setting. */
   async #assertSameTarget(actor: Actor, action: PendingAction): Promise<void> {
-    const request = storedRequest.parse(JSON.parse(action.requestJson));
-    const shown = storedTarget.parse(JSON.parse(action.requestJson)).target;
-    const now = this.#target(request.family);
+    const { family, target: shown } = storedTarget.parse(JSON.parse(action.requestJson));
+    const now = this.#target(family);
     if (shown !== undefined && shown.baseUrl === now.baseUrl && shown.dryRun === now.dryRun) return;
     const describe = (target: Target | undefined) =>
       target === undefined ? 'an older version of the bot' : `${target.baseUrl}${target.dryRun ? ' in DRY-RUN' : ''}`;

@@ -57,7 +57,7 @@ export async function requestAndConfirm(
   return { confirmation, actionId, click, outcome };
 }
 
-/** Waits until no interaction is being handled: every recorded one acknowledged, and the log quiet. */
+/** A short pause, for anything a scenario must show did NOT happen (a retry, a second send). */
 export async function settle(ms = 150): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }

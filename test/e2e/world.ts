@@ -8,22 +8,22 @@ import { Database } from '../../src/store/database.ts';
 import type { LogRow } from '../../src/store/index.ts';
 import { BinanceEmulator } from '../emulators/binance/index.ts';
 import { DiscordEmulator, type EmulatedMessage, type InteractionRecord } from '../emulators/discord/index.ts';
+import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, CHANNEL_ID, GUILD_ID } from '../support/harness.ts';
 import { BotProcess } from './bot-process.ts';
 
 export const DISCORD_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDk5.emulated.discord-bot-token-for-tests';
 export const API_KEY = 'E2eApiKey000000000000000000000000000000000000000000000000000001';
 export const API_SECRET = 'e2e-hmac-secret-do-not-log-0000000000000000000000000000000000001';
 export const APP_ID = '100000000000000099';
-export const GUILD_ID = '200000000000000001';
-export const CHANNEL_ID = '300000000000000001';
+export { CHANNEL_ID, GUILD_ID };
 export const OTHER_GUILD_ID = '200000000000000002';
 export const OTHER_CHANNEL_ID = '300000000000000002';
 
 export const USERS = {
-  admin: { id: '100000000000000001', username: 'desk-admin' },
-  alice: { id: '100000000000000002', username: 'alice' },
-  bob: { id: '100000000000000003', username: 'bob' },
-  mallory: { id: '100000000000000004', username: 'mallory' },
+  admin: { id: ADMIN_ID, username: 'desk-admin' },
+  alice: { id: ALICE_ID, username: 'alice' },
+  bob: { id: BOB_ID, username: 'bob' },
+  mallory: { id: CAROL_ID, username: 'mallory' },
 } as const;
 
 export interface WorldOptions {
