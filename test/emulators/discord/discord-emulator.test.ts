@@ -71,6 +71,29 @@ describe('the gateway', () => {
   });
 });
 
+describe('two bot processes on one token', () => {
+  test('each interaction goes to the gateway session the test picks (the first by default)', async () => {
+    const second = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: emulator.apiUrl } });
+    const ready = new Promise<void>((resolve) => second.once(Events.ClientReady, () => resolve()));
+    await second.login(TOKEN);
+    await ready;
+    try {
+      expect(emulator.connectedSessions).toBe(2);
+      const seen: string[] = [];
+      client.removeAllListeners(Events.InteractionCreate);
+      client.on(Events.InteractionCreate, (interaction) => void seen.push(`first:${interaction.id}`));
+      second.on(Events.InteractionCreate, (interaction) => void seen.push(`second:${interaction.id}`));
+      const toSecond = emulator.slash(USER.id, 'ping', {}, { session: 1 });
+      const toFirst = emulator.slash(USER.id, 'ping');
+      await emulator.waitFor(() => seen.length === 2, 'both interactions');
+      expect(seen.sort()).toEqual([`first:${toFirst.id}`, `second:${toSecond.id}`].sort());
+      expect(() => emulator.slash(USER.id, 'ping', {}, { session: 2 })).toThrow(/no gateway session 2: 2 connected/);
+    } finally {
+      await second.destroy();
+    }
+  });
+});
+
 describe("Discord's rules", () => {
   test('the first answer after 3 s: 404 Unknown interaction (10062)', async () => {
     const { record, result } = await run(async (interaction) => {

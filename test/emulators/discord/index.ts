@@ -134,6 +134,12 @@ export interface Place {
    * for another guild (Discord would not offer it here; a bot must still refuse it).
    */
   readonly stale?: boolean;
+  /**
+   * Which connected gateway session receives the interaction, by the order they
+   * identified (0, the default, is the first). With two bot processes on one
+   * token, Discord delivers each interaction to one of them; a test picks which.
+   */
+  readonly session?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -265,7 +271,7 @@ export class DiscordEmulator {
    * button on a message they can see; `forged: true` skips those checks, to play
    * a crafted or stale client.
    */
-  click(userId: string, messageId: string, customId: string, options: { forged?: boolean } = {}): InteractionRecord {
+  click(userId: string, messageId: string, customId: string, options: { forged?: boolean; session?: number } = {}): InteractionRecord {
     const message = this.messages.get(messageId);
     if (message === undefined) throw new Error(`no message ${messageId}`);
     const button = buttonsOf(message).find((candidate) => candidate.customId === customId);
@@ -275,17 +281,23 @@ export class DiscordEmulator {
       if (message.visibleTo !== undefined && message.visibleTo !== userId) throw new Error(`user ${userId} cannot see ephemeral message ${messageId}`);
     }
     const place = { guildId: message.guildId ?? this.#options.guildId, channelId: message.channelId };
-    const record = this.#newInteraction('component', userId, messageId, {
-      type: 3,
-      data: { custom_id: customId, component_type: 2 },
-      message: this.#serialize(message),
-      ...this.#placePayload(userId, place),
-    });
+    const record = this.#newInteraction(
+      'component',
+      userId,
+      messageId,
+      {
+        type: 3,
+        data: { custom_id: customId, component_type: 2 },
+        message: this.#serialize(message),
+        ...this.#placePayload(userId, place),
+      },
+      options.session,
+    );
     return record;
   }
 
   /** Clicks the button labelled `label` on a message (e.g. 'Confirm'). */
-  clickLabel(userId: string, messageId: string, label: string, options: { forged?: boolean } = {}): InteractionRecord {
+  clickLabel(userId: string, messageId: string, label: string, options: { forged?: boolean; session?: number } = {}): InteractionRecord {
     const message = this.messages.get(messageId);
     const button = message === undefined ? undefined : buttonsOf(message).find((candidate) => candidate.label === label);
     if (button === undefined) throw new Error(`no button labelled ${label} on message ${messageId}`);
@@ -358,7 +370,7 @@ export class DiscordEmulator {
     const data: Json = { id: definition.id, name: definition.name, type: 1, options: tree };
     if (guildId !== undefined && definition.guild_id !== undefined) data.guild_id = guildId;
     if (Object.keys(resolvedUsers).length > 0) data.resolved = { users: resolvedUsers, ...(place.dm === true ? {} : { members: resolvedMembers }) };
-    return this.#newInteraction(kind, userId, undefined, { type: kind === 'command' ? 2 : 4, data, ...this.#placePayload(userId, place) });
+    return this.#newInteraction(kind, userId, undefined, { type: kind === 'command' ? 2 : 4, data, ...this.#placePayload(userId, place) }, place.session);
   }
 
   #findCommand(name: string, guildId: string | undefined, stale: boolean): Json {
@@ -483,7 +495,7 @@ export class DiscordEmulator {
     return other.channelId;
   }
 
-  #newInteraction(kind: InteractionRecord['kind'], userId: string, sourceMessageId: string | undefined, fields: Json): InteractionRecord {
+  #newInteraction(kind: InteractionRecord['kind'], userId: string, sourceMessageId: string | undefined, fields: Json, session = 0): InteractionRecord {
     const id = this.#snowflake();
     const token = `aW50ZXJhY3Rpb246${id}.${randomBytes(24).toString('base64url')}`;
     const payload: Json = {
@@ -512,17 +524,24 @@ export class DiscordEmulator {
       followUpIds: [],
       choices: undefined,
     };
+    const target = this.#session(session);
     this.interactions.set(id, record);
     record.dispatchedHr = performance.now();
-    this.#dispatch('INTERACTION_CREATE', payload);
+    this.#dispatch('INTERACTION_CREATE', payload, target);
     return record;
   }
 
   // ------------------------------------------------------------ gateway
 
-  #dispatch(event: string, data: Json): void {
-    const session = [...this.#sessions][0];
-    if (session === undefined) throw new Error('no bot is connected to the gateway');
+  #session(index: number): { socket: WebSocket; seq: number } {
+    const session = [...this.#sessions][index];
+    if (session === undefined) {
+      throw new Error(this.#sessions.size === 0 ? 'no bot is connected to the gateway' : `no gateway session ${index}: ${this.#sessions.size} connected`);
+    }
+    return session;
+  }
+
+  #dispatch(event: string, data: Json, session: { socket: WebSocket; seq: number }): void {
     session.seq += 1;
     session.socket.send(JSON.stringify({ op: 0, t: event, s: session.seq, d: data }));
   }
