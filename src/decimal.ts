@@ -19,15 +19,37 @@ export function decimalPlaces(normalised: string): number {
 
 /** -1, 0 or 1 as a < b, a = b, a > b, for two non-negative decimal strings. */
 export function compareDecimals(a: string, b: string): -1 | 0 | 1 {
-  const [left, right] = [toScaled(a), toScaled(b)];
-  const scale = Math.max(left.scale, right.scale);
-  const x = left.units * 10n ** BigInt(scale - left.scale);
-  const y = right.units * 10n ** BigInt(scale - right.scale);
+  const [x, y] = aligned(a, b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** a + b, for two non-negative decimal strings; the result is normalised. */
+export function addDecimals(a: string, b: string): string {
+  const [x, y, scale] = aligned(a, b);
+  return fromScaled(x + y, scale);
+}
+
+/** a - b, or '0' when b is larger (what is left of a cap never goes below nothing). */
+export function subtractDecimalsFloor(a: string, b: string): string {
+  const [x, y, scale] = aligned(a, b);
+  return x > y ? fromScaled(x - y, scale) : '0';
 }
 
 export function isZeroDecimal(text: string): boolean {
   return normaliseDecimal(text) === '0';
+}
+
+/** Both values as integers of the same scale (digits after the point). */
+function aligned(a: string, b: string): [bigint, bigint, number] {
+  const [left, right] = [toScaled(a), toScaled(b)];
+  const scale = Math.max(left.scale, right.scale);
+  return [left.units * 10n ** BigInt(scale - left.scale), right.units * 10n ** BigInt(scale - right.scale), scale];
+}
+
+function fromScaled(units: bigint, scale: number): string {
+  const digits = units.toString().padStart(scale + 1, '0');
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return normaliseDecimal(text) ?? text;
 }
 
 function toScaled(text: string): { units: bigint; scale: number } {

@@ -5,16 +5,25 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
 import { ENDPOINTS } from '../commands/index.ts';
+import { AccessService } from './actions/access.ts';
 import { Authorizer } from './actions/authorization.ts';
+import { FreezeService } from './actions/freeze.ts';
+import { ProposalService } from './actions/proposals.ts';
 import { ActionService, HEARTBEAT_MS } from './actions/service.ts';
 import { BinanceClient, createSigner } from './binance/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { AdminCommands } from './discord/admin-commands.ts';
+import { Announcer } from './discord/announce.ts';
 import { AutocompleteSources } from './discord/autocomplete.ts';
 import { syncCommands } from './discord/command-sync.ts';
+import { AccessCommand } from './discord/commands/access.ts';
+import { AuditCommand } from './discord/commands/audit.ts';
+import { FreezeCommand } from './discord/commands/freeze.ts';
+import { StatusCommand } from './discord/commands/status.ts';
 import { ConfirmationFlow } from './discord/confirmation-flow.ts';
+import { FreezeWatch } from './discord/freeze-watch.ts';
+import { ProposalFlow } from './discord/proposal-flow.ts';
 import { InteractionRouter } from './discord/router.ts';
-import { builtinSchemas, slashCommands } from './discord/slash-commands.ts';
+import { slashCommands } from './discord/slash-commands.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openStore } from './store/index.ts';
 
@@ -61,12 +70,23 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     log,
   });
   const authorizer = new Authorizer(store.grants, config.discord.adminIds);
+  const confirmTimeoutMs = config.confirmTimeoutSeconds * 1000;
+  const proposals = new ProposalService({
+    store,
+    authorizer,
+    timeoutMs: confirmTimeoutMs,
+    onExpired: (expired) => {
+      proposalFlow.showExpired(client, expired).catch((error: unknown) => log.warn('could not show expired proposals', { error }));
+    },
+  });
+  const access = new AccessService({ store, authorizer, proposals, endpoints: ENDPOINTS });
+  const freeze = new FreezeService({ store, authorizer, proposals });
   const actions = new ActionService({
     endpoints: ENDPOINTS,
     store,
     binance,
     authorizer,
-    confirmTimeoutMs: config.confirmTimeoutSeconds * 1000,
+    confirmTimeoutMs,
     log,
     // Another process's claim counts as abandoned only after it could no longer be sending.
     staleAfterMs: config.binance.timeoutMs + DRAIN_MS + 60_000,
@@ -81,18 +101,17 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
 
   const render = { baseUrls: config.binance.baseUrls, recvWindowMs: config.binance.recvWindowMs, dryRun: config.binance.dryRun };
   const flow = new ConfirmationFlow({ actions, render, log });
+  const announcer = new Announcer(log);
+  const proposalFlow = new ProposalFlow({ proposals, authorizer, announcer, log });
+  const freezeWatch = new FreezeWatch(freeze, flow, proposalFlow);
   const autocomplete = new AutocompleteSources(binance, authorizer, log);
-  const admin = new AdminCommands({
-    store,
-    authorizer,
-    binance,
-    endpoints: ENDPOINTS,
-    schemas: builtinSchemas(ENDPOINTS),
-    adminIds: config.discord.adminIds,
-    startedAt,
-    version: packageVersion(),
-  });
-  const router = new InteractionRouter({ actions, flow, admin, autocomplete, guildId: config.discord.guildId, log });
+  const commands = {
+    access: new AccessCommand({ store, authorizer, access, proposals: proposalFlow, announcer, endpoints: ENDPOINTS, roots: config.discord.adminIds }),
+    audit: new AuditCommand(store, authorizer, ENDPOINTS),
+    status: new StatusCommand({ store, authorizer, binance, startedAt, version: packageVersion() }),
+    freeze: new FreezeCommand({ freeze, authorizer, flow, proposals: proposalFlow, announcer }),
+  };
+  const router = new InteractionRouter({ actions, flow, proposals: proposalFlow, commands, autocomplete, guildId: config.discord.guildId, log });
 
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
@@ -121,7 +140,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const sync = await syncCommands(client.rest, { applicationId: config.discord.clientId, guildId: config.discord.guildId }, slashCommands(ENDPOINTS));
   log.info('slash commands synced', { result: sync, scope: config.discord.guildId ?? 'global' });
 
-  // Expired confirmations are shown as such through onExpired, whoever notices them.
+  // Every second: expired confirmations and proposals (shown as such through onExpired,
+  // whoever notices them) and a freeze engaged by another process; every 5 s, recovery.
   let sweeping = false;
   let lastRecovery = Date.now();
   const sweeper = setInterval(() => {
@@ -131,6 +151,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     if (recover) lastRecovery = Date.now();
     actions
       .expireDue()
+      .then(() => proposals.expireDue())
+      .then(() => freezeWatch.check(client))
       .then(async () => {
         if (!recover) return;
         for (const { action, outcome } of await actions.recoverInterrupted()) {

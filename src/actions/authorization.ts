@@ -1,59 +1,66 @@
-// Authorization, in one place: who may request, confirm or approve an action.
-// The answer comes from the bot's own grants (and BOT_ADMIN_IDS), checked at
-// the command and again at every click, never from Discord roles.
-import { compareDecimals } from '../decimal.ts';
-import type { AmountLimit, Grants } from '../store/index.ts';
+// Authorization, in one place: who may request, confirm, approve or reject an
+// action. The answer comes from the bot's own grants (and BOT_ADMIN_IDS, the
+// roots), checked at the command and again at every click, never from Discord
+// roles. A grant's role says what it allows: a requester may request and
+// approve others' requests; an approver may only approve or reject.
+import { ANY_ACCOUNT, type Grant, type Grants, type Queries } from '../store/index.ts';
+import { checkPerRequest, type AmountRequest } from './caps.ts';
 
 export const ADMIN_ACTIONS = ['audit.read', 'access.admin'] as const;
 
-export type AuthDecision = { readonly allowed: true; readonly via: 'admin' | 'grant' } | { readonly allowed: false; readonly reason: string };
+/** What someone wants to do with an action. */
+export type Use = 'request' | 'approve';
 
-export interface AmountRequest {
-  readonly asset: string;
-  /** undefined: no amount given (e.g. repay the whole loan). */
-  readonly amount: string | undefined;
+/** Why someone was allowed: as a root admin, or by a grant (logged as "on what right"). */
+export type Right = { readonly via: 'root' } | { readonly via: 'grant'; readonly grant: Grant };
+
+export type AuthDecision = ({ readonly allowed: true } & Right) | { readonly allowed: false; readonly reason: string };
+
+export interface CheckOptions {
+  /** The Binance account the action runs on (default: every account, '*'). */
+  readonly account?: string;
+  readonly use?: Use;
+  /** The amount the grant's per-request caps apply to, when the action moves one. */
+  readonly amount?: AmountRequest | undefined;
+  /** The transaction to read in, to decide inside it. */
+  readonly q?: Queries;
 }
 
 export class Authorizer {
   constructor(
     private readonly grants: Grants,
-    private readonly admins: ReadonlySet<string>,
+    private readonly roots: ReadonlySet<string>,
   ) {}
 
-  isAdmin(userId: string): boolean {
-    return this.admins.has(userId);
+  /** BOT_ADMIN_IDS: they control the host and hold every action. */
+  isRoot(userId: string): boolean {
+    return this.roots.has(userId);
   }
 
-  /** Whether `userId` may do `actionKey`, for `amount` when the action moves one. */
-  async check(userId: string, actionKey: string, amount?: AmountRequest): Promise<AuthDecision> {
-    if (this.admins.has(userId)) return { allowed: true, via: 'admin' };
-    const grant = await this.grants.get(userId, actionKey);
+  /** Whether `userId` may `use` `actionKey` on `account`, for `amount` when the action moves one. */
+  async check(userId: string, actionKey: string, options: CheckOptions = {}): Promise<AuthDecision> {
+    if (this.roots.has(userId)) return { allowed: true, via: 'root' };
+    const grant = await this.grants.get(userId, actionKey, options.account ?? ANY_ACCOUNT, options.q);
     if (grant === undefined) return { allowed: false, reason: `you have not been granted \`${actionKey}\`; ask someone with \`access.admin\` to grant it` };
-    if (amount === undefined || grant.limits.length === 0) return { allowed: true, via: 'grant' };
-    return withinLimits(actionKey, grant.limits, amount);
+    if ((options.use ?? 'request') === 'request' && grant.role === 'approver') {
+      return { allowed: false, reason: `you hold \`${actionKey}\` as an approver: you may approve or reject other people's requests, not make one` };
+    }
+    if (options.amount !== undefined) {
+      const caps = checkPerRequest(actionKey, grant.caps, options.amount);
+      if (!caps.ok) return { allowed: false, reason: caps.reason };
+    }
+    return { allowed: true, via: 'grant', grant };
   }
 
-  /** Admins and anyone holding at least one grant (e.g. for /status). */
+  /** Roots and anyone holding at least one grant (e.g. for /status and /freeze on). */
   async isKnownUser(userId: string): Promise<boolean> {
-    return this.admins.has(userId) || (await this.grants.hasAny(userId));
+    return this.roots.has(userId) || (await this.grants.hasAny(userId));
   }
 }
 
-function withinLimits(actionKey: string, limits: readonly AmountLimit[], request: AmountRequest): AuthDecision {
-  const limit = limits.find((line) => line.asset === request.asset) ?? limits.find((line) => line.asset === '*');
-  if (limit === undefined) {
-    const allowed = limits.map((line) => `${line.asset} (up to ${line.maxAmount})`).join(', ');
-    return { allowed: false, reason: `your grant of \`${actionKey}\` covers only ${allowed}, not ${request.asset}` };
-  }
-  const cap = `${limit.maxAmount} ${limit.asset === '*' ? request.asset : limit.asset}`;
-  if (request.amount === undefined) {
-    return {
-      allowed: false,
-      reason: `your grant of \`${actionKey}\` caps ${request.asset} at ${cap}; give an amount (leaving it out repays the whole loan, which may be more)`,
-    };
-  }
-  if (compareDecimals(request.amount, limit.maxAmount) > 0) {
-    return { allowed: false, reason: `${request.amount} ${request.asset} is above your cap of ${cap} for \`${actionKey}\`` };
-  }
-  return { allowed: true, via: 'grant' };
+/** "as a root admin (BOT_ADMIN_IDS)", "as approver of `pm.repay-debt`": for the log's detail. */
+export function describeRight(right: Right): string {
+  if (right.via === 'root') return 'as a root admin (BOT_ADMIN_IDS)';
+  const { grant } = right;
+  return `as ${grant.role} of \`${grant.actionKey}\`${grant.account === ANY_ACCOUNT ? '' : ` on account ${grant.account}`}`;
 }

@@ -16,12 +16,13 @@ afterEach(async () => {
 
 const MARGIN_TYPE = { symbol: 'BTCUSDT', 'margin-type': 'ISOLATED' };
 
-async function grant(userId: string, actionKey: string, limit?: { asset: string; maxAmount: string }) {
-  await h.store.db.transaction((tx) => h.store.grants.grant(tx, { userId, actionKey, grantedBy: ADMIN_ID, limit }, h.clock.now));
+async function grant(userId: string, actionKey: string, cap?: { asset: string; maxAmount: string }) {
+  const caps = cap === undefined ? [] : [{ ...cap, dailyMax: null }];
+  await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey, account: '*', role: 'requester', caps }, ADMIN_ID, h.clock.now));
 }
 
 async function policy(actionKey: string, approvals: 0 | 1) {
-  await h.store.db.transaction((tx) => h.store.grants.setPolicy(tx, actionKey, approvals, ADMIN_ID, h.clock.now));
+  await h.store.db.transaction((tx) => h.store.grants.setPolicy(tx, { actionKey, account: '*', approvals }, ADMIN_ID, h.clock.now));
 }
 
 async function rejection(promise: Promise<unknown>): Promise<OperatorError> {
@@ -235,10 +236,10 @@ describe('authorization', () => {
       message: expect.stringMatching(/0.50000001 BTC is above your cap of 0.5 BTC/),
     });
     expect(await rejection(h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'BTC' }))).toMatchObject({
-      message: expect.stringMatching(/caps BTC at 0.5 BTC; give an amount/),
+      message: expect.stringMatching(/caps BTC \(0.5 BTC per request\); give an amount/),
     });
     expect(await rejection(h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'ETH', amount: '1' }))).toMatchObject({
-      message: expect.stringMatching(/covers only BTC \(up to 0.5\), not ETH/),
+      message: expect.stringMatching(/covers only 0.5 BTC per request, not ETH/),
     });
   });
 
@@ -265,7 +266,7 @@ describe('two-person approval', () => {
     const alice = h.actor(ALICE_ID, 'alice');
     const view = await h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: '0.5' });
     await h.service.confirm(alice, view.action.id);
-    await h.store.db.transaction((tx) => h.store.grants.grant(tx, { userId: ALICE_ID, actionKey: 'pm.repay-debt', grantedBy: ADMIN_ID, limit: { asset: 'BTC', maxAmount: '0.1' } }, h.clock.now));
+    await grant(ALICE_ID, 'pm.repay-debt', { asset: 'BTC', maxAmount: '0.1' });
     const closed = await rejection(h.service.approve(h.actor(BOB_ID, 'bob'), view.action.id));
     expect(closed.kind).toBe('revoked');
     expect(closed.message).toMatch(/^Closed: alice, who asked for it, no longer holds `pm.repay-debt` for this request/);

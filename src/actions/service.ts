@@ -1,24 +1,29 @@
 // The one pipeline every endpoint goes through: validate → authorize →
 // confirm → claim → send → log. It knows nothing of Discord: the Discord layer
 // turns interactions into these calls and the results into messages, so no
-// command can skip a step.
+// command can skip a step. The rules it applies live in their own modules:
+// who may (authorization.ts), how much (caps.ts), whether anything may move at
+// all (freeze.ts), and what happens to work a stopped process left (recovery.ts).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { encodeParams, type BinanceClient, type BinanceOutcome, type BinanceRequest, type RequestRecord } from '../binance/index.ts';
 import type { Logger } from '../log.ts';
-import type { LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
-import type { Authorizer } from './authorization.ts';
+import type { FreezeState, LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
+import { who, type Actor } from './actor.ts';
+import { describeRight, type Authorizer, type Right } from './authorization.ts';
+import { checkDaily, type AmountRequest, type DailyStanding } from './caps.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
+import { closedMessage, describeIssues, outcomeLogFields } from './explain.ts';
+import { frozenBy, frozenIn, frozenRefusal } from './freeze.ts';
+import { HEARTBEAT_MS, Recovery, type RecoveredAction } from './recovery.ts';
 
-/** Who is acting, and where. */
-export interface Actor {
-  readonly id: string;
-  readonly tag: string;
-  readonly guildId: string | null;
-  readonly channelId: string | null;
-}
+export type { Actor };
+export { HEARTBEAT_MS };
+
+/** The account of the unprefixed Binance key, the only one until accounts can be named. */
+export const DEFAULT_ACCOUNT = 'main';
 
 /** Everything a confirmation shows, before anything is sent. */
 export interface ConfirmationView {
@@ -27,7 +32,10 @@ export interface ConfirmationView {
   readonly summary: string;
   readonly notes: readonly string[];
   readonly request: BinanceRequest;
+  /** The rule that holds for this action: the stricter of this and a later policy applies at the click. */
   readonly approvalsRequired: 0 | 1;
+  /** The requester's daily cap on this asset, and what is left of it before this request. */
+  readonly dailyCap: DailyStanding | undefined;
 }
 
 /** A claimed action: the caller acknowledges the click, then calls run() once. */
@@ -48,6 +56,8 @@ export interface ActionServiceOptions {
   readonly confirmTimeoutMs: number;
   readonly log: Logger;
   readonly now?: () => number;
+  /** The Binance account the actions run on (default: main). */
+  readonly account?: string;
   /** This process, as recorded on the actions it claims and in its heartbeat (default: host:pid:nonce). */
   readonly instanceId?: string;
   /**
@@ -58,11 +68,6 @@ export interface ActionServiceOptions {
   /** Told about actions that expired, whoever noticed (the sweeper or a late click). */
   readonly onExpired?: (expired: readonly PendingAction[]) => void;
 }
-
-const DEFAULT_STALE_AFTER_MS = 120_000;
-/** How often a process beats, and how long without a beat means it is gone. */
-export const HEARTBEAT_MS = 2_000;
-const HEARTBEAT_STALE_MS = 5 * HEARTBEAT_MS;
 
 // The request as stored with a pending action: what was shown is what is sent.
 const storedRequest = z.object({
@@ -79,17 +84,23 @@ const storedRequest = z.object({
 const storedTarget = storedRequest.extend({ target: z.object({ baseUrl: z.string(), dryRun: z.boolean() }).optional() });
 type Target = { readonly baseUrl: string; readonly dryRun: boolean };
 
+type Stored = { endpoint: EndpointDeclaration; options: z.output<z.ZodObject> };
+
 export class ActionService {
   readonly #endpointsByKey: ReadonlyMap<string, EndpointDeclaration>;
   readonly #options: ActionServiceOptions;
   readonly #now: () => number;
   readonly #instanceId: string;
+  readonly #account: string;
+  readonly #recovery: Recovery;
 
   constructor(options: ActionServiceOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.#account = options.account ?? DEFAULT_ACCOUNT;
     this.#endpointsByKey = new Map(options.endpoints.map((endpoint) => [endpoint.actionKey, endpoint]));
+    this.#recovery = new Recovery(options.store, this.#instanceId, this.#now, options.staleAfterMs);
   }
 
   get endpoints(): readonly EndpointDeclaration[] {
@@ -103,6 +114,7 @@ export class ActionService {
   /** A slash command: validate, authorize, store the pending action and say what would be sent. */
   async request(actor: Actor, endpoint: EndpointDeclaration, raw: Readonly<Record<string, unknown>>): Promise<ConfirmationView> {
     const { store, authorizer } = this.#options;
+    const account = this.#account;
     const base = { actionKey: endpoint.actionKey, ...who(actor) };
     const parsed = endpoint.options.safeParse(raw);
     if (!parsed.success) {
@@ -111,11 +123,18 @@ export class ActionService {
       throw new OperatorError('invalid', `Nothing was sent: the command has invalid options.\n${problems}`);
     }
     const options = parsed.data;
-    const decision = await authorizer.check(actor.id, endpoint.actionKey, endpoint.amount?.(options));
-    if (!decision.allowed) {
-      await store.log.append({ event: 'refused', ...base, params: options, detail: decision.reason });
-      throw new OperatorError('refused', `Refused: ${decision.reason}. Nothing was sent.`);
-    }
+    const refuse = async (reason: string): Promise<never> => {
+      await store.log.append({ event: 'refused', ...base, params: options, detail: reason });
+      throw new OperatorError('refused', `Refused: ${reason}. Nothing was sent.`);
+    };
+    const frozen = await store.freeze.current();
+    if (frozen !== undefined) return refuse(frozenRefusal(frozen));
+    const amount = endpoint.amount?.(options);
+    const decision = await authorizer.check(actor.id, endpoint.actionKey, { account, use: 'request', amount });
+    if (!decision.allowed) return refuse(decision.reason);
+    const now = this.#now();
+    const daily = amount === undefined ? undefined : await checkDaily(store, store.db, { userId: actor.id, actionKey: endpoint.actionKey, account, request: amount, now });
+    if (daily?.ok === false) return refuse(daily.reason);
     const request: BinanceRequest = {
       family: endpoint.binance.family,
       method: endpoint.binance.method,
@@ -124,9 +143,10 @@ export class ActionService {
       weight: endpoint.binance.weight,
       security: 'signed',
     };
-    const approvalsRequired = await store.grants.approvalsRequired(endpoint.actionKey);
-    const now = this.#now();
+    const approvalsRequired = await store.grants.approvalsRequired(endpoint.actionKey, account);
     const action = await store.db.transaction(async (tx) => {
+      // A freeze committed since the check above: store nothing.
+      if ((await frozenIn(store, tx)) !== undefined) return undefined;
       const created = await store.pending.create(
         tx,
         {
@@ -139,13 +159,29 @@ export class ActionService {
           optionsJson: JSON.stringify(raw),
           requestJson: JSON.stringify({ ...request, target: this.#target(request.family) }),
           expiresAt: now + this.#options.confirmTimeoutMs,
+          account,
+          approvalsRequired,
+          amountAsset: amount?.asset ?? null,
+          amount: amount?.amount ?? null,
         },
         now,
       );
       await store.log.appendIn(tx, { event: 'requested', ...base, actionId: created.id, params: options, request: describeRequest(request) });
       return created;
     });
-    return { action, endpoint, summary: endpoint.summary(options), notes: endpoint.notes?.(options) ?? [], request, approvalsRequired };
+    if (action === undefined) {
+      const freeze = await store.freeze.current();
+      return refuse(freeze === undefined ? 'the bot was frozen while this was asked for' : frozenRefusal(freeze));
+    }
+    return {
+      action,
+      endpoint,
+      summary: endpoint.summary(options),
+      notes: endpoint.notes?.(options) ?? [],
+      request,
+      approvalsRequired,
+      dailyCap: daily?.standing,
+    };
   }
 
   find(actionId: string): Promise<PendingAction | undefined> {
@@ -175,22 +211,26 @@ export class ActionService {
       return this.#refuse(actor, action, 'confirm by someone else', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
     }
     await this.#assertState(action, 'pending');
-    const { endpoint, options } = this.#parseStored(action);
-    await this.#reauthorize(actor, action, endpoint, options, 'requester');
+    const stored = this.#parseStored(action);
+    await this.#reauthorize(actor, action, stored, 'requester');
     await this.#assertSameTarget(actor, action);
 
     const base = { actionId, actionKey: action.actionKey, ...who(actor) };
     const now = this.#now();
-    if ((await store.grants.approvalsRequired(action.actionKey)) === 1) {
-      const moved = await store.db.transaction(async (tx) => {
-        const ok = await store.pending.requestApproval(tx, actionId, now, now + this.#options.confirmTimeoutMs);
-        if (ok) await store.log.appendIn(tx, { event: 'confirmed', ...base, detail: 'waiting for a second person to approve' });
-        return ok;
-      });
-      if (!moved) return this.#lostRace(actionId);
-      return { kind: 'awaiting-approval', action: await this.#load(actionId), endpoint };
+    // A policy lowered since the request cannot release it: the stricter rule holds.
+    const current = await store.grants.approvalsRequired(action.actionKey, action.account);
+    if (Math.max(action.approvalsRequired, current) === 1) {
+      const detail =
+        action.approvalsRequired === 1 && current === 0
+          ? 'waiting for a second person to approve (required when it was requested; the policy was lowered since)'
+          : 'waiting for a second person to approve';
+      await this.#claim(action, stored.endpoint, { event: 'confirmed', ...base, detail }, (tx) =>
+        store.pending.requestApproval(tx, actionId, now, now + this.#options.confirmTimeoutMs),
+      );
+      return { kind: 'awaiting-approval', action: await this.#load(actionId), endpoint: stored.endpoint };
     }
-    return this.#claim(actionId, endpoint, { event: 'confirmed', ...base }, (tx) => store.pending.claimForExecution(tx, actionId, now, this.#instanceId));
+    await this.#claim(action, stored.endpoint, { event: 'confirmed', ...base }, (tx) => store.pending.claimForExecution(tx, actionId, now, this.#instanceId));
+    return this.#claimed(action, stored.endpoint);
   }
 
   /** A second person's Approve on a four-eyes action. */
@@ -201,14 +241,14 @@ export class ActionService {
     if (actor.id === action.requesterId) {
       return this.#refuse(actor, action, 'self-approval', 'You asked for this action, so you cannot approve it: a different person who holds the action must.');
     }
-    const { endpoint, options } = this.#parseStored(action);
-    await this.#reauthorize(actor, action, endpoint, options, 'approver');
-    await this.#reauthorize({ ...actor, id: action.requesterId, tag: action.requesterTag }, action, endpoint, options, 'requester-at-approval');
+    const stored = this.#parseStored(action);
+    const right = await this.#reauthorize(actor, action, stored, 'approver');
+    await this.#reauthorize({ ...actor, id: action.requesterId, tag: action.requesterTag }, action, stored, 'requester-at-approval');
     await this.#assertSameTarget(actor, action);
     const now = this.#now();
-    return this.#claim(actionId, endpoint, { event: 'approved', actionId, actionKey: action.actionKey, ...who(actor) }, (tx) =>
-      store.pending.claimApproved(tx, actionId, { id: actor.id, tag: actor.tag }, now, this.#instanceId),
-    );
+    const entry: LogEntry = { event: 'approved', actionId, actionKey: action.actionKey, ...who(actor), detail: describeRight(right) };
+    await this.#claim(action, stored.endpoint, entry, (tx) => store.pending.claimApproved(tx, actionId, { id: actor.id, tag: actor.tag }, now, this.#instanceId));
+    return this.#claimed(action, stored.endpoint);
   }
 
   /** Cancel by the requester, before anything was sent. */
@@ -220,15 +260,16 @@ export class ActionService {
     return this.#close(actor, action, 'cancelled');
   }
 
-  /** Reject by a holder of the action (the requester withdrawing counts as a cancel). */
+  /** Reject by a current requester or approver of the action (the requester withdrawing counts as a cancel). */
   async reject(actor: Actor, actionId: string): Promise<PendingAction> {
     const action = await this.#load(actionId);
     await this.#assertState(action, 'awaiting_approval');
     if (actor.id === action.requesterId) return this.#close(actor, action, 'cancelled');
-    const { endpoint } = this.#parseStored(action);
-    const decision = await this.#options.authorizer.check(actor.id, endpoint.actionKey);
-    if (!decision.allowed) return this.#refuse(actor, action, `reject: ${decision.reason}`, `Only someone who holds \`${endpoint.actionKey}\` can reject this request.`);
-    return this.#close(actor, action, 'rejected');
+    const decision = await this.#options.authorizer.check(actor.id, action.actionKey, { account: action.account, use: 'approve' });
+    if (!decision.allowed) {
+      return this.#refuse(actor, action, `reject: ${decision.reason}`, `Only someone who holds \`${action.actionKey}\` (as requester or approver) can reject this request.`);
+    }
+    return this.#close(actor, action, 'rejected', describeRight(decision));
   }
 
   /** Marks every action past its window as expired (and logs it); returns them. */
@@ -255,112 +296,116 @@ export class ActionService {
     return expired;
   }
 
-  /**
-   * Actions claimed by a process that stopped before finishing them. With a
-   * "sent" row they may have executed: UNKNOWN, for a person to check. Run at
-   * start-up and then periodically: an action claimed by another process that is
-   * still running is left alone until it is older than `staleAfterMs`.
-   */
-  async recoverInterrupted(): Promise<Array<{ action: PendingAction; outcome: 'unknown' | 'not-sent' }>> {
-    const { store } = this.#options;
-    const recovered: Array<{ action: PendingAction; outcome: 'unknown' | 'not-sent' }> = [];
-    for (const action of await store.pending.interrupted()) {
-      if (!(await this.#abandoned(action))) continue;
-      // Decided inside the transaction: the owner writes its "sent" row under the same
-      // write lock, so either it is already there (UNKNOWN) or the owner, finding its
-      // claim gone, will not send (not sent).
-      const outcome = await store.db.transaction(async (tx) => {
-        const current = await store.pending.getIn(tx, action.id);
-        if (current?.state !== 'executing' || current.claimedBy !== action.claimedBy) return undefined;
-        const sent = await store.log.sentRowIn(tx, action.id);
-        const kind = sent === undefined ? ('not-sent' as const) : ('unknown' as const);
-        await store.pending.finish(tx, action.id, kind === 'unknown' ? { outcomeKind: 'unknown' } : 'failed', this.#now());
-        await store.log.appendIn(tx, {
-          event: 'outcome',
-          actionId: action.id,
-          actionKey: action.actionKey,
-          userId: sent?.user_id ?? action.requesterId,
-          userTag: sent?.user_tag ?? action.requesterTag,
-          guildId: action.guildId,
-          channelId: action.channelId,
-          outcomeKind: kind,
-          detail:
-            kind === 'unknown'
-              ? 'the bot stopped while this request was in flight: it may have executed. Check in Binance before trying again.'
-              : 'the bot stopped after the confirmation and before sending: nothing was sent.',
-        });
-        return kind;
-      });
-      if (outcome !== undefined) recovered.push({ action, outcome });
-    }
-    return recovered;
+  /** Closes what a stopped process left "executing": UNKNOWN when it was sent, else not sent. */
+  recoverInterrupted(): Promise<RecoveredAction[]> {
+    return this.#recovery.recoverInterrupted();
   }
 
   /** Tells the other processes sharing the database that this one is running. */
   heartbeat(): Promise<void> {
-    return this.#options.store.processes.beat(this.#instanceId, this.#now());
+    return this.#recovery.heartbeat();
   }
 
   /** A clean stop, after the drain: this process holds no claim any more. */
   retire(): Promise<void> {
-    return this.#options.store.processes.end(this.#instanceId);
+    return this.#recovery.retire();
   }
 
-  async #claim(
-    actionId: string,
-    endpoint: EndpointDeclaration,
-    entry: LogEntry,
-    claim: (tx: Queries) => Promise<boolean>,
-  ): Promise<ClaimedAction> {
+  /**
+   * The claim, in one transaction: the action must still be where the click
+   * found it, the bot must not be frozen, and the requester's daily cap must
+   * hold with everything else in flight. A freeze or a cap that no longer
+   * holds closes the action (logged); a claim that changes no row lost a race.
+   */
+  async #claim(action: PendingAction, endpoint: EndpointDeclaration, entry: LogEntry, claim: (tx: Queries) => Promise<boolean>): Promise<void> {
     const { store } = this.#options;
-    const claimed = await store.db.transaction(async (tx) => {
-      const ok = await claim(tx);
-      if (ok) await store.log.appendIn(tx, entry);
-      return ok;
+    const result = await store.db.transaction(async (tx) => {
+      const current = await store.pending.getIn(tx, action.id);
+      if (current?.state !== action.state || current.expiresAt <= this.#now()) return { kind: 'lost' as const };
+      const refusal = await this.#guard(tx, action, endpoint);
+      if (refusal !== undefined) {
+        if (await store.pending.close(tx, action.id, 'cancelled', this.#now(), undefined, refusal.closedReason)) {
+          await store.log.appendIn(tx, { event: 'refused', actionId: action.id, actionKey: action.actionKey, userId: entry.userId, userTag: entry.userTag, guildId: entry.guildId, channelId: entry.channelId, detail: refusal.reason });
+        }
+        return { kind: 'refused' as const, reason: refusal.reason };
+      }
+      if (!(await claim(tx))) return { kind: 'lost' as const };
+      await store.log.appendIn(tx, entry);
+      return { kind: 'claimed' as const };
     });
-    if (!claimed) return this.#lostRace(actionId);
-    const action = await this.#load(actionId);
+    if (result.kind === 'refused') throw new OperatorError('revoked', `Refused: ${result.reason}. The request is closed and nothing was sent.`);
+    if (result.kind === 'lost') return this.#lostRace(action.id);
+  }
+
+  async #guard(tx: Queries, action: PendingAction, endpoint: EndpointDeclaration): Promise<{ reason: string; closedReason: string } | undefined> {
+    const { store } = this.#options;
+    const frozen = await frozenIn(store, tx);
+    if (frozen !== undefined) return { reason: frozenRefusal(frozen), closedReason: frozenBy(frozen) };
+    if (action.amountAsset === null || endpoint.amount === undefined) return undefined;
+    const request: AmountRequest = { asset: action.amountAsset, amount: action.amount ?? undefined };
+    const daily = await checkDaily(store, tx, {
+      userId: action.requesterId,
+      actionKey: action.actionKey,
+      account: action.account,
+      request,
+      now: this.#now(),
+      excludeId: action.id,
+    });
+    return daily.ok ? undefined : { reason: daily.reason, closedReason: 'over the daily cap at the click' };
+  }
+
+  /** The claimed action, to be run once by the caller after acknowledging the click. */
+  async #claimed(action: PendingAction, endpoint: EndpointDeclaration): Promise<ClaimedAction> {
+    const claimed = await this.#load(action.id);
     let ran = false;
     return {
       kind: 'claimed',
-      action,
+      action: claimed,
       endpoint,
       run: () => {
-        if (ran) throw new Error(`action ${actionId} was already run`);
+        if (ran) throw new Error(`action ${action.id} was already run`);
         ran = true;
-        return this.#execute(action, entry);
+        return this.#execute(claimed);
       },
     };
   }
 
   /**
    * Sends the claimed request. The "sent" row is committed before the bytes
-   * leave, in a transaction that checks this process still holds the claim.
+   * leave, in a transaction that checks this process still holds the claim and
+   * that the bot is not frozen.
    */
-  async #execute(action: PendingAction, clicked: LogEntry): Promise<BinanceOutcome> {
+  async #execute(action: PendingAction): Promise<BinanceOutcome> {
     const { store, binance, log } = this.#options;
     const request = storedRequest.parse(JSON.parse(action.requestJson));
+    const clicker = action.approverId === null ? { id: action.requesterId, tag: action.requesterTag } : { id: action.approverId, tag: action.approverTag ?? action.approverId };
     const base = {
       actionId: action.id,
       actionKey: action.actionKey,
-      userId: clicked.userId,
-      userTag: clicked.userTag,
+      userId: clicker.id,
+      userTag: clicker.tag,
       guildId: action.guildId,
       channelId: action.channelId,
     };
     let sent: RequestRecord | undefined;
-    let lostClaim = false;
+    let stopped: 'lost' | FreezeState | undefined;
     let outcome: BinanceOutcome;
     try {
       outcome = await binance.execute(request, {
         beforeSend: async (record: RequestRecord) => {
-          await store.db.transaction(async (tx) => {
-            if (!(await store.pending.stillClaimedBy(tx, action.id, this.#instanceId))) {
-              lostClaim = true;
-              throw new Error('the claim was lost before sending');
+          stopped = await store.db.transaction(async (tx) => {
+            if (!(await store.pending.stillClaimedBy(tx, action.id, this.#instanceId))) return 'lost' as const;
+            const frozen = await frozenIn(store, tx);
+            if (frozen !== undefined) {
+              // Frozen between the claim and now: close it here, in the same transaction.
+              await store.pending.finish(tx, action.id, 'failed', this.#now());
+              await store.log.appendIn(tx, { event: 'outcome', ...base, outcomeKind: 'not-sent', detail: `nothing was sent: ${frozenBy(frozen)}` });
+              return frozen;
             }
             await store.log.appendIn(tx, { event: 'sent', ...base, request: record });
+            return undefined;
           });
+          if (stopped !== undefined) throw new Error('stopped before sending');
           sent = record;
         },
       });
@@ -376,8 +421,10 @@ export class ActionService {
           explanation: 'The request was sent, then the bot failed before it could read the answer: it may have executed, the status is UNKNOWN. It will not be re-sent; check in Binance before trying again.',
           latencyMs: 0,
         };
-      } else if (lostClaim) {
+      } else if (stopped === 'lost') {
         throw new OperatorError('closed', 'Another bot process closed this action before it was sent; nothing was sent.');
+      } else if (stopped !== undefined) {
+        throw new OperatorError('revoked', `Nothing was sent: ${frozenRefusal(stopped)}.`);
       } else {
         log.error('could not record the send; the request was not sent', { actionId: action.id, error });
         await store.db
@@ -405,12 +452,12 @@ export class ActionService {
     return outcome;
   }
 
-  async #close(actor: Actor, action: PendingAction, state: 'cancelled' | 'rejected'): Promise<PendingAction> {
+  async #close(actor: Actor, action: PendingAction, state: 'cancelled' | 'rejected', detail?: string): Promise<PendingAction> {
     const { store } = this.#options;
     await this.#assertState(action, action.state === 'awaiting_approval' ? 'awaiting_approval' : 'pending');
     const closed = await store.db.transaction(async (tx) => {
       const ok = await store.pending.close(tx, action.id, state, this.#now(), state === 'rejected' ? actor : undefined);
-      if (ok) await store.log.appendIn(tx, { event: state, actionId: action.id, actionKey: action.actionKey, ...who(actor) });
+      if (ok) await store.log.appendIn(tx, { event: state, actionId: action.id, actionKey: action.actionKey, ...who(actor), detail });
       return ok;
     });
     if (!closed) return this.#lostRace(action.id);
@@ -443,23 +490,10 @@ export class ActionService {
     throw new OperatorError('closed', closedMessage(action));
   }
 
-  #parseStored(action: PendingAction): { endpoint: EndpointDeclaration; options: z.output<z.ZodObject> } {
+  #parseStored(action: PendingAction): Stored {
     const endpoint = this.#endpointsByKey.get(action.actionKey);
     if (endpoint === undefined) throw new OperatorError('closed', `The bot no longer knows the action \`${action.actionKey}\`; nothing was sent.`);
     return { endpoint, options: endpoint.options.parse(JSON.parse(action.optionsJson)) };
-  }
-
-  /**
-   * Whether an "executing" action's owner is gone: its claim is older than any
-   * call could take (whoever holds it, this process included: an outcome that
-   * could not be recorded), or the owner stopped beating.
-   */
-  async #abandoned(action: PendingAction): Promise<boolean> {
-    const now = this.#now();
-    if (now - (action.claimedAt ?? action.confirmedAt ?? action.createdAt) > (this.#options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS)) return true;
-    if (action.claimedBy === null || action.claimedBy === this.#instanceId) return false;
-    const beat = await this.#options.store.processes.lastBeat(action.claimedBy);
-    return beat === undefined || now - beat > HEARTBEAT_STALE_MS;
   }
 
   #target(family: BinanceRequest['family']): Target {
@@ -489,17 +523,20 @@ export class ActionService {
     throw new OperatorError('refused', message);
   }
 
-  /** Grants are checked again at every click: a revocation since the request wins. */
-  async #reauthorize(
-    actor: Actor,
-    action: PendingAction,
-    endpoint: EndpointDeclaration,
-    options: z.output<z.ZodObject>,
-    role: 'requester' | 'requester-at-approval' | 'approver',
-  ): Promise<void> {
+  /**
+   * Grants are checked again at every click: a revocation since the request wins.
+   * The requester needs a current requester grant (within its per-request caps);
+   * an approver a current requester or approver grant of the action.
+   */
+  async #reauthorize(actor: Actor, action: PendingAction, stored: Stored, role: 'requester' | 'requester-at-approval' | 'approver'): Promise<Right> {
     const { store, authorizer } = this.#options;
-    const decision = await authorizer.check(actor.id, endpoint.actionKey, endpoint.amount?.(options));
-    if (decision.allowed) return;
+    const { endpoint, options } = stored;
+    const decision = await authorizer.check(actor.id, endpoint.actionKey, {
+      account: action.account,
+      use: role === 'approver' ? 'approve' : 'request',
+      amount: endpoint.amount?.(options),
+    });
+    if (decision.allowed) return decision;
     // At approval the answer shows in the channel, to the approver: say what happened, not the requester's caps.
     const reason =
       role === 'requester-at-approval'
@@ -518,83 +555,7 @@ export class ActionService {
   }
 }
 
-function who(actor: Actor): Pick<LogEntry, 'userId' | 'userTag' | 'guildId' | 'channelId'> {
-  return { userId: actor.id, userTag: actor.tag, guildId: actor.guildId, channelId: actor.channelId };
-}
-
 /** The request as it will be logged and shown before timestamp and signature are added. */
 export function describeRequest(request: BinanceRequest): { family: string; method: string; path: string; params: string } {
   return { family: request.family, method: request.method, path: request.path, params: encodeParams(request.params) };
-}
-
-function outcomeLogFields(outcome: BinanceOutcome): Partial<LogEntry> {
-  switch (outcome.kind) {
-    case 'success':
-      return { outcomeKind: 'success', httpStatus: outcome.status, response: outcome.body, latencyMs: outcome.latencyMs };
-    case 'rejected':
-      return {
-        outcomeKind: 'rejected',
-        httpStatus: outcome.status,
-        binanceCode: outcome.code,
-        response: { code: outcome.code, msg: outcome.message },
-        latencyMs: outcome.latencyMs,
-        detail: outcome.explanation,
-      };
-    case 'rate-limited':
-      return { outcomeKind: 'rate-limited', httpStatus: outcome.status, detail: `${outcome.explanation} Retry after ${new Date(outcome.retryAt).toISOString()}.` };
-    case 'unknown':
-      return { outcomeKind: 'unknown', httpStatus: outcome.status, latencyMs: outcome.latencyMs, detail: outcome.explanation };
-    case 'not-sent':
-      return { outcomeKind: 'not-sent', detail: outcome.explanation };
-    case 'dry-run':
-      return { outcomeKind: 'dry-run', dryRun: true, request: outcome.request, detail: 'BINANCE_DRY_RUN: built and signed, not sent' };
-    default: {
-      const unreachable: never = outcome;
-      return unreachable;
-    }
-  }
-}
-
-function closedMessage(action: PendingAction): string {
-  switch (action.state) {
-    case 'executing':
-      return 'This action is already being sent; watch this message for the result.';
-    case 'completed':
-      return `This action was already sent (result: ${action.outcomeKind ?? 'see /audit'}); it runs only once.`;
-    case 'cancelled':
-      return 'This action was cancelled; nothing was sent.';
-    case 'rejected':
-      return `This action was rejected${action.approverTag === null ? '' : ` by ${action.approverTag}`}; nothing was sent.`;
-    case 'expired':
-      return 'This confirmation has expired; nothing was sent. Run the command again if it is still wanted.';
-    case 'failed':
-      return 'This action could not be sent; see /audit.';
-    case 'pending':
-      return 'This action still waits for its requester to confirm it.';
-    case 'awaiting_approval':
-      return 'This action is waiting for a second person to approve it.';
-    default: {
-      const unreachable: never = action.state;
-      return unreachable;
-    }
-  }
-}
-
-/** One line per invalid option: which one, what is wrong, what is allowed, what was sent. */
-function describeIssues(error: z.ZodError, raw: Readonly<Record<string, unknown>>): string {
-  const lines = new Map<string, string>();
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'options');
-    if (lines.has(field)) continue;
-    const given = raw[field];
-    const message =
-      given === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')
-        ? 'is required'
-        : issue.code === 'invalid_value' && 'values' in issue
-          ? `must be one of ${issue.values.map(String).join(', ')}`
-          : issue.message;
-    const shown = given === undefined ? '' : ` (you sent \`${String(given).slice(0, 60).replace(/`/g, "'")}\`)`;
-    lines.set(field, `• \`${field}\` ${message}${shown}`);
-  }
-  return [...lines.values()].join('\n');
 }

@@ -14,7 +14,8 @@ import type { EndpointDeclaration } from '../actions/endpoint.ts';
 import { OperatorError } from '../actions/errors.ts';
 import type { ActionService, Actor, ClaimedAction } from '../actions/service.ts';
 import type { Logger } from '../log.ts';
-import type { PendingAction } from '../store/index.ts';
+import { frozenBy } from '../actions/freeze.ts';
+import type { FreezeState, PendingAction } from '../store/index.ts';
 import {
   approvalRequestMessage,
   awaitingApprovalMessage,
@@ -29,7 +30,7 @@ import {
   type RenderContext,
 } from './render.ts';
 import { optionValues } from './slash-options.ts';
-import { replyInTime } from './respond.ts';
+import { editChannelMessage, postInChannel, replyInTime } from './respond.ts';
 
 export interface ConfirmationFlowOptions {
   readonly actions: ActionService;
@@ -121,6 +122,25 @@ export class ConfirmationFlow {
     }
   }
 
+  /**
+   * The freeze closed confirmations and approval requests: show it on each.
+   * `closed` (in the process that engaged it) are all the actions it closed,
+   * their channel messages included; without it (another process, noticing
+   * the freeze in its sweep), the messages this process holds whose action
+   * is no longer open.
+   */
+  async showFrozen(client: Client, freeze: FreezeState, closed?: readonly PendingAction[]): Promise<void> {
+    const held = [...new Set([...this.#shown.keys(), ...this.#approvalFollowUps.keys()])];
+    const actions = closed ?? (await Promise.all(held.map((id) => this.options.actions.find(id)))).filter(
+      (action): action is PendingAction => action !== undefined && action.state !== 'pending' && action.state !== 'awaiting_approval' && action.state !== 'executing',
+    );
+    for (const action of actions) {
+      const view = closedMessage(this.#endpointOf(action), action, 'frozen', frozenBy(freeze));
+      await this.#editShown(action.id, withButtonsDisabled(view, action.id, 'confirm'));
+      await this.#closeApprovalRequest(client, action, view);
+    }
+  }
+
   /** Greys out the Approve / Reject message of a closed action, wherever it was posted. */
   async #closeApprovalRequest(client: Client, action: PendingAction, view: MessageBody): Promise<void> {
     const body = withButtonsDisabled(view, action.id, 'approve');
@@ -165,17 +185,9 @@ export class ConfirmationFlow {
   async #postApprovalRequest(interaction: ButtonInteraction, action: PendingAction): Promise<void> {
     const view = this.options.actions.describe(action);
     const body = approvalRequestMessage(view, action, this.options.render);
-    try {
-      const channel = interaction.channel;
-      if (channel === null || !channel.isSendable()) throw new Error('the channel is not available to the bot');
-      const message = await channel.send(body);
-      await this.options.actions.setApprovalMessage(action.id, message.channelId, message.id);
-    } catch (error) {
-      // Without Send Messages permission the follow-up still reaches the channel.
-      this.options.log.warn('could not post the approval request as a channel message; using a follow-up', { actionId: action.id, error });
-      const message = await interaction.followUp(body);
-      this.#approvalFollowUps.set(action.id, { interaction, messageId: message.id });
-    }
+    const posted = await postInChannel(interaction, body, this.options.log, `the approval request of ${action.id}`);
+    if (posted.kind === 'channel') await this.options.actions.setApprovalMessage(action.id, posted.channelId, posted.messageId);
+    else this.#approvalFollowUps.set(action.id, { interaction, messageId: posted.messageId });
   }
 
   async #editShown(actionId: string, body: MessageBody): Promise<void> {
@@ -194,10 +206,4 @@ export class ConfirmationFlow {
 
 export function actorOf(interaction: ChatInputCommandInteraction | ButtonInteraction): Actor {
   return { id: interaction.user.id, tag: interaction.user.tag, guildId: interaction.guildId, channelId: interaction.channelId };
-}
-
-async function editChannelMessage(client: Client, channelId: string, messageId: string, body: MessageBody): Promise<void> {
-  const channel = await client.channels.fetch(channelId);
-  if (channel === null || !channel.isTextBased()) return;
-  await channel.messages.edit(messageId, body);
 }

@@ -43,8 +43,8 @@ describe('optionsFromSchema', () => {
 describe('slashCommands', () => {
   const commands = slashCommands(ENDPOINTS);
 
-  it('declares the contract: /pm, /pm-pro, /futures, /access, /audit, /status, guild-only', () => {
-    expect(commands.map((command) => command.name)).toEqual(['pm', 'pm-pro', 'futures', 'access', 'audit', 'status']);
+  it('declares the contract: /pm, /pm-pro, /futures, /access, /audit, /status, /freeze, guild-only', () => {
+    expect(commands.map((command) => command.name)).toEqual(['pm', 'pm-pro', 'futures', 'access', 'audit', 'status', 'freeze']);
     for (const command of commands) expect(command.contexts).toEqual([0]);
     const sub = (name: string, subcommand: string) =>
       commands.find((c) => c.name === name)?.options?.find((o) => o.name === subcommand) as { options?: Array<{ name: string; required?: boolean }> } | undefined;
@@ -60,7 +60,11 @@ describe('slashCommands', () => {
       ['symbol', true],
       ['margin-type', true],
     ]);
-    expect(sub('access', 'grant')?.options?.map((o) => o.name)).toEqual(['user', 'action', 'max-amount', 'asset']);
+    expect(sub('access', 'grant')?.options?.map((o) => o.name)).toEqual(['user', 'action', 'max-amount', 'asset', 'role', 'daily-max']);
+    expect(sub('access', 'revoke')?.options?.map((o) => o.name)).toEqual(['user', 'action']);
+    expect(sub('access', 'list')?.options?.map((o) => o.name)).toEqual(['user']);
+    expect(sub('freeze', 'on')?.options?.map((o) => [o.name, o.required])).toEqual([['reason', true]]);
+    expect(sub('freeze', 'off')?.options).toEqual([]);
     expect(sub('access', 'policy')?.options?.map((o) => o.name)).toEqual(['action', 'approvals']);
     expect(sub('audit', 'recent')?.options?.map((o) => o.name)).toEqual(['user', 'action', 'limit']);
   });

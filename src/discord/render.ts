@@ -9,7 +9,9 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
+import type { DailyStanding } from '../actions/caps.ts';
 import type { ConfirmationView } from '../actions/service.ts';
+import { subtractDecimalsFloor } from '../decimal.ts';
 import type { EndpointDeclaration, Shown, ShownField } from '../actions/endpoint.ts';
 import type { BinanceOutcome, BinanceRequest, Family } from '../binance/index.ts';
 import type { PendingAction } from '../store/index.ts';
@@ -77,6 +79,7 @@ export function confirmationMessage(view: ConfirmationView, context: RenderConte
   const { endpoint, action, request } = view;
   const lines = [`**${view.summary}.**`, ...view.notes.map((note) => `• ${note}`)];
   if (endpoint.risk.irreversible) lines.push('', '⚠️ **This cannot be undone once Binance executes it.**');
+  if (view.dailyCap !== undefined) lines.push('', dailyCapLine(view.dailyCap, action.amount));
   if (view.approvalsRequired === 1) lines.push('', '👥 After you confirm, a second person who holds this action must approve it.');
   if (context.dryRun === true) lines.push('', '🧪 **DRY-RUN mode:** the request will be built and signed, and NOT sent to Binance.');
   return {
@@ -101,6 +104,12 @@ export function confirmationMessage(view: ConfirmationView, context: RenderConte
       ], action.id),
     ],
   };
+}
+
+/** What is left of the requester's daily cap, before and after this request. */
+function dailyCapLine(cap: DailyStanding, amount: string | null): string {
+  const after = amount === null ? '' : `, ${subtractDecimalsFloor(cap.left, amount)} ${cap.asset} after this one`;
+  return `📊 Your daily cap: ${cap.dailyMax} ${cap.asset} per rolling 24 hours; spent or in flight: ${cap.spent} ${cap.asset}; left: ${cap.left} ${cap.asset}${after}.`;
 }
 
 /** While the request is in flight (the flow greys its buttons out). */
@@ -146,7 +155,7 @@ export function approvalRequestMessage(view: Pick<ConfirmationView, 'endpoint' |
         color: endpoint.risk.irreversible ? COLOURS.irreversible : COLOURS.pending,
         fields: [
           { name: 'Exact request', value: requestBlock(view.request, context) },
-          { name: 'Who may approve', value: `Anyone but ${action.requesterTag} who holds \`${endpoint.actionKey}\``, inline: true },
+          { name: 'Who may approve', value: `Anyone but ${action.requesterTag} who holds \`${endpoint.actionKey}\` (as requester or approver)`, inline: true },
           { name: 'Expires', value: discordTime(action.expiresAt, 'R'), inline: true },
         ],
         footer: { text: `ref ${action.id.slice(0, 8)}` },
@@ -161,7 +170,7 @@ export function approvalRequestMessage(view: Pick<ConfirmationView, 'endpoint' |
 export function closedMessage(
   endpoint: EndpointDeclaration | undefined,
   action: PendingAction,
-  how: 'cancelled' | 'expired' | 'rejected' | 'refused',
+  how: 'cancelled' | 'expired' | 'rejected' | 'refused' | 'frozen',
   detail?: string,
 ): MessageBody {
   const what = endpoint === undefined ? action.actionKey : `/${endpoint.group.name} ${endpoint.subcommand}`;
@@ -170,6 +179,7 @@ export function closedMessage(
     expired: 'This confirmation expired; nothing was sent. Run the command again if it is still wanted.',
     rejected: `Rejected${action.approverTag === null ? '' : ` by ${action.approverTag}`}; nothing was sent.`,
     refused: `Refused${detail === undefined ? '' : `: ${detail}`}. Nothing was sent.`,
+    frozen: `🧊 Closed: ${detail ?? 'the bot is frozen'}. Nothing was sent.`,
   }[how];
   return {
     embeds: [embed({ title: `${how[0]?.toUpperCase()}${how.slice(1)}: ${what}`, description: text, color: COLOURS.closed, footer: { text: `ref ${action.id.slice(0, 8)}` } })],
@@ -306,9 +316,27 @@ function buttons(
   specs: ReadonlyArray<{ verb: ButtonVerb; label: string; style: ButtonStyle.Danger | ButtonStyle.Secondary | ButtonStyle.Primary | ButtonStyle.Success }>,
   actionId: string,
 ): APIActionRowComponent<APIButtonComponent> {
+  return buttonRow(specs.map((spec) => ({ customId: customId(spec.verb, actionId), label: spec.label, style: spec.style })));
+}
+
+export interface ButtonSpec {
+  readonly customId: string;
+  readonly label: string;
+  readonly style: ButtonStyle.Danger | ButtonStyle.Secondary | ButtonStyle.Primary | ButtonStyle.Success;
+  readonly disabled?: boolean;
+}
+
+/** One row of buttons (greyed out with `disabled`). */
+export function buttonRow(specs: readonly ButtonSpec[]): APIActionRowComponent<APIButtonComponent> {
   return {
     type: ComponentType.ActionRow,
-    components: specs.map((spec) => ({ type: ComponentType.Button, custom_id: customId(spec.verb, actionId), label: spec.label, style: spec.style })),
+    components: specs.map((spec) => ({
+      type: ComponentType.Button,
+      custom_id: spec.customId,
+      label: spec.label,
+      style: spec.style,
+      ...(spec.disabled === true ? { disabled: true } : {}),
+    })),
   };
 }
 

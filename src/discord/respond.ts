@@ -1,8 +1,9 @@
 // Answering a slash command within Discord's 3 seconds. The answer is usually
 // ready in milliseconds; if it is not ready after 2 s (a busy database), the
 // bot defers (Discord shows "thinking…") and edits the answer in when it comes.
-import { MessageFlags, type ChatInputCommandInteraction, type InteractionEditReplyOptions } from 'discord.js';
+import { MessageFlags, type ChatInputCommandInteraction, type Client, type InteractionEditReplyOptions, type RepliableInteraction } from 'discord.js';
 import { OperatorError } from '../actions/errors.ts';
+import type { Logger } from '../log.ts';
 import { noticeMessage, type MessageBody } from './render.ts';
 
 const DEFER_AFTER_MS = 2_000;
@@ -47,4 +48,33 @@ export async function replyInTime(
   } else {
     await interaction.reply(flags === undefined ? body : { ...body, flags });
   }
+}
+
+/** Where a message meant for the whole channel ended up. */
+export type Posted = { readonly kind: 'channel'; readonly channelId: string; readonly messageId: string } | { readonly kind: 'follow-up'; readonly messageId: string };
+
+/**
+ * Posts `body` for everyone in the interaction's channel. Without the Send
+ * Messages permission there, it goes out as a follow-up of the interaction
+ * (which must already be answered or deferred): it still reaches the channel,
+ * but only that interaction's token can edit it afterwards.
+ */
+export async function postInChannel(interaction: RepliableInteraction, body: MessageBody, log: Logger, what: string): Promise<Posted> {
+  try {
+    const channel = interaction.channel;
+    if (channel === null || !channel.isSendable()) throw new Error('the channel is not available to the bot');
+    const message = await channel.send(body);
+    return { kind: 'channel', channelId: message.channelId, messageId: message.id };
+  } catch (error) {
+    log.warn(`could not post ${what} as a channel message; using a follow-up`, { error });
+    const message = await interaction.followUp(body);
+    return { kind: 'follow-up', messageId: message.id };
+  }
+}
+
+/** Edits a channel message the bot posted earlier (any process can: it needs only the ids). */
+export async function editChannelMessage(client: Client, channelId: string, messageId: string, body: MessageBody): Promise<void> {
+  const channel = await client.channels.fetch(channelId);
+  if (channel === null || !channel.isTextBased()) return;
+  await channel.messages.edit(messageId, body);
 }

@@ -7,16 +7,26 @@ import { MessageFlags, type ChatInputCommandInteraction, type Interaction, type 
 import { OperatorError } from '../actions/errors.ts';
 import type { ActionService } from '../actions/service.ts';
 import type { Logger } from '../log.ts';
-import type { AdminCommands } from './admin-commands.ts';
 import type { AutocompleteSources } from './autocomplete.ts';
+import type { AccessCommand } from './commands/access.ts';
+import type { AuditCommand } from './commands/audit.ts';
+import type { FreezeCommand } from './commands/freeze.ts';
+import type { StatusCommand } from './commands/status.ts';
 import { actorOf, type ConfirmationFlow } from './confirmation-flow.ts';
 import { parsePageId } from './pages.ts';
+import { parseProposalCustomId, type ProposalFlow } from './proposal-flow.ts';
 import { COLOURS, noticeMessage, parseCustomId } from './render.ts';
 
 export interface RouterOptions {
   readonly actions: ActionService;
   readonly flow: ConfirmationFlow;
-  readonly admin: AdminCommands;
+  readonly proposals: ProposalFlow;
+  readonly commands: {
+    readonly access: AccessCommand;
+    readonly audit: AuditCommand;
+    readonly status: StatusCommand;
+    readonly freeze: FreezeCommand;
+  };
   readonly autocomplete: AutocompleteSources;
   /** When set, interactions from any other guild are refused. */
   readonly guildId: string | undefined;
@@ -67,7 +77,12 @@ export class InteractionRouter {
     if (interaction.isChatInputCommand()) return this.#command(interaction);
     if (interaction.isButton()) {
       const page = parsePageId(interaction.customId);
-      if (page !== undefined) return this.options.admin.page(interaction, actorOf(interaction), page);
+      if (page !== undefined) {
+        const list = page.kind === 'audit' ? this.options.commands.audit : this.options.commands.access;
+        return list.page(interaction, actorOf(interaction), page);
+      }
+      const proposal = parseProposalCustomId(interaction.customId);
+      if (proposal !== undefined) return this.options.proposals.click(interaction, proposal.verb, proposal.proposalId);
       const parsed = parseCustomId(interaction.customId);
       if (parsed === undefined) return void (await interaction.reply({ ...noticeMessage('This button is not one of the bot’s.'), flags: MessageFlags.Ephemeral }));
       return this.options.flow.click(interaction, parsed.verb, parsed.actionId);
@@ -78,11 +93,13 @@ export class InteractionRouter {
     const actor = actorOf(interaction);
     switch (interaction.commandName) {
       case 'access':
-        return this.options.admin.access(interaction, actor);
+        return this.options.commands.access.run(interaction, actor);
       case 'audit':
-        return this.options.admin.audit(interaction, actor);
+        return this.options.commands.audit.run(interaction, actor);
       case 'status':
-        return this.options.admin.status(interaction, actor);
+        return this.options.commands.status.run(interaction, actor);
+      case 'freeze':
+        return this.options.commands.freeze.run(interaction, actor);
       default: {
         const endpoint = this.options.actions.endpoint(interaction.commandName, interaction.options.getSubcommand(false) ?? '');
         if (endpoint === undefined) throw new OperatorError('not-found', `The bot does not know /${interaction.commandName}; its commands may be out of date.`);

@@ -1,6 +1,10 @@
 // The action log: one append-only row per event, each carrying the hash of the
 // row before it. Editing or deleting a row (around the triggers that forbid
 // it) breaks the chain, and verify() names the first row where it breaks.
+// The events a row may carry are rows of the log_events table (a foreign key),
+// so a later migration adds one with a single INSERT; LOG_EVENTS is the same
+// list for the compiler. The rows of access changes, proposals and the freeze
+// are described in change-log.ts.
 import { createHash } from 'node:crypto';
 import type { Database, Queries } from './database.ts';
 
@@ -18,6 +22,9 @@ export const LOG_EVENTS = [
   'grant',
   'revoke',
   'policy',
+  'proposed',
+  'freeze',
+  'unfreeze',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 

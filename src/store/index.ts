@@ -1,12 +1,14 @@
 // The SQLite store: opens the file, brings the schema up to date, and hands
-// out the three tables' repositories. Knows nothing of Discord or of Binance's
+// out the tables' repositories. Knows nothing of Discord or of Binance's
 // wire format.
 import { ActionLog } from './action-log.ts';
 import { Database } from './database.ts';
+import { FreezeStore } from './freeze.ts';
 import { Grants } from './grants.ts';
 import { migrate } from './migrations.ts';
 import { PendingActions } from './pending-actions.ts';
 import { Processes } from './processes.ts';
+import { Proposals } from './proposals.ts';
 
 export interface Store {
   readonly db: Database;
@@ -14,6 +16,8 @@ export interface Store {
   readonly pending: PendingActions;
   readonly grants: Grants;
   readonly processes: Processes;
+  readonly proposals: Proposals;
+  readonly freeze: FreezeStore;
   close(): Promise<void>;
 }
 
@@ -37,13 +41,36 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     pending: new PendingActions(db),
     grants: new Grants(db),
     processes: new Processes(db),
+    proposals: new Proposals(db),
+    freeze: new FreezeStore(db),
     close: () => db.close(),
   };
 }
 
 export { ActionLog, LOG_EVENTS, type ChainVerdict, type LogEntry, type LogEvent, type LogRow } from './action-log.ts';
 export { Database, type Queries } from './database.ts';
-export { Grants, type AmountLimit, type Grant, type Policy } from './grants.ts';
+export {
+  accessChange,
+  freezeParams,
+  grantFromParams,
+  grantParams,
+  grantToParams,
+  policyParams,
+  proposedParams,
+  revokeParams,
+  unfreezeParams,
+  type AccessChange,
+  type AccessChangeKind,
+  type FreezeParams,
+  type GrantParams,
+  type PolicyParams,
+  type ProposedParams,
+  type RevokeParams,
+  type UnfreezeParams,
+} from './change-log.ts';
+export { FreezeStore, type FreezeState } from './freeze.ts';
+export { ANY_ACCOUNT, GRANT_ROLES, Grants, LEGACY_ANY_ASSET, type Cap, type Grant, type GrantRole, type GrantSpec, type Policy } from './grants.ts';
 export { MigrationError, migrate } from './migrations.ts';
-export { PendingActions, type PendingAction, type PendingState } from './pending-actions.ts';
+export { PendingActions, type PendingAction, type PendingState, type SpendQuery } from './pending-actions.ts';
 export { Processes } from './processes.ts';
+export { Proposals, type Proposal, type ProposalState } from './proposals.ts';

@@ -33,6 +33,15 @@ export interface PendingAction {
   /** The bot process that claimed it for sending (`host:pid:nonce`), and when. */
   readonly claimedBy: string | null;
   readonly claimedAt: number | null;
+  /** The Binance account it runs on. */
+  readonly account: string;
+  /** Approvals beyond the requester's that the policy required when it was requested. */
+  readonly approvalsRequired: 0 | 1;
+  /** The amount the grant's caps apply to (undefined asset: the action carries none). */
+  readonly amountAsset: string | null;
+  readonly amount: string | null;
+  /** Why it was closed, when not by its requester or an approver (e.g. "frozen by …"). */
+  readonly closedReason: string | null;
 }
 
 export interface NewPendingAction {
@@ -44,6 +53,22 @@ export interface NewPendingAction {
   readonly optionsJson: string;
   readonly requestJson: string;
   readonly expiresAt: number;
+  readonly account: string;
+  readonly approvalsRequired: 0 | 1;
+  readonly amountAsset: string | null;
+  readonly amount: string | null;
+}
+
+/** What counts against a daily cap: whose, which action and asset, on which account ('*': all). */
+export interface SpendQuery {
+  readonly userId: string;
+  readonly actionKey: string;
+  readonly account: string;
+  readonly asset: string;
+  /** Sent at or after this time. */
+  readonly since: number;
+  /** The action being checked itself, when it is already in flight. */
+  readonly excludeId?: string | undefined;
 }
 
 interface Row {
@@ -67,6 +92,11 @@ interface Row {
   finished_at: number | null;
   claimed_by: string | null;
   claimed_at: number | null;
+  account: string;
+  approvals_required: 0 | 1;
+  amount_asset: string | null;
+  amount: string | null;
+  closed_reason: string | null;
 }
 
 const fromRow = (row: Row): PendingAction => ({
@@ -90,6 +120,11 @@ const fromRow = (row: Row): PendingAction => ({
   finishedAt: row.finished_at,
   claimedBy: row.claimed_by,
   claimedAt: row.claimed_at,
+  account: row.account,
+  approvalsRequired: row.approvals_required,
+  amountAsset: row.amount_asset,
+  amount: row.amount,
+  closedReason: row.closed_reason,
 });
 
 export class PendingActions {
@@ -100,9 +135,24 @@ export class PendingActions {
     const id = randomBytes(16).toString('base64url');
     await tx.run(
       `INSERT INTO pending_actions (id, action_key, requester_id, requester_tag, guild_id, channel_id, options_json,
-         request_json, state, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-      [id, input.actionKey, input.requesterId, input.requesterTag, input.guildId, input.channelId, input.optionsJson, input.requestJson, now, input.expiresAt],
+         request_json, state, created_at, expires_at, account, approvals_required, amount_asset, amount)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
+      [
+        id,
+        input.actionKey,
+        input.requesterId,
+        input.requesterTag,
+        input.guildId,
+        input.channelId,
+        input.optionsJson,
+        input.requestJson,
+        now,
+        input.expiresAt,
+        input.account,
+        input.approvalsRequired,
+        input.amountAsset,
+        input.amount,
+      ],
     );
     const created = await this.getIn(tx, id);
     if (created === undefined) throw new Error('a pending action vanished right after it was stored');
@@ -151,14 +201,51 @@ export class PendingActions {
     return changes === 1;
   }
 
-  /** Cancel (by the requester) or Reject (by an approver), while nothing has been sent. */
-  async close(tx: Queries, id: string, state: 'cancelled' | 'rejected', now: number, by?: { id: string; tag: string }): Promise<boolean> {
+  /** Cancel (by the requester, or for `reason`) or Reject (by an approver), while nothing has been sent. */
+  async close(
+    tx: Queries,
+    id: string,
+    state: 'cancelled' | 'rejected',
+    now: number,
+    by?: { id: string; tag: string },
+    reason?: string,
+  ): Promise<boolean> {
     const { changes } = await tx.run(
-      `UPDATE pending_actions SET state = ?, finished_at = ?, approver_id = COALESCE(?, approver_id), approver_tag = COALESCE(?, approver_tag)
+      `UPDATE pending_actions SET state = ?, finished_at = ?, approver_id = COALESCE(?, approver_id), approver_tag = COALESCE(?, approver_tag),
+         closed_reason = COALESCE(?, closed_reason)
        WHERE id = ? AND state IN ('pending', 'awaiting_approval')`,
-      [state, now, by?.id ?? null, by?.tag ?? null, id],
+      [state, now, by?.id ?? null, by?.tag ?? null, reason ?? null, id],
     );
     return changes === 1;
+  }
+
+  /** Closes every action still waiting for a click (the freeze), and returns them. */
+  async closeAllOpen(tx: Queries, reason: string, now: number): Promise<PendingAction[]> {
+    const rows = await tx.all<Row>(
+      `UPDATE pending_actions SET state = 'cancelled', finished_at = ?, closed_reason = ?
+       WHERE state IN ('pending', 'awaiting_approval')
+       RETURNING *`,
+      [now, reason],
+    );
+    return rows.map(fromRow);
+  }
+
+  /**
+   * The amounts that count against a daily cap: actions in flight (awaiting
+   * approval, executing) and those claimed for sending since `since` whose
+   * outcome was a success or UNKNOWN (it may have executed; an action that
+   * failed before sending is "failed", not counted). Decimal text, summed by the caller.
+   */
+  async spentIn(tx: Queries, query: SpendQuery): Promise<string[]> {
+    const rows = await tx.all<{ amount: string }>(
+      `SELECT amount FROM pending_actions
+       WHERE requester_id = ? AND action_key = ? AND amount_asset = ? AND amount IS NOT NULL AND id <> ?
+         AND (? = '*' OR account = ?)
+         AND (state IN ('awaiting_approval', 'executing')
+              OR (state = 'completed' AND outcome_kind IN ('success', 'unknown') AND claimed_at >= ?))`,
+      [query.userId, query.actionKey, query.asset, query.excludeId ?? '', query.account, query.account, query.since],
+    );
+    return rows.map((row) => row.amount);
   }
 
   /** Marks every open action past its expiry as expired and returns them. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Database } from './database.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
-import { openStore, type Store } from './index.ts';
+import { ActionLog, ANY_ACCOUNT, LOG_EVENTS, openStore, type Cap, type Store } from './index.ts';
 
 let dir: string;
 let store: Store;
@@ -28,6 +28,10 @@ const newAction = (expiresAt: number) => ({
   optionsJson: '{"symbol":"BTCUSDT"}',
   requestJson: '{"path":"/fapi/v1/marginType"}',
   expiresAt,
+  account: 'main',
+  approvalsRequired: 0 as const,
+  amountAsset: null as string | null,
+  amount: null as string | null,
 });
 
 describe('database', () => {
@@ -52,7 +56,7 @@ describe('database', () => {
 
   it('refuses a database written by a newer version of the bot', async () => {
     await store.db.run("INSERT INTO schema_migrations VALUES (42, 'future', 0)");
-    await expect(migrate(store.db)).rejects.toThrow(/schema version 42, newer than this bot knows \(5\)/);
+    await expect(migrate(store.db)).rejects.toThrow(/schema version 42, newer than this bot knows \(9\)/);
   });
 
   it('keeps transactions whole while other statements run concurrently', async () => {
@@ -74,6 +78,73 @@ describe('database', () => {
     const db = await Database.open(join(dir, 'other.sqlite'));
     await db.close();
     await expect(db.get('SELECT 1')).rejects.toThrow('the database is closed');
+  });
+});
+
+describe('migrating a database written at version 5', () => {
+  /** A version-5 database with grants, caps (one of them '*'), a policy, an action and log rows. */
+  async function versionFive(path: string, logRows: number): Promise<Database> {
+    const db = await Database.open(path);
+    await migrate(db, MIGRATIONS.filter((migration) => migration.version <= 5));
+    await db.exec(`
+      INSERT INTO grants VALUES ('u1', 'pm.repay-debt', 'root', 1), ('u2', 'audit.read', 'root', 2);
+      INSERT INTO grant_limits VALUES ('u1', 'pm.repay-debt', 'BTC', '0.5'), ('u1', 'pm.repay-debt', '*', '100');
+      INSERT INTO policies VALUES ('pm.repay-debt', 1, 'root', 3);
+      INSERT INTO pending_actions (id, action_key, requester_id, requester_tag, options_json, request_json, state, created_at, expires_at)
+        VALUES ('a1', 'pm.repay-debt', 'u1', 'alice', '{}', '{}', 'completed', 4, 5);
+    `);
+    const log = new ActionLog(db);
+    for (let i = 0; i < logRows; i++) await log.append({ event: i % 2 === 0 ? 'grant' : 'requested', userId: 'u1', params: { i }, detail: `row ${i + 1}` });
+    return db;
+  }
+
+  it('keeps every row, its hash, the indexes, the triggers and the issued numbers; the chain still verifies', async () => {
+    const path = join(dir, 'v5.sqlite');
+    const old = await versionFive(path, 7);
+    const before = await old.all<{ seq: number; hash: string }>('SELECT seq, hash FROM action_log ORDER BY seq');
+    await old.close();
+
+    const migrated = await openStore(path);
+    try {
+      expect(await migrated.db.all('SELECT seq, hash FROM action_log ORDER BY seq')).toEqual(before);
+      expect(await migrated.log.verify()).toEqual({ ok: true, rows: 7, lastSeq: 7 });
+      expect(await migrated.db.get("SELECT seq FROM sqlite_sequence WHERE name = 'action_log'")).toEqual({ seq: 7 });
+      const objects = await migrated.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE tbl_name = 'action_log' AND type IN ('index', 'trigger') ORDER BY name");
+      expect(objects.map((o) => o.name)).toEqual(['action_log_action', 'action_log_key', 'action_log_no_delete', 'action_log_no_update', 'action_log_user']);
+      await expect(migrated.db.run("UPDATE action_log SET detail = 'x'")).rejects.toThrow(/append-only/);
+      // The next row continues the chain; an event outside log_events is refused by the foreign key.
+      await migrated.log.append({ event: 'freeze', params: { reason: 'test' } });
+      expect(await migrated.log.verify()).toEqual({ ok: true, rows: 8, lastSeq: 8 });
+      await expect(migrated.log.append({ event: 'bogus' as never })).rejects.toThrow(/FOREIGN KEY constraint failed/);
+      expect((await migrated.db.all<{ name: string }>('SELECT name FROM log_events')).map((row) => row.name).sort()).toEqual([...LOG_EVENTS].sort());
+
+      // Grants move to account '*' as requesters; the '*' cap stays, for the authorizer to refuse.
+      expect(await migrated.grants.list()).toMatchObject([
+        { userId: 'u1', actionKey: 'pm.repay-debt', account: '*', role: 'requester', grantedBy: 'root', caps: [{ asset: '*', maxAmount: '100', dailyMax: null }, { asset: 'BTC', maxAmount: '0.5', dailyMax: null }] },
+        { userId: 'u2', actionKey: 'audit.read', account: '*', role: 'requester', caps: [] },
+      ]);
+      expect(await migrated.grants.policies()).toEqual([{ actionKey: 'pm.repay-debt', account: '*', approvals: 1, setBy: 'root', setAt: 3 }]);
+      expect(await migrated.pending.get('a1')).toMatchObject({ account: 'main', approvalsRequired: 0, amountAsset: null, closedReason: null });
+      // The caps' foreign key now points at the rebuilt grants table: a revoke still removes them.
+      await migrated.db.transaction((tx) => migrated.grants.revoke(tx, 'u1', 'pm.repay-debt'));
+      expect(await migrated.db.all('SELECT * FROM grant_caps')).toEqual([]);
+    } finally {
+      await migrated.close();
+    }
+  });
+
+  it('keeps a deleted tail visible: the highest number issued survives the rebuild', async () => {
+    const path = join(dir, 'v5-tampered.sqlite');
+    const old = await versionFive(path, 5);
+    await old.exec('DROP TRIGGER action_log_no_delete');
+    await old.run('DELETE FROM action_log WHERE seq = 5');
+    await old.close();
+    const migrated = await openStore(path);
+    try {
+      expect(await migrated.log.verify()).toMatchObject({ ok: false, seq: 5, reason: expect.stringMatching(/last written, is missing/) });
+    } finally {
+      await migrated.close();
+    }
   });
 });
 
@@ -122,26 +193,150 @@ describe('pending actions', () => {
 });
 
 describe('grants and policies', () => {
-  it('grants, lists with caps, revokes, and sets policies', async () => {
-    const now = Date.now();
-    await store.db.transaction(async (tx) => {
-      await store.grants.grant(tx, { userId: 'u1', actionKey: 'pm.repay-debt', grantedBy: 'admin', limit: { asset: 'BTC', maxAmount: '0.5' } }, now);
-      await store.grants.grant(tx, { userId: 'u1', actionKey: 'pm.repay-debt', grantedBy: 'admin', limit: { asset: 'USDT', maxAmount: '1000' } }, now);
-      await store.grants.grant(tx, { userId: 'u2', actionKey: 'audit.read', grantedBy: 'admin' }, now);
-      await store.grants.setPolicy(tx, 'pm.repay-debt', 1, 'admin', now);
-    });
+  const put = (userId: string, actionKey: string, caps: Cap[] = [], extra: { account?: string; role?: 'requester' | 'approver' } = {}) =>
+    store.db.transaction((tx) =>
+      store.grants.put(tx, { userId, actionKey, account: extra.account ?? ANY_ACCOUNT, role: extra.role ?? 'requester', caps }, 'admin', Date.now()),
+    );
+
+  it('writes a whole grant: role and exactly its caps; lists, revokes with its caps', async () => {
+    await put('u1', 'pm.repay-debt', [{ asset: 'BTC', maxAmount: '0.5', dailyMax: '2' }, { asset: 'USDT', maxAmount: '1000', dailyMax: null }]);
+    await put('u2', 'audit.read');
     expect(await store.grants.get('u1', 'pm.repay-debt')).toMatchObject({
-      limits: [
-        { asset: 'BTC', maxAmount: '0.5' },
-        { asset: 'USDT', maxAmount: '1000' },
+      account: '*',
+      role: 'requester',
+      caps: [
+        { asset: 'BTC', maxAmount: '0.5', dailyMax: '2' },
+        { asset: 'USDT', maxAmount: '1000', dailyMax: null },
       ],
     });
-    expect((await store.grants.list()).map((g) => `${g.userId}:${g.actionKey}`)).toEqual(['u1:pm.repay-debt', 'u2:audit.read']);
-    expect(await store.grants.approvalsRequired('pm.repay-debt')).toBe(1);
-    expect(await store.grants.approvalsRequired('futures.margin-type')).toBe(0);
+    // A re-grant replaces the caps, it does not add to them.
+    await put('u1', 'pm.repay-debt', [{ asset: 'ETH', maxAmount: null, dailyMax: '3' }], { role: 'approver' });
+    expect(await store.grants.get('u1', 'pm.repay-debt')).toMatchObject({ role: 'approver', caps: [{ asset: 'ETH', maxAmount: null, dailyMax: '3' }] });
+    expect((await store.grants.list()).map((g) => `${g.userId}:${g.actionKey}:${g.account}`)).toEqual(['u1:pm.repay-debt:*', 'u2:audit.read:*']);
     expect(await store.db.transaction((tx) => store.grants.revoke(tx, 'u1', 'pm.repay-debt'))).toBe(true);
-    expect(await store.db.all('SELECT * FROM grant_limits')).toEqual([]);
+    expect(await store.db.all('SELECT * FROM grant_caps')).toEqual([]);
     expect(await store.grants.hasAny('u1')).toBe(false);
+  });
+
+  it('refuses a cap row with neither a per-request nor a daily amount, and a role outside the enum', async () => {
+    await expect(put('u1', 'pm.repay-debt', [{ asset: 'BTC', maxAmount: null, dailyMax: null }])).rejects.toThrow(/CHECK constraint failed/);
+    await expect(store.db.run("INSERT INTO grants (user_id, action_key, account, role, granted_by, granted_at) VALUES ('u', 'k', '*', 'boss', 'a', 0)")).rejects.toThrow(
+      /CHECK constraint failed/,
+    );
+  });
+
+  it('the most specific row wins: an account row over the * row, for grants and policies', async () => {
+    await put('u1', 'futures.margin-type', [], { role: 'approver' });
+    await put('u1', 'futures.margin-type', [], { account: 'futures', role: 'requester' });
+    expect((await store.grants.get('u1', 'futures.margin-type', 'futures'))?.role).toBe('requester');
+    expect((await store.grants.get('u1', 'futures.margin-type', 'main'))?.role).toBe('approver');
+    expect((await store.grants.get('u1', 'futures.margin-type'))?.role).toBe('approver');
+    expect(await store.grants.getExact('u1', 'futures.margin-type', 'main')).toBeUndefined();
+
+    await store.db.transaction(async (tx) => {
+      await store.grants.setPolicy(tx, { actionKey: 'pm.repay-debt', account: '*', approvals: 1 }, 'admin', 0);
+      await store.grants.setPolicy(tx, { actionKey: 'pm.repay-debt', account: 'sub1', approvals: 0 }, 'admin', 0);
+    });
+    expect(await store.grants.approvalsRequired('pm.repay-debt')).toBe(1);
+    expect(await store.grants.approvalsRequired('pm.repay-debt', 'main')).toBe(1);
+    expect(await store.grants.approvalsRequired('pm.repay-debt', 'sub1')).toBe(0);
+    expect(await store.grants.approvalsRequired('futures.margin-type', 'sub1')).toBe(0);
+    expect(await store.grants.policyExact('pm.repay-debt', 'main')).toBeUndefined();
+    expect((await store.grants.policies()).map((p) => `${p.actionKey}:${p.account}=${p.approvals}`)).toEqual(['pm.repay-debt:*=1', 'pm.repay-debt:sub1=0']);
+  });
+});
+
+describe('what counts against a daily cap', () => {
+  it('in-flight actions and sent ones whose outcome was success or UNKNOWN, inside the window, on the account', async () => {
+    const now = Date.now();
+    const add = async (state: string, outcome: string | null, claimedAt: number | null, overrides: Partial<ReturnType<typeof newAction>> = {}, amount = '1') => {
+      const action = await store.db.transaction((tx) =>
+        store.pending.create(tx, { ...newAction(now + 60_000), actionKey: 'pm.repay-debt', amountAsset: 'BTC', amount, ...overrides }, now),
+      );
+      await store.db.run('UPDATE pending_actions SET state = ?, outcome_kind = ?, claimed_at = ? WHERE id = ?', [state, outcome, claimedAt, action.id]);
+      return action.id;
+    };
+    await add('pending', null, null, {}, '100'); // on screen, not confirmed: not counted
+    const flying = await add('executing', null, now, {}, '0.25');
+    await add('awaiting_approval', null, null, {}, '0.5');
+    await add('completed', 'success', now - 1_000, {}, '1');
+    await add('completed', 'unknown', now - 2_000, {}, '2');
+    await add('completed', 'success', now - 90_000_000, {}, '40'); // older than the window
+    await add('completed', 'rejected', now, {}, '50');
+    await add('completed', 'dry-run', now, {}, '60');
+    await add('failed', null, now, {}, '70');
+    await add('completed', 'success', now, { amountAsset: 'ETH' }, '80');
+    await add('completed', 'success', now, { requesterId: 'someone-else' }, '90');
+    await add('completed', 'success', now, { account: 'sub1' }, '4');
+    const query = { userId: '100000000000000001', actionKey: 'pm.repay-debt', asset: 'BTC', since: now - 86_400_000 };
+    const spent = (account: string, excludeId?: string) => store.db.transaction((tx) => store.pending.spentIn(tx, { ...query, account, excludeId }));
+    expect((await spent('*')).sort()).toEqual(['0.25', '0.5', '1', '2', '4']);
+    expect((await spent('main')).sort()).toEqual(['0.25', '0.5', '1', '2']);
+    expect((await spent('main', flying)).sort()).toEqual(['0.5', '1', '2']);
+  });
+});
+
+describe('proposals', () => {
+  const open = (expiresAt: number) =>
+    store.db.transaction((tx) =>
+      store.proposals.create(
+        tx,
+        {
+          kind: 'policy',
+          changeJson: '{"kind":"policy","action":"pm.repay-debt","account":"*","approvals":0}',
+          basisJson: '{"approvals":1}',
+          targetUserId: null,
+          needsRoot: false,
+          makerId: 'maker',
+          makerTag: 'maker',
+          guildId: null,
+          channelId: null,
+          expiresAt,
+        },
+        Date.now(),
+      ),
+    );
+
+  it('closes exactly once under concurrent clicks from two connections; never approved by its maker', async () => {
+    const now = Date.now();
+    const proposal = await open(now + 60_000);
+    expect(await store.db.transaction((tx) => store.proposals.close(tx, proposal.id, 'approved', { id: 'maker', tag: 'maker' }, now))).toBe(false);
+    const second = await openStore(store.db.path);
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => {
+          const s = i % 2 === 0 ? store : second;
+          return s.db.transaction((tx) => s.proposals.close(tx, proposal.id, i % 3 === 0 ? 'rejected' : 'approved', { id: `checker${i}`, tag: 'c' }, now));
+        }),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+    expect((await store.proposals.get(proposal.id))?.state).toMatch(/approved|rejected/);
+  });
+
+  it('expires due ones, and the freeze closes every open one', async () => {
+    const now = Date.now();
+    const due = await open(now - 1);
+    const live = await open(now + 60_000);
+    expect((await store.db.transaction((tx) => store.proposals.expireDue(tx, now))).map((p) => p.id)).toEqual([due.id]);
+    expect(await store.db.transaction((tx) => store.proposals.close(tx, due.id, 'approved', { id: 'c', tag: 'c' }, now))).toBe(false);
+    expect((await store.proposals.open(now)).map((p) => p.id)).toEqual([live.id]);
+    const closed = await store.db.transaction((tx) => store.proposals.closeAllOpen(tx, 'frozen by x: y', now));
+    expect(closed.map((p) => [p.id, p.state, p.closedReason])).toEqual([[live.id, 'cancelled', 'frozen by x: y']]);
+  });
+});
+
+describe('the freeze state', () => {
+  it('engages once (the first one stands) and releases only the freeze it names', async () => {
+    const first = { reason: 'leak', byId: 'u1', byTag: 'alice', since: 1_000 };
+    expect(await store.db.transaction((tx) => store.freeze.engage(tx, first))).toBe(true);
+    expect(await store.db.transaction((tx) => store.freeze.engage(tx, { ...first, reason: 'other', since: 2_000 }))).toBe(false);
+    expect(await store.freeze.current()).toEqual(first);
+    expect(await store.db.transaction((tx) => store.freeze.release(tx, 999))).toBe(false);
+    expect(await store.db.transaction((tx) => store.freeze.release(tx, 1_000))).toBe(true);
+    expect(await store.freeze.current()).toBeUndefined();
   });
 });
 

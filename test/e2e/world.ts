@@ -37,6 +37,8 @@ export interface WorldOptions {
 
 export class World {
   bot!: BotProcess;
+  /** More bot processes on the same database and token (gateway sessions 1, 2, …). */
+  readonly others: BotProcess[] = [];
   private constructor(
     readonly dir: string,
     readonly dbPath: string,
@@ -88,6 +90,18 @@ export class World {
     this.bot = await BotProcess.start(this.env);
   }
 
+  /**
+   * Starts another bot process on the same database, emulators and token, as a
+   * desk running two instances would; it is gateway session `others.length`.
+   */
+  async startAnotherBot(): Promise<BotProcess> {
+    const sessions = this.discord.connectedSessions;
+    const bot = await BotProcess.start(this.env);
+    this.others.push(bot);
+    await this.discord.waitFor(() => this.discord.connectedSessions > sessions, 'the other bot to join the gateway');
+    return bot;
+  }
+
   /** The action log as the bot wrote it (read through a second connection). */
   async log(): Promise<LogRow[]> {
     const db = await Database.open(this.dbPath);
@@ -108,16 +122,23 @@ export class World {
   }
 
   /** Runs a slash command and waits until the bot's answer is there. */
-  async command(userId: string, command: string, options: Readonly<Record<string, string | number | boolean>> = {}): Promise<{ record: InteractionRecord; message: EmulatedMessage }> {
-    const record = this.discord.slash(userId, command, options);
+  async command(
+    userId: string,
+    command: string,
+    options: Readonly<Record<string, string | number | boolean>> = {},
+    place: { readonly session?: number } = {},
+  ): Promise<{ record: InteractionRecord; message: EmulatedMessage }> {
+    const record = this.discord.slash(userId, command, options, place);
     await this.discord.acknowledged(record);
     const message = await this.discord.settled(record, (candidate) => (candidate.flags & 128) === 0, `the answer to /${command}`);
     return { record, message };
   }
 
   async close(): Promise<void> {
-    await this.bot?.stop().catch(() => undefined);
-    await this.bot?.kill();
+    for (const bot of [...this.others, this.bot]) {
+      await bot?.stop().catch(() => undefined);
+      await bot?.kill();
+    }
     await this.discord.close();
     await this.binance.close();
     rmSync(this.dir, { recursive: true, force: true });

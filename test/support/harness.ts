@@ -1,12 +1,15 @@
 // A real stack without Discord for pipeline tests: a SQLite file in a temp
-// dir, the local Binance server, the signed client and the action service.
-// Time is a variable the test moves.
+// dir, the local Binance server, the signed client, the action service and the
+// access, proposal and freeze services. Time is a variable the test moves.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENDPOINTS } from '../../commands/index.ts';
+import { AccessService } from '../../src/actions/access.ts';
 import { Authorizer } from '../../src/actions/authorization.ts';
 import type { EndpointDeclaration } from '../../src/actions/endpoint.ts';
+import { FreezeService } from '../../src/actions/freeze.ts';
+import { ProposalService } from '../../src/actions/proposals.ts';
 import { ActionService, type Actor } from '../../src/actions/service.ts';
 import { BinanceClient, createSigner } from '../../src/binance/index.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -30,6 +33,9 @@ export interface Harness {
   store: Store;
   client: BinanceClient;
   service: ActionService;
+  access: AccessService;
+  proposals: ProposalService;
+  freeze: FreezeService;
   /** The pipeline's clock; move it to expire confirmations. */
   clock: { now: number };
   actor(id: string, tag?: string): Actor;
@@ -38,7 +44,7 @@ export interface Harness {
    * A second "bot process": its own connection, client and service on the same
    * file, optionally configured differently (dry-run, another Binance URL).
    */
-  second(overrides?: BuildOverrides): Promise<{ store: Store; service: ActionService; close(): Promise<void> }>;
+  second(overrides?: BuildOverrides): Promise<{ store: Store; service: ActionService; proposals: ProposalService; freeze: FreezeService; close(): Promise<void> }>;
   /** Stops this "process" and starts a new one on the same database file. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -71,18 +77,24 @@ export async function createHarness(
       dryRun,
       log: silentLogger,
     });
+    const authorizer = new Authorizer(store.grants, new Set([ADMIN_ID]));
+    const confirmTimeoutMs = options.confirmTimeoutMs ?? 60_000;
+    const now = () => clock.now;
+    const proposals = new ProposalService({ store, authorizer, timeoutMs: confirmTimeoutMs, now });
+    const access = new AccessService({ store, authorizer, proposals, endpoints: ENDPOINTS, now });
+    const freeze = new FreezeService({ store, authorizer, proposals, now });
     const service = new ActionService({
       endpoints: ENDPOINTS,
       store,
       binance: client,
-      authorizer: new Authorizer(store.grants, new Set([ADMIN_ID])),
-      confirmTimeoutMs: options.confirmTimeoutMs ?? 60_000,
+      authorizer,
+      confirmTimeoutMs,
       log: silentLogger,
-      now: () => clock.now,
+      now,
       ...(overrides.instanceId === undefined ? {} : { instanceId: overrides.instanceId }),
       ...(options.onExpired === undefined ? {} : { onExpired: options.onExpired }),
     });
-    return { store, client, service };
+    return { store, client, service, access, proposals, freeze };
   };
 
   const first = await build();
@@ -100,7 +112,7 @@ export async function createHarness(
     },
     second: async (overrides) => {
       const other = await build(overrides);
-      return { store: other.store, service: other.service, close: async () => { await other.client.close(100); await other.store.close(); } };
+      return { store: other.store, service: other.service, proposals: other.proposals, freeze: other.freeze, close: async () => { await other.client.close(100); await other.store.close(); } };
     },
     restart: async () => {
       await harness.client.close(100);
@@ -109,6 +121,9 @@ export async function createHarness(
       harness.store = next.store;
       harness.client = next.client;
       harness.service = next.service;
+      harness.access = next.access;
+      harness.proposals = next.proposals;
+      harness.freeze = next.freeze;
     },
     close: async () => {
       await harness.client.close(100);

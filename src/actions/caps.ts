@@ -1,0 +1,120 @@
+// Caps that mean what they say: each names one asset. A per-request cap bounds
+// one request (or one approval); a daily cap bounds what one person's requests
+// of one action spend in any rolling 24 hours, counting what is in flight
+// (awaiting approval, executing) and what was sent with a success or UNKNOWN
+// outcome (it may have executed). The daily check runs at the request (so the
+// confirmation can show what is left) and again inside the claim's
+// transaction, where the write lock makes it atomic: two requests on screen
+// at once cannot both pass a total that only one of them fits.
+import { addDecimals, compareDecimals, subtractDecimalsFloor } from '../decimal.ts';
+import { ANY_ACCOUNT, LEGACY_ANY_ASSET, type Cap, type Grant, type Queries, type Store } from '../store/index.ts';
+
+export const DAILY_WINDOW_MS = 24 * 60 * 60_000;
+
+export interface AmountRequest {
+  readonly asset: string;
+  /** undefined: no amount given (e.g. repay the whole loan). */
+  readonly amount: string | undefined;
+}
+
+export type CapDecision = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/** Where a daily cap stands before a request: the cap, what counts against it, what is left. */
+export interface DailyStanding {
+  readonly asset: string;
+  readonly dailyMax: string;
+  readonly spent: string;
+  readonly left: string;
+}
+
+/** The per-request caps of a grant, for one request. A grant without caps is not capped. */
+export function checkPerRequest(actionKey: string, caps: readonly Cap[], request: AmountRequest): CapDecision {
+  if (caps.length === 0) return { ok: true };
+  if (caps.some((cap) => cap.asset === LEGACY_ANY_ASSET)) {
+    // Fail closed: "100" under a '*' cap could mean 100 USDT or 100 BTC.
+    return {
+      ok: false,
+      reason: `your grant of \`${actionKey}\` carries a cap on "every asset" (*) from an older version of the bot, which no longer counts as a cap; an admin must re-grant it with a named asset (/access grant … asset:BTC max-amount:…)`,
+    };
+  }
+  const cap = caps.find((line) => line.asset === request.asset);
+  if (cap === undefined) {
+    return { ok: false, reason: `your grant of \`${actionKey}\` covers only ${caps.map(describeCap).join(', ')}, not ${request.asset}` };
+  }
+  if (request.amount === undefined) {
+    return {
+      ok: false,
+      reason: `your grant of \`${actionKey}\` caps ${request.asset} (${describeCap(cap)}); give an amount (leaving it out repays the whole loan, which may be more)`,
+    };
+  }
+  if (cap.maxAmount !== null && compareDecimals(request.amount, cap.maxAmount) > 0) {
+    return { ok: false, reason: `${request.amount} ${request.asset} is above your cap of ${cap.maxAmount} ${cap.asset} per request for \`${actionKey}\`` };
+  }
+  return { ok: true };
+}
+
+export interface DailyQuery {
+  readonly userId: string;
+  readonly actionKey: string;
+  /** The account the action runs on. */
+  readonly account: string;
+  readonly request: AmountRequest;
+  readonly now: number;
+  /** The action being checked, when it is itself already in flight. */
+  readonly excludeId?: string | undefined;
+}
+
+export type DailyDecision =
+  | { readonly ok: true; readonly standing: DailyStanding | undefined }
+  | { readonly ok: false; readonly reason: string; readonly standing: DailyStanding };
+
+/**
+ * Checks `query` against the daily cap of the requester's grant (none for a
+ * root admin or an uncapped asset). Pass the transaction's queries to make the
+ * check and what follows it one atomic step.
+ */
+export async function checkDaily(store: Store, q: Queries, query: DailyQuery): Promise<DailyDecision> {
+  const grant = await store.grants.get(query.userId, query.actionKey, query.account, q);
+  const cap = dailyCapOf(grant, query.request.asset);
+  if (grant === undefined || cap === undefined) return { ok: true, standing: undefined };
+  const amounts = await store.pending.spentIn(q, {
+    userId: query.userId,
+    actionKey: query.actionKey,
+    // A grant for every account has one budget across them all.
+    account: grant.account === ANY_ACCOUNT ? ANY_ACCOUNT : query.account,
+    asset: cap.asset,
+    since: query.now - DAILY_WINDOW_MS,
+    excludeId: query.excludeId,
+  });
+  const spent = amounts.reduce(addDecimals, '0');
+  const standing: DailyStanding = { asset: cap.asset, dailyMax: cap.dailyMax, spent, left: subtractDecimalsFloor(cap.dailyMax, spent) };
+  const amount = query.request.amount;
+  if (amount === undefined) {
+    return { ok: false, standing, reason: `your grant of \`${query.actionKey}\` has a daily cap on ${cap.asset}; give an amount` };
+  }
+  const total = addDecimals(spent, amount);
+  if (compareDecimals(total, cap.dailyMax) <= 0) return { ok: true, standing };
+  return {
+    ok: false,
+    standing,
+    reason:
+      `${amount} ${cap.asset} would take your rolling 24-hour total of \`${query.actionKey}\` to ${total} ${cap.asset}, ` +
+      `above your daily cap of ${cap.dailyMax} ${cap.asset} (already spent or in flight: ${spent} ${cap.asset}; left: ${standing.left} ${cap.asset})`,
+  };
+}
+
+/** "1 BTC per request, 5 BTC per 24 h" */
+export function describeCap(cap: Cap): string {
+  if (cap.asset === LEGACY_ANY_ASSET) return `⚠️ legacy cap on every asset (${cap.maxAmount ?? '?'}): refused until re-granted with a named asset`;
+  return [
+    cap.maxAmount === null ? undefined : `${cap.maxAmount} ${cap.asset} per request`,
+    cap.dailyMax === null ? undefined : `${cap.dailyMax} ${cap.asset} per 24 h`,
+  ]
+    .filter((part): part is string => part !== undefined)
+    .join(', ');
+}
+
+function dailyCapOf(grant: Grant | undefined, asset: string): (Cap & { dailyMax: string }) | undefined {
+  const cap = grant?.caps.find((line) => line.asset === asset);
+  return cap === undefined || cap.dailyMax === null ? undefined : { ...cap, dailyMax: cap.dailyMax };
+}

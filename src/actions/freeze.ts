@@ -1,0 +1,108 @@
+// The emergency stop. Anyone holding a grant (or a root admin) engages it with
+// a reason; at once, in one transaction, every confirmation and approval
+// request still waiting for a click and every open proposal is closed. From
+// then on the pipeline refuses new money-moving requests and clicks, and the
+// transactions that claim an action and that write its "sent" row both read the
+// freeze, so an action claimed a moment before sends nothing either. The state
+// lives in SQLite, so every bot process on the database sees it. Releasing
+// needs two people: a root admin, or an access.admin holder's proposal approved
+// by a second one. Read-only commands keep working throughout.
+import type { FreezeState, PendingAction, Proposal, Queries, Store } from '../store/index.ts';
+import { applyChange } from './access-changes.ts';
+import type { AccessResult } from './access.ts';
+import { who, type Actor } from './actor.ts';
+import type { Authorizer } from './authorization.ts';
+import { OperatorError } from './errors.ts';
+import { ACCESS_ADMIN, type ProposalService } from './proposals.ts';
+
+export interface FreezeServiceOptions {
+  readonly store: Store;
+  readonly authorizer: Authorizer;
+  readonly proposals: ProposalService;
+  readonly now?: () => number;
+}
+
+export interface Engaged {
+  readonly freeze: FreezeState;
+  /** Confirmations and approval requests it closed. */
+  readonly actions: readonly PendingAction[];
+  readonly proposals: readonly Proposal[];
+}
+
+export class FreezeService {
+  readonly #options: FreezeServiceOptions;
+  readonly #now: () => number;
+
+  constructor(options: FreezeServiceOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  current(): Promise<FreezeState | undefined> {
+    return this.#options.store.freeze.current();
+  }
+
+  /** /freeze on: takes effect at once for every process; closes everything waiting for a click. */
+  async engage(actor: Actor, reason: string): Promise<Engaged> {
+    const { store, authorizer } = this.#options;
+    if (!(await authorizer.isKnownUser(actor.id))) {
+      await store.log.append({ event: 'refused', ...who(actor), detail: 'freeze: holds no grant' });
+      throw new OperatorError('refused', 'Refused: /freeze is for users who hold at least one grant.');
+    }
+    const now = this.#now();
+    const freeze: FreezeState = { reason, byId: actor.id, byTag: actor.tag, since: now };
+    const closedBy = frozenBy(freeze);
+    const result = await store.db.transaction(async (tx) => {
+      if (!(await store.freeze.engage(tx, freeze))) return undefined;
+      await store.log.appendIn(tx, { event: 'freeze', ...who(actor), params: { reason } });
+      const actions = await store.pending.closeAllOpen(tx, closedBy, now);
+      for (const action of actions) {
+        await store.log.appendIn(tx, { event: 'cancelled', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail: closedBy });
+      }
+      const proposals = await store.proposals.closeAllOpen(tx, closedBy, now);
+      for (const proposal of proposals) {
+        await store.log.appendIn(tx, { event: 'cancelled', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(actor), detail: closedBy });
+      }
+      return { freeze, actions, proposals };
+    });
+    if (result === undefined) {
+      const current = await store.freeze.current();
+      throw new OperatorError('invalid', `The bot is already frozen${current === undefined ? '' : ` (${frozenBy(current)})`}; nothing changed.`);
+    }
+    return result;
+  }
+
+  /** /freeze off: a root admin releases at once; an access.admin holder proposes; anyone else is refused. */
+  async release(actor: Actor): Promise<AccessResult> {
+    const { store, authorizer, proposals } = this.#options;
+    if ((await store.freeze.current()) === undefined) throw new OperatorError('invalid', 'The bot is not frozen; nothing changed.');
+    const decision = await authorizer.check(actor.id, ACCESS_ADMIN, { use: 'request' });
+    if (!decision.allowed) {
+      await store.log.append({ event: 'refused', ...who(actor), detail: `unfreeze: ${decision.reason}` });
+      throw new OperatorError(
+        'refused',
+        'Refused: releasing the freeze needs two people — a root admin, or an `access.admin` holder whose /freeze off a second admin approves.',
+      );
+    }
+    const change = { kind: 'unfreeze' as const };
+    if (decision.via === 'grant') return { kind: 'proposed', change, proposal: await proposals.propose(actor, change, { needsRoot: false }) };
+    const released = await store.db.transaction((tx) => applyChange(store, tx, change, { by: actor, now: this.#now() }));
+    if (!released) throw new OperatorError('invalid', 'The bot is not frozen; nothing changed.');
+    return { kind: 'applied', change, by: actor };
+  }
+}
+
+/** The freeze in force, read inside a caller's transaction (claim, send). */
+export function frozenIn(store: Store, q: Queries): Promise<FreezeState | undefined> {
+  return store.freeze.current(q);
+}
+
+/** "frozen by alice: suspected key leak" */
+export function frozenBy(freeze: FreezeState): string {
+  return `frozen by ${freeze.byTag}: ${freeze.reason}`;
+}
+
+/** The refusal every money-moving request and click gets while frozen. */
+export function frozenRefusal(freeze: FreezeState): string {
+  return `the bot is ${frozenBy(freeze)} (since ${new Date(freeze.since).toISOString()}); money-moving commands are refused until a root admin, or two admins, release it with /freeze off`;
+}

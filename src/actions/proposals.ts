@@ -1,0 +1,233 @@
+// Maker–checker for changes to who may do what. A delegated admin's change
+// (and a non-root release of the freeze) is a proposal: it applies only when a
+// DIFFERENT person who may approve it (another access.admin holder, or a root
+// admin) clicks Approve within CONFIRM_TIMEOUT_SECONDS, and never when that
+// person is the change's target. Granting access.admin needs a root admin as
+// maker or checker. Approval, rejection and expiry are each one conditional
+// UPDATE, so a double click or a second bot process applies a change at most
+// once; every step is a log row (see src/store/change-log.ts).
+import { accessChange, type AccessChange, type Proposal, type Store } from '../store/index.ts';
+import { applyChange, basisOf, targetOf } from './access-changes.ts';
+import { who, type Actor } from './actor.ts';
+import { describeRight, type Authorizer } from './authorization.ts';
+import { OperatorError } from './errors.ts';
+
+/** The action key of every proposal's lifecycle rows. */
+export const ACCESS_ADMIN = 'access.admin';
+
+export interface ProposalServiceOptions {
+  readonly store: Store;
+  readonly authorizer: Authorizer;
+  /** CONFIRM_TIMEOUT_SECONDS, in ms: how long a proposal stays open. */
+  readonly timeoutMs: number;
+  readonly now?: () => number;
+  /** Told about proposals that expired, whoever noticed. */
+  readonly onExpired?: (expired: readonly Proposal[]) => void;
+}
+
+export interface ApprovedProposal {
+  readonly proposal: Proposal;
+  readonly change: AccessChange;
+}
+
+export class ProposalService {
+  readonly #options: ProposalServiceOptions;
+  readonly #now: () => number;
+
+  constructor(options: ProposalServiceOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Holds `change` for a second person; logged as `proposed` with the change and its expiry. */
+  async propose(maker: Actor, change: AccessChange, options: { readonly needsRoot: boolean }): Promise<Proposal> {
+    const { store } = this.#options;
+    const now = this.#now();
+    const expiresAt = now + this.#options.timeoutMs;
+    return store.db.transaction(async (tx) => {
+      const proposal = await store.proposals.create(
+        tx,
+        {
+          kind: change.kind,
+          changeJson: JSON.stringify(change),
+          basisJson: await basisOf(store, tx, change),
+          targetUserId: targetOf(change) ?? null,
+          needsRoot: options.needsRoot,
+          makerId: maker.id,
+          makerTag: maker.tag,
+          guildId: maker.guildId,
+          channelId: maker.channelId,
+          expiresAt,
+        },
+        now,
+      );
+      await store.log.appendIn(tx, { event: 'proposed', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(maker), params: { change, needsRoot: options.needsRoot, expiresAt } });
+      return proposal;
+    });
+  }
+
+  find(id: string): Promise<Proposal | undefined> {
+    return this.#options.store.proposals.get(id);
+  }
+
+  changeOf(proposal: Proposal): AccessChange {
+    return accessChange.parse(JSON.parse(proposal.changeJson));
+  }
+
+  setMessage(id: string, channelId: string, messageId: string): Promise<void> {
+    return this.#options.store.proposals.setMessage(id, channelId, messageId);
+  }
+
+  /** A checker's Approve: every rule checked, then the proposal closed and its change applied in one transaction. */
+  async approve(checker: Actor, id: string): Promise<ApprovedProposal> {
+    const { store, authorizer } = this.#options;
+    const proposal = await this.#loadOpen(id);
+    const right = await this.#mayCheck(checker, proposal, 'approve');
+    if (proposal.needsRoot && !authorizer.isRoot(proposal.makerId) && !authorizer.isRoot(checker.id)) {
+      return this.#refuse(
+        checker,
+        proposal,
+        'approval: granting access.admin needs a root admin as maker or checker',
+        'Granting `access.admin` needs a root admin (BOT_ADMIN_IDS) as the proposer or the approver: a root admin must approve it.',
+      );
+    }
+    // The proposer must still be an admin, as a requester must still hold the action at approval.
+    const maker = await authorizer.check(proposal.makerId, ACCESS_ADMIN, { use: 'request' });
+    if (!maker.allowed) {
+      await this.#closeStale(checker, proposal, `${proposal.makerTag}, who proposed it, no longer holds \`${ACCESS_ADMIN}\``);
+    }
+    const change = this.changeOf(proposal);
+    const now = this.#now();
+    const result = await store.db.transaction(async (tx) => {
+      if ((await basisOf(store, tx, change)) !== proposal.basisJson) return 'stale' as const;
+      if (!(await store.proposals.close(tx, id, 'approved', checker, now))) return 'lost' as const;
+      await store.log.appendIn(tx, { event: 'approved', actionId: id, actionKey: ACCESS_ADMIN, ...who(checker), detail: describeRight(right) });
+      await applyChange(store, tx, change, { by: checker, now, proposal });
+      return 'applied' as const;
+    });
+    if (result === 'stale') await this.#closeStale(checker, proposal, 'what it changes was changed by someone else since it was proposed');
+    if (result === 'lost') return this.#lostRace(id);
+    return { proposal: await this.#load(id), change };
+  }
+
+  /** A checker's Reject closes it; its maker's Reject withdraws it (cancelled). */
+  async reject(actor: Actor, id: string): Promise<Proposal> {
+    const { store } = this.#options;
+    const proposal = await this.#loadOpen(id);
+    const withdraw = actor.id === proposal.makerId;
+    const right = withdraw ? undefined : await this.#mayCheck(actor, proposal, 'reject');
+    const closed = await store.db.transaction(async (tx) => {
+      const ok = await store.proposals.close(tx, id, withdraw ? 'cancelled' : 'rejected', actor, this.#now(), withdraw ? 'withdrawn by its proposer' : undefined);
+      if (ok) {
+        await store.log.appendIn(tx, {
+          event: withdraw ? 'cancelled' : 'rejected',
+          actionId: id,
+          actionKey: ACCESS_ADMIN,
+          ...who(actor),
+          detail: right === undefined ? 'withdrawn by its proposer' : describeRight(right),
+        });
+      }
+      return ok;
+    });
+    if (!closed) return this.#lostRace(id);
+    return this.#load(id);
+  }
+
+  /** Marks every proposal past its window as expired (and logs it); returns them. */
+  async expireDue(): Promise<Proposal[]> {
+    const { store } = this.#options;
+    const expired = await store.db.transaction(async (tx) => {
+      const due = await store.proposals.expireDue(tx, this.#now());
+      for (const proposal of due) {
+        await store.log.appendIn(tx, {
+          event: 'expired',
+          actionId: proposal.id,
+          actionKey: ACCESS_ADMIN,
+          userId: proposal.makerId,
+          userTag: proposal.makerTag,
+          guildId: proposal.guildId,
+          channelId: proposal.channelId,
+          detail: 'not approved in time; nothing changed',
+        });
+      }
+      return due;
+    });
+    if (expired.length > 0) this.#options.onExpired?.(expired);
+    return expired;
+  }
+
+  /** The checker rules shared by Approve and Reject; returns the right they act on. */
+  async #mayCheck(actor: Actor, proposal: Proposal, verb: 'approve' | 'reject') {
+    if (actor.id === proposal.makerId) {
+      return this.#refuse(actor, proposal, 'self-approval', 'You proposed this change, so you cannot approve it: a different admin (another `access.admin` holder or a root admin) must.');
+    }
+    if (proposal.targetUserId === actor.id) {
+      return this.#refuse(actor, proposal, `${verb} by the change's target`, `This change is about you, so you cannot ${verb} it: another admin must.`);
+    }
+    const decision = await this.#options.authorizer.check(actor.id, ACCESS_ADMIN, { use: 'approve' });
+    if (!decision.allowed) {
+      return this.#refuse(actor, proposal, `${verb}: ${decision.reason}`, `Refused: only another holder of \`${ACCESS_ADMIN}\` or a root admin can ${verb} this change (${decision.reason}).`);
+    }
+    return decision;
+  }
+
+  async #load(id: string): Promise<Proposal> {
+    const proposal = await this.#options.store.proposals.get(id);
+    if (proposal === undefined) throw new OperatorError('not-found', 'This proposal is unknown to the bot; make the change again.');
+    return proposal;
+  }
+
+  async #loadOpen(id: string): Promise<Proposal> {
+    const proposal = await this.#load(id);
+    if (proposal.state === 'open' && proposal.expiresAt > this.#now()) return proposal;
+    if (proposal.state === 'open' || proposal.state === 'expired') {
+      await this.expireDue();
+      throw new OperatorError('expired', 'This proposal has expired; nothing changed. Make the change again if it is still wanted.');
+    }
+    throw new OperatorError('closed', closedProposalMessage(proposal));
+  }
+
+  async #lostRace(id: string): Promise<never> {
+    const proposal = await this.#load(id);
+    if (proposal.state === 'open' && proposal.expiresAt <= this.#now()) {
+      await this.expireDue();
+      throw new OperatorError('expired', 'This proposal has expired; nothing changed. Make the change again if it is still wanted.');
+    }
+    throw new OperatorError('closed', closedProposalMessage(proposal));
+  }
+
+  /** Closes a proposal that can no longer apply as shown; logged as cancelled, with why. */
+  async #closeStale(actor: Actor, proposal: Proposal, why: string): Promise<never> {
+    const { store } = this.#options;
+    await store.db.transaction(async (tx) => {
+      if (await store.proposals.close(tx, proposal.id, 'cancelled', actor, this.#now(), why)) {
+        await store.log.appendIn(tx, { event: 'cancelled', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(actor), detail: why });
+      }
+    });
+    throw new OperatorError('revoked', `Closed: ${why}. Nothing changed; make the change again if it is still wanted.`);
+  }
+
+  async #refuse(actor: Actor, proposal: Proposal, detail: string, message: string): Promise<never> {
+    await this.#options.store.log.append({ event: 'refused', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(actor), detail });
+    throw new OperatorError('refused', message);
+  }
+}
+
+export function closedProposalMessage(proposal: Proposal): string {
+  switch (proposal.state) {
+    case 'approved':
+      return `This proposal was already approved by ${proposal.checkerTag ?? 'someone'} and applied; it applies only once.`;
+    case 'rejected':
+      return `This proposal was rejected by ${proposal.checkerTag ?? 'someone'}; nothing changed.`;
+    case 'cancelled':
+      return `This proposal was closed (${proposal.closedReason ?? 'cancelled'}); nothing changed.`;
+    case 'expired':
+      return 'This proposal has expired; nothing changed. Make the change again if it is still wanted.';
+    case 'open':
+      return 'This proposal is still waiting for a second person.';
+    default: {
+      const unreachable: never = proposal.state;
+      return unreachable;
+    }
+  }
+}

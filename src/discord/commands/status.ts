@@ -1,0 +1,119 @@
+// /status: the freeze first when it is engaged (who, when, why), then each
+// Binance API family (reachable, clock, usage against the limits, bans), the
+// bot, the database, pending confirmations and the latest UNKNOWN outcomes.
+// For anyone holding a grant; it keeps working while the bot is frozen.
+import { statSync } from 'node:fs';
+import { MessageFlags, type ChatInputCommandInteraction, type InteractionEditReplyOptions } from 'discord.js';
+import { z } from 'zod';
+import type { Actor } from '../../actions/actor.ts';
+import type { Authorizer } from '../../actions/authorization.ts';
+import { FAMILIES, FAMILY_SPECS, type BinanceClient } from '../../binance/index.ts';
+import type { Store } from '../../store/index.ts';
+import { COLOURS, discordTime, embed, noticeMessage, type MessageBody } from '../render.ts';
+import { optionsFromSchema } from '../slash-options.ts';
+import { GUILD_ONLY } from './shared.ts';
+
+export function statusDefinition() {
+  return {
+    ...GUILD_ONLY,
+    name: 'status',
+    description: 'Binance reachability, clock and rate limits; pending and UNKNOWN actions',
+    options: optionsFromSchema(z.object({})),
+  };
+}
+
+export interface StatusCommandOptions {
+  readonly store: Store;
+  readonly authorizer: Authorizer;
+  readonly binance: BinanceClient;
+  readonly startedAt: number;
+  readonly version: string;
+  readonly now?: () => number;
+}
+
+export class StatusCommand {
+  readonly #now: () => number;
+
+  constructor(private readonly options: StatusCommandOptions) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  async run(interaction: ChatInputCommandInteraction, actor: Actor): Promise<void> {
+    if (!(await this.options.authorizer.isKnownUser(actor.id))) {
+      await interaction.reply({ ...noticeMessage('Refused: /status is for users who hold at least one grant.'), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    // Pinging three hosts can take longer than Discord's 3 s: defer first.
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await interaction.editReply((await this.#statusMessage()) as InteractionEditReplyOptions);
+  }
+
+  async #statusMessage(): Promise<MessageBody> {
+    const { binance, store, startedAt, version } = this.options;
+    const now = this.#now();
+    const [health, pending, unknown, freeze] = await Promise.all([
+      Promise.all(FAMILIES.map((family) => binance.health(family))),
+      store.pending.countOpen(now),
+      store.log.unknownOutcomes(5),
+      store.freeze.current(),
+    ]);
+    const familyFields = health.map((h) => ({
+      name: `${h.reachable ? '🟢' : '🔴'} ${FAMILY_SPECS[h.family].label}`,
+      value: [
+        h.reachable ? `answers in ${h.roundTripMs} ms` : `not reachable: ${h.error ?? 'no answer'}`,
+        `clock offset ${h.clockOffsetMs} ms${h.clockSyncedAt === undefined ? ' (never synced)' : `, synced ${discordTime(h.clockSyncedAt, 'R')}`}`,
+        ...h.usage.filter((u) => u.limit !== undefined).map((u) => `${u.header}: ${u.used} / ${u.limit}`),
+        ...(h.blocked !== undefined && h.blocked.until > Date.now()
+          ? [`${h.blocked.banned ? '🚫 IP BANNED' : '⏳ rate-limited'} until ${discordTime(h.blocked.until, 'T')}`]
+          : []),
+      ].join('\n'),
+    }));
+    const unknownLines = unknown.map(
+      (row) => `#${row.seq} \`${row.action_key ?? '?'}\` by ${row.user_tag ?? row.user_id ?? '?'} ${discordTime(row.at_ms, 'R')}`,
+    );
+    return {
+      embeds: [
+        embed({
+          title: freeze === undefined ? 'Bot status' : 'Bot status: 🧊 FROZEN',
+          description:
+            [
+              freeze === undefined
+                ? undefined
+                : `🧊 **FROZEN** by <@${freeze.byId}> (${freeze.byTag}) ${discordTime(freeze.since, 'R')}, at ${discordTime(freeze.since, 'f')}: ${freeze.reason}\n` +
+                  'Money-moving commands and clicks are refused; read-only commands work. Release: `/freeze off` (a root admin, or an admin whose release a second admin approves).',
+              binance.dryRun ? '🧪 **DRY-RUN**: requests are built and signed but never sent.' : undefined,
+            ]
+              .filter((line): line is string => line !== undefined)
+              .join('\n\n') || undefined,
+          color: freeze !== undefined ? COLOURS.rejected : health.every((h) => h.reachable) ? COLOURS.success : COLOURS.unknown,
+          fields: [
+            ...familyFields,
+            { name: 'Bot', value: `version ${version}, up since ${discordTime(startedAt, 'R')}`, inline: true },
+            { name: 'Database', value: `${formatBytes(databaseBytes(store.db.path))}`, inline: true },
+            { name: 'Pending confirmations', value: String(pending), inline: true },
+            { name: 'Latest UNKNOWN outcomes (check these in Binance)', value: unknownLines.join('\n') || 'None.' },
+          ],
+        }),
+      ],
+      components: [],
+    };
+  }
+}
+
+function databaseBytes(path: string): number {
+  let total = 0;
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      total += statSync(file).size;
+    } catch {
+      // The WAL and shared-memory files exist only while the database is open.
+    }
+  }
+  return total;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

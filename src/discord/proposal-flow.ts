@@ -1,0 +1,205 @@
+// Access proposals in Discord: a delegated admin's change (or release of the
+// freeze) is posted in the channel with Approve / Reject; a click is
+// acknowledged first, then the proposal service decides. The message is
+// greyed out on every close: approved (and announced), rejected, withdrawn,
+// expired, or closed by the freeze. A proposal posted as a follow-up (no Send
+// Messages permission) can only be edited through that interaction's token,
+// which this process keeps.
+import { ButtonStyle, MessageFlags, type ButtonInteraction, type Client, type InteractionEditReplyOptions, type RepliableInteraction } from 'discord.js';
+import type { Actor } from '../actions/actor.ts';
+import type { Authorizer } from '../actions/authorization.ts';
+import { describeCap } from '../actions/caps.ts';
+import { OperatorError } from '../actions/errors.ts';
+import { frozenBy } from '../actions/freeze.ts';
+import type { ProposalService } from '../actions/proposals.ts';
+import type { Logger } from '../log.ts';
+import { ANY_ACCOUNT, grantFromParams, type AccessChange, type FreezeState, type Proposal } from '../store/index.ts';
+import type { Announcement, Announcer } from './announce.ts';
+import { actorOf } from './confirmation-flow.ts';
+import { buttonRow, COLOURS, discordTime, embed, noticeMessage, type MessageBody } from './render.ts';
+import { editChannelMessage, postInChannel } from './respond.ts';
+
+const PREFIX = 'pmprop';
+export type ProposalVerb = 'approve' | 'reject';
+
+/** The opaque custom_id of a proposal's button: a verb and the proposal's random id. */
+export function proposalCustomId(verb: ProposalVerb, id: string): string {
+  return `${PREFIX}:${verb}:${id}`;
+}
+
+export function parseProposalCustomId(id: string): { verb: ProposalVerb; proposalId: string } | undefined {
+  const match = /^pmprop:(approve|reject):([A-Za-z0-9_-]{16,64})$/.exec(id);
+  return match === null ? undefined : { verb: match[1] as ProposalVerb, proposalId: match[2] as string };
+}
+
+export interface ProposalFlowOptions {
+  readonly proposals: ProposalService;
+  readonly authorizer: Authorizer;
+  readonly announcer: Announcer;
+  readonly log: Logger;
+}
+
+export class ProposalFlow {
+  /** Proposals posted as follow-ups: editable only through that interaction's token (15 min, in memory). */
+  readonly #followUps = new Map<string, { interaction: RepliableInteraction; messageId: string }>();
+
+  constructor(private readonly options: ProposalFlowOptions) {}
+
+  /** Posts a new proposal for everyone in the channel (the maker's own answer is already given). */
+  async post(interaction: RepliableInteraction, proposal: Proposal): Promise<void> {
+    const body = proposalMessage(proposal, this.options.proposals.changeOf(proposal), this.options.authorizer);
+    const posted = await postInChannel(interaction, body, this.options.log, `proposal ${proposal.id}`);
+    if (posted.kind === 'channel') await this.options.proposals.setMessage(proposal.id, posted.channelId, posted.messageId);
+    else this.#followUps.set(proposal.id, { interaction, messageId: posted.messageId });
+  }
+
+  /** Approve or Reject on a proposal: acknowledged at once, then decided; a refusal goes to the clicker alone. */
+  async click(interaction: ButtonInteraction, verb: ProposalVerb, id: string): Promise<void> {
+    const actor = actorOf(interaction);
+    const { proposals, announcer } = this.options;
+    await interaction.deferUpdate();
+    try {
+      if (verb === 'approve') {
+        const { proposal, change } = await proposals.approve(actor, id);
+        await this.#close(interaction, proposal);
+        await announcer.announce(interaction, appliedAnnouncement(change, actor, this.options.authorizer, proposal));
+        return;
+      }
+      await this.#close(interaction, await proposals.reject(actor, id));
+    } catch (error) {
+      if (!(error instanceof OperatorError)) throw error;
+      if (error.kind === 'expired' || error.kind === 'revoked') {
+        const proposal = await proposals.find(id);
+        if (proposal !== undefined) await this.#close(interaction, proposal, error.message);
+        return;
+      }
+      await interaction.followUp({ ...noticeMessage(error.message), flags: MessageFlags.Ephemeral });
+    }
+  }
+
+  /** Greys out proposals that expired (those this process can reach). */
+  async showExpired(client: Client, expired: readonly Proposal[]): Promise<void> {
+    for (const proposal of expired) await this.#closeElsewhere(client, proposal);
+  }
+
+  /**
+   * The freeze closed open proposals: `closed` in the process that engaged it
+   * (channel messages included); otherwise the follow-ups this process holds.
+   */
+  async showFrozen(client: Client, freeze: FreezeState, closed?: readonly Proposal[]): Promise<void> {
+    const held = (await Promise.all([...this.#followUps.keys()].map((id) => this.options.proposals.find(id)))).filter(
+      (proposal): proposal is Proposal => proposal !== undefined && proposal.state !== 'open',
+    );
+    for (const proposal of closed ?? held) await this.#closeElsewhere(client, proposal, `🧊 Closed: ${frozenBy(freeze)}. Nothing changed.`);
+  }
+
+  /** The clicked message, greyed out with how it closed. */
+  async #close(interaction: ButtonInteraction, proposal: Proposal, note?: string): Promise<void> {
+    this.#followUps.delete(proposal.id);
+    await interaction.editReply(this.#closedBody(proposal, note) as InteractionEditReplyOptions);
+  }
+
+  async #closeElsewhere(client: Client, proposal: Proposal, note?: string): Promise<void> {
+    const body = this.#closedBody(proposal, note);
+    const followUp = this.#followUps.get(proposal.id);
+    this.#followUps.delete(proposal.id);
+    const warn = (error: unknown) => this.options.log.warn('could not close a proposal message', { proposalId: proposal.id, error });
+    if (followUp !== undefined) {
+      await followUp.interaction.editReply({ ...body, message: followUp.messageId } as InteractionEditReplyOptions).catch(warn);
+    } else if (proposal.messageChannelId !== null && proposal.messageId !== null) {
+      await editChannelMessage(client, proposal.messageChannelId, proposal.messageId, body).catch(warn);
+    }
+  }
+
+  #closedBody(proposal: Proposal, note?: string): MessageBody {
+    return closedProposalBody(proposal, this.options.proposals.changeOf(proposal), this.options.authorizer, note);
+  }
+}
+
+/** A change in words, with mentions: "grant `pm.repay-debt` to @carol as requester; caps: 1 BTC per request". */
+export function changeText(change: AccessChange): string {
+  const on = (account: string) => (account === ANY_ACCOUNT ? '' : ` on account ${account}`);
+  switch (change.kind) {
+    case 'grant': {
+      const grant = grantFromParams(change);
+      const caps = grant.caps.length === 0 ? 'no caps' : `caps: ${grant.caps.map(describeCap).join('; ')}`;
+      return `grant \`${change.action}\`${on(change.account)} to <@${change.user}> as **${change.role}** (${caps})`;
+    }
+    case 'revoke':
+      return `revoke \`${change.action}\`${on(change.account)} from <@${change.user}>`;
+    case 'policy':
+      return change.approvals === 1
+        ? `require a second person to approve \`${change.action}\`${on(change.account)} (approvals: 1)`
+        : `let \`${change.action}\`${on(change.account)} run on its requester's confirmation alone (approvals: 0)`;
+    case 'unfreeze':
+      return 'release the freeze';
+    default: {
+      const unreachable: never = change;
+      return unreachable;
+    }
+  }
+}
+
+/** What everyone sees when a change applies: who made it apply, and for a proposal, both people. */
+export function appliedAnnouncement(change: AccessChange, by: Actor, authorizer: Authorizer, proposal?: Proposal): Announcement {
+  const role = authorizer.isRoot(by.id) ? 'root admin' : 'admin';
+  const lines =
+    proposal === undefined
+      ? [`<@${by.id}> (${role}) applied: ${changeText(change)}.`]
+      : [`Applied: ${changeText(change)}.`, `Proposed by <@${proposal.makerId}>, approved by <@${by.id}> (${role}).`, `ref ${proposal.id.slice(0, 8)}`];
+  const title = change.kind === 'unfreeze' ? '🟢 Freeze released' : '🔐 Access changed';
+  return { title, lines, colour: change.kind === 'unfreeze' ? COLOURS.success : COLOURS.pending };
+}
+
+function proposalButtons(id: string, disabled: boolean) {
+  return buttonRow([
+    { customId: proposalCustomId('approve', id), label: 'Approve', style: ButtonStyle.Danger, disabled },
+    { customId: proposalCustomId('reject', id), label: 'Reject', style: ButtonStyle.Secondary, disabled },
+  ]);
+}
+
+/** The channel message asking a second person to approve a change. */
+export function proposalMessage(proposal: Proposal, change: AccessChange, authorizer: Authorizer): MessageBody {
+  const notWho = [proposal.makerTag, ...(proposal.targetUserId === null ? [] : [`<@${proposal.targetUserId}>`])].join(', not ');
+  const lines = [
+    `<@${proposal.makerId}> proposes: **${changeText(change)}**.`,
+    '',
+    `It takes effect only when a different person approves it: another holder of \`access.admin\` or a root admin — not ${notWho}.`,
+  ];
+  if (proposal.needsRoot && !authorizer.isRoot(proposal.makerId)) lines.push('', '⚠️ Granting `access.admin` needs a root admin (BOT_ADMIN_IDS) to approve.');
+  return {
+    embeds: [
+      embed({
+        title: change.kind === 'unfreeze' ? 'Proposal: release the freeze' : 'Access proposal',
+        description: lines.join('\n'),
+        color: COLOURS.pending,
+        fields: [{ name: 'Expires', value: `${discordTime(proposal.expiresAt, 'T')} (${discordTime(proposal.expiresAt, 'R')})`, inline: true }],
+        footer: { text: `Proposed by ${proposal.makerTag} · ref ${proposal.id.slice(0, 8)}` },
+      }),
+    ],
+    components: [proposalButtons(proposal.id, false)],
+  };
+}
+
+function closedProposalBody(proposal: Proposal, change: AccessChange, authorizer: Authorizer, note?: string): MessageBody {
+  const outcome = {
+    open: undefined,
+    approved: `✅ Approved by ${proposal.checkerTag ?? '?'} and applied.`,
+    rejected: `Rejected by ${proposal.checkerTag ?? '?'}; nothing changed.`,
+    cancelled: proposal.closedReason === null ? 'Cancelled; nothing changed.' : `Closed (${proposal.closedReason}); nothing changed.`,
+    expired: 'Expired: nobody approved it in time; nothing changed.',
+  }[proposal.state];
+  const shown = proposalMessage(proposal, change, authorizer);
+  const first = shown.embeds[0] ?? {};
+  return {
+    embeds: [
+      embed({
+        ...first,
+        fields: [],
+        description: [`${first.description ?? ''}`, '', `**${note ?? outcome ?? 'Closed.'}**`].join('\n'),
+        color: proposal.state === 'approved' ? COLOURS.success : COLOURS.closed,
+      }),
+    ],
+    components: [proposalButtons(proposal.id, true)],
+  };
+}
