@@ -61,3 +61,26 @@ export async function requestAndConfirm(
 export async function settle(ms = 150): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The message as it is now (after the bot's edits). */
+export function current(world: World, message: EmulatedMessage): EmulatedMessage {
+  return world.discord.messages.get(message.id) ?? message;
+}
+
+/** Waits for a message posted for everyone (not ephemeral) since `since` whose text matches. */
+export function channelPost(world: World, since: number, pattern: RegExp, what = `a channel message matching ${pattern}`): Promise<EmulatedMessage> {
+  return world.discord.waitFor(
+    () => [...world.discord.messages.values()].find((message) => message.visibleTo === undefined && message.createdAt >= since && pattern.test(textOf(message))),
+    what,
+  );
+}
+
+/** Every message posted for everyone since `since` whose text matches (to show something was NOT posted). */
+export function channelPosts(world: World, since: number, pattern: RegExp): EmulatedMessage[] {
+  return [...world.discord.messages.values()].filter((message) => message.visibleTo === undefined && message.createdAt >= since && pattern.test(textOf(message)));
+}
+
+/** Log rows written since `since` (by time), oldest first. */
+export async function rowsSince(world: World, since: number): Promise<LogRow[]> {
+  return (await world.log()).filter((row) => row.at_ms >= since);
+}

@@ -24,6 +24,7 @@ export const USERS = {
   alice: { id: ALICE_ID, username: 'alice' },
   bob: { id: BOB_ID, username: 'bob' },
   mallory: { id: CAROL_ID, username: 'mallory' },
+  dave: { id: '100000000000000005', username: 'dave' },
 } as const;
 
 export interface WorldOptions {
