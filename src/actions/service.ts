@@ -3,21 +3,23 @@
 // turns interactions into these calls and the results into messages, so no
 // command can skip a step. The rules it applies live in their own modules:
 // who may (authorization.ts), how much (caps.ts), whether anything may move at
-// all (freeze.ts), and what happens to work a stopped process left (recovery.ts).
+// all (freeze.ts), how a claimed request is sent and recorded (send.ts), and
+// what happens to work a stopped process left (recovery.ts).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { encodeParams, type BinanceClient, type BinanceOutcome, type BinanceRequest, type RequestRecord } from '../binance/index.ts';
+import { encodeParams, type BinanceClient, type BinanceOutcome, type BinanceRequest } from '../binance/index.ts';
 import type { Logger } from '../log.ts';
-import type { FreezeState, LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
+import type { LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
 import { who, type Actor } from './actor.ts';
 import { describeRight, type Authorizer, type Right } from './authorization.ts';
 import { checkDaily, type AmountRequest, type DailyStanding } from './caps.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
-import { closedMessage, describeIssues, outcomeLogFields } from './explain.ts';
+import { closedMessage, describeIssues } from './explain.ts';
 import { frozenBy, frozenIn, frozenRefusal } from './freeze.ts';
 import { HEARTBEAT_MS, Recovery, type RecoveredAction } from './recovery.ts';
+import { sendClaimed, storedRequest, type Sender } from './send.ts';
 
 export type { Actor };
 export { HEARTBEAT_MS };
@@ -69,16 +71,6 @@ export interface ActionServiceOptions {
   readonly onExpired?: (expired: readonly PendingAction[]) => void;
 }
 
-// The request as stored with a pending action: what was shown is what is sent.
-const storedRequest = z.object({
-  family: z.enum(['sapi', 'papi', 'fapi']),
-  method: z.literal('POST'),
-  path: z.string(),
-  params: z.array(z.tuple([z.string(), z.string()])),
-  weight: z.object({ amount: z.number(), kind: z.enum(['ip', 'uid', 'order']) }),
-  security: z.literal('signed'),
-});
-
 // Where the confirmation said the request would go: a click handled by a
 // process with another host or dry-run setting must not send it.
 const storedTarget = storedRequest.extend({ target: z.object({ baseUrl: z.string(), dryRun: z.boolean() }).optional() });
@@ -93,6 +85,7 @@ export class ActionService {
   readonly #instanceId: string;
   readonly #account: string;
   readonly #recovery: Recovery;
+  readonly #sender: Sender;
 
   constructor(options: ActionServiceOptions) {
     this.#options = options;
@@ -101,6 +94,7 @@ export class ActionService {
     this.#account = options.account ?? DEFAULT_ACCOUNT;
     this.#endpointsByKey = new Map(options.endpoints.map((endpoint) => [endpoint.actionKey, endpoint]));
     this.#recovery = new Recovery(options.store, this.#instanceId, this.#now, options.staleAfterMs);
+    this.#sender = { store: options.store, binance: options.binance, log: options.log, instanceId: this.#instanceId, now: this.#now };
   }
 
   get endpoints(): readonly EndpointDeclaration[] {
@@ -365,91 +359,9 @@ export class ActionService {
       run: () => {
         if (ran) throw new Error(`action ${action.id} was already run`);
         ran = true;
-        return this.#execute(claimed);
+        return sendClaimed(this.#sender, claimed);
       },
     };
-  }
-
-  /**
-   * Sends the claimed request. The "sent" row is committed before the bytes
-   * leave, in a transaction that checks this process still holds the claim and
-   * that the bot is not frozen.
-   */
-  async #execute(action: PendingAction): Promise<BinanceOutcome> {
-    const { store, binance, log } = this.#options;
-    const request = storedRequest.parse(JSON.parse(action.requestJson));
-    const clicker = action.approverId === null ? { id: action.requesterId, tag: action.requesterTag } : { id: action.approverId, tag: action.approverTag ?? action.approverId };
-    const base = {
-      actionId: action.id,
-      actionKey: action.actionKey,
-      userId: clicker.id,
-      userTag: clicker.tag,
-      guildId: action.guildId,
-      channelId: action.channelId,
-    };
-    let sent: RequestRecord | undefined;
-    let stopped: 'lost' | FreezeState | undefined;
-    let outcome: BinanceOutcome;
-    try {
-      outcome = await binance.execute(request, {
-        beforeSend: async (record: RequestRecord) => {
-          stopped = await store.db.transaction(async (tx) => {
-            if (!(await store.pending.stillClaimedBy(tx, action.id, this.#instanceId))) return 'lost' as const;
-            const frozen = await frozenIn(store, tx);
-            if (frozen !== undefined) {
-              // Frozen between the claim and now: close it here, in the same transaction.
-              await store.pending.finish(tx, action.id, 'failed', this.#now());
-              await store.log.appendIn(tx, { event: 'outcome', ...base, outcomeKind: 'not-sent', detail: `nothing was sent: ${frozenBy(frozen)}` });
-              return frozen;
-            }
-            await store.log.appendIn(tx, { event: 'sent', ...base, request: record });
-            return undefined;
-          });
-          if (stopped !== undefined) throw new Error('stopped before sending');
-          sent = record;
-        },
-      });
-    } catch (error) {
-      if (sent !== undefined) {
-        // The request left; whatever failed after that, Binance may have executed it.
-        log.error('the bot failed after sending a request: its outcome is UNKNOWN', { actionId: action.id, error });
-        outcome = {
-          kind: 'unknown',
-          request: sent,
-          reason: 'bot-error',
-          status: undefined,
-          explanation: 'The request was sent, then the bot failed before it could read the answer: it may have executed, the status is UNKNOWN. It will not be re-sent; check in Binance before trying again.',
-          latencyMs: 0,
-        };
-      } else if (stopped === 'lost') {
-        throw new OperatorError('closed', 'Another bot process closed this action before it was sent; nothing was sent.');
-      } else if (stopped !== undefined) {
-        throw new OperatorError('revoked', `Nothing was sent: ${frozenRefusal(stopped)}.`);
-      } else {
-        log.error('could not record the send; the request was not sent', { actionId: action.id, error });
-        await store.db
-          .transaction(async (tx) => {
-            await store.pending.finish(tx, action.id, 'failed', this.#now());
-            await store.log.appendIn(tx, { event: 'outcome', ...base, outcomeKind: 'not-sent', detail: 'the log could not be written, so nothing was sent' });
-          })
-          .catch(() => undefined);
-        throw new OperatorError('unavailable', 'Nothing was sent: the action log could not be written, and the bot sends nothing it cannot record.');
-      }
-    }
-    try {
-      await store.db.transaction(async (tx) => {
-        const finished = await store.pending.finish(tx, action.id, { outcomeKind: outcome.kind }, this.#now());
-        const fields = outcomeLogFields(outcome);
-        // Still recorded when another process already closed it as UNKNOWN: the log keeps the real answer too.
-        const late = finished ? {} : { detail: [fields.detail, 'arrived after another process had closed this action as abandoned'].filter(Boolean).join('; ') };
-        await store.log.appendIn(tx, { event: 'outcome', ...base, ...fields, ...late });
-      });
-    } catch (error) {
-      // The operator still sees Binance's answer; the action stays "executing" and is
-      // recorded as UNKNOWN by the recovery sweep, which a person then checks.
-      log.error('could not record the outcome of a sent request', { actionId: action.id, outcomeKind: outcome.kind, error });
-    }
-    return outcome;
   }
 
   async #close(actor: Actor, action: PendingAction, state: 'cancelled' | 'rejected', detail?: string): Promise<PendingAction> {
