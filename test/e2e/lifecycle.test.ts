@@ -3,8 +3,8 @@
 // Binance call, and dry-run mode. Each with its own bot process.
 import { afterEach, describe, expect, test } from 'vitest';
 import { COLOURS } from '../../src/discord/render.ts';
-import { colourOf, textOf } from '../emulators/discord/index.ts';
-import { actionIdOf, eventsOf, expectNoLiveButtons, postsSince, requestAndConfirm, rowsOf } from './support.ts';
+import { buttonsOf, colourOf, textOf } from '../emulators/discord/index.ts';
+import { actionIdOf, channelPost, current, eventsOf, expectNoLiveButtons, postsSince, requestAndConfirm, rowsOf } from './support.ts';
 import { USERS, World } from './world.ts';
 
 const { admin } = USERS;
@@ -33,6 +33,28 @@ describe('expiry (CONFIRM_TIMEOUT_SECONDS=5)', () => {
     await w.discord.settled(late, (m) => /expired/.test(textOf(m)), 'the late click to say expired');
     expect(postsSince(w, since)).toHaveLength(0);
     expect(await eventsOf(w, actionId)).toEqual(['requested', 'expired']);
+  }, 30_000);
+});
+
+describe('an access proposal nobody approves (CONFIRM_TIMEOUT_SECONDS=5)', () => {
+  test('expires: greyed out in the channel, logged once, nothing changed; a late Approve says so', async () => {
+    world = await World.start({ confirmTimeoutSeconds: 5 });
+    const w = world;
+    await w.command(admin.id, 'access grant', { user: USERS.alice.id, action: 'access.admin' });
+    const since = Date.now();
+    const { message } = await w.command(USERS.alice.id, 'access grant', { user: USERS.bob.id, action: 'audit.read' });
+    expect(textOf(message)).toMatch(/^Proposed: grant `audit.read`/);
+    const proposal = await channelPost(w, since, /^Access proposal/);
+    const expired = await w.discord.waitFor(() => {
+      const now = current(w, proposal);
+      return /Expired: nobody approved it in time; nothing changed/.test(textOf(now)) ? now : undefined;
+    }, 'the proposal to show it expired', 9_000);
+    expectNoLiveButtons(expired);
+    const late = w.discord.clickLabel(USERS.mallory.id, proposal.id, 'Approve', { forged: true });
+    await w.discord.settled(late, (m) => /expired/.test(textOf(m)), 'the late click to say expired');
+    expect(await w.rows('SELECT * FROM grants WHERE user_id = ?', [USERS.bob.id])).toEqual([]);
+    const proposalId = buttonsOf(proposal)[0]?.customId.split(':')[2] ?? '';
+    expect(await eventsOf(w, proposalId)).toEqual(['proposed', 'expired']);
   }, 30_000);
 });
 

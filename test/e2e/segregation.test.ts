@@ -232,6 +232,32 @@ describe('caps that mean what they say', () => {
     expect((await rowsSince(world, since)).filter((row) => row.event === 'grant')).toEqual([]);
   });
 
+  test("an older version's '*' cap fails closed: amounts under it are refused until an admin re-grants with a named asset", async () => {
+    // As migration 6 leaves a database that had one: the grant moved to account '*', the cap kept as it was.
+    await world.rows("INSERT INTO grants (user_id, action_key, account, role, granted_by, granted_at) VALUES (?, 'pm.repay-debt', '*', 'requester', ?, 0)", [dave.id, admin.id]);
+    await world.rows("INSERT INTO grant_caps (user_id, action_key, account, asset, max_amount) VALUES (?, 'pm.repay-debt', '*', '*', '100')", [dave.id]);
+    const since = Date.now();
+    const { message } = await world.command(dave.id, 'pm repay-debt', { asset: 'USDT', amount: '1' });
+    expect(textOf(message)).toMatch(/^Refused: your grant of `pm.repay-debt` carries a cap on "every asset" \(\*\) from an older version of the bot, which no longer counts as a cap; an admin must re-grant it with a named asset/);
+    const list = await world.command(admin.id, 'access list', { user: dave.id });
+    expect(textOf(list.message)).toContain('`pm.repay-debt` as requester (caps: ⚠️ legacy cap on every asset (100): refused until re-granted with a named asset)');
+
+    const regrant = await applied(admin.id, 'access grant', { user: dave.id, action: 'pm.repay-debt', asset: 'USDT', 'max-amount': '50' });
+    expect(textOf(regrant.message)).toMatch(/caps: 50 USDT per request\)/);
+    expect(textOf(regrant.message)).not.toMatch(/legacy/);
+    const after = await world.command(dave.id, 'pm repay-debt', { asset: 'USDT', amount: '1' });
+    expect(buttonsOf(after.message).map((button) => button.label)).toEqual(['Confirm', 'Cancel']);
+    await world.discord.settled(world.discord.clickLabel(dave.id, after.message.id, 'Cancel'), (m) => /Cancelled/.test(textOf(m)));
+    expect(postsSince(world, since)).toHaveLength(0);
+    expect((await rowsSince(world, since)).map((row) => [row.event, row.user_id])).toEqual([
+      ['refused', dave.id],
+      ['grant', admin.id],
+      ['requested', dave.id],
+      ['cancelled', dave.id],
+    ]);
+    await applied(admin.id, 'access revoke', { user: dave.id, action: 'pm.repay-debt' });
+  });
+
   test('a daily cap reached by two requests under the per-request cap: the second click is refused with the figures', async () => {
     const granted = await applied(admin.id, 'access grant', { user: alice.id, action: 'pm.repay-debt', asset: 'bnb', 'max-amount': '1', 'daily-max': '1.5' });
     expect(textOf(granted.message)).toMatch(/caps: 1 BNB per request, 1.5 BNB per 24 h/);
