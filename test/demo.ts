@@ -1,12 +1,14 @@
 // `npm run demo`: the whole bot at work with no Discord or Binance account.
 // Starts the local Discord and the local Binance, starts the bot exactly as
-// `npm start` does, plays a short session as two desk members, and prints
-// what Discord, Binance and the action log saw at each step.
+// `npm start` does, plays a short session as a few desk members (a request
+// and its confirmation, refusals, the log, a delegated admin's change approved
+// by a second person, the emergency stop), and prints what Discord, Binance
+// and the action log saw at each step.
 import { buttonsOf, textOf, type EmulatedMessage } from './emulators/discord/index.ts';
-import { isSettled } from './e2e/support.ts';
+import { channelPost, channelPosts, isSettled } from './e2e/support.ts';
 import { USERS, World } from './e2e/world.ts';
 
-const { admin, mallory } = USERS;
+const { admin, alice, bob, mallory } = USERS;
 const rule = (title: string) => `\n${'─'.repeat(8)} ${title} ${'─'.repeat(Math.max(0, 70 - title.length))}`;
 const indent = (text: string, by = '   │ ') => text.split('\n').map((line) => `${by}${line}`).join('\n');
 
@@ -45,6 +47,9 @@ async function step(world: World, title: string, act: () => Promise<void>): Prom
   console.log(rule(title));
   const since = Date.now();
   await act();
+  // Announcements follow the answer by a moment: let them land before printing.
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  for (const post of channelPosts(world, since, /./)) showMessage('everyone', post);
   showBinance(world, since);
   await showLog(world, since);
 }
@@ -84,6 +89,41 @@ async function main(): Promise<void> {
 
     await step(world, '5. desk-admin reads the log: /audit recent limit:8', async () => {
       const { message } = await world.command(admin.id, 'audit recent', { limit: 8 });
+      showMessage(admin.username, message);
+    });
+
+    await step(world, '6. desk-admin (a root admin) makes alice and bob delegated admins: /access grant action:access.admin', async () => {
+      for (const user of [alice, bob]) {
+        const { message } = await world.command(admin.id, 'access grant', { user: user.id, action: 'access.admin' });
+        showMessage(admin.username, message);
+      }
+    });
+
+    let proposal: EmulatedMessage | undefined;
+    await step(world, '7. alice (a delegated admin) grants mallory futures.margin-type: it is only a proposal', async () => {
+      const since = Date.now();
+      const { message } = await world.command(alice.id, 'access grant', { user: mallory.id, action: 'futures.margin-type' });
+      showMessage(alice.username, message);
+      proposal = await channelPost(world, since, /^Access proposal/);
+    });
+
+    await step(world, '8. alice clicks Approve on her own proposal; bob, a second admin, approves it', async () => {
+      if (proposal === undefined) throw new Error('no proposal');
+      const self = world.discord.clickLabel(alice.id, proposal.id, 'Approve');
+      showMessage(alice.username, await world.discord.followUp(self));
+      const click = world.discord.clickLabel(bob.id, proposal.id, 'Approve');
+      showMessage('everyone', await world.discord.settled(click, (m) => /Approved by/.test(textOf(m)), 'the approval'));
+    });
+
+    await step(world, '9. bob pulls the emergency stop: /freeze on reason:demo drill; mallory then tries to act', async () => {
+      const { message } = await world.command(bob.id, 'freeze on', { reason: 'demo drill' });
+      showMessage(bob.username, message);
+      const refused = await world.command(mallory.id, 'futures margin-type', { symbol: 'ETHUSDT', 'margin-type': 'CROSSED' });
+      showMessage(mallory.username, refused.message);
+    });
+
+    await step(world, '10. desk-admin (a root admin) releases it: /freeze off', async () => {
+      const { message } = await world.command(admin.id, 'freeze off');
       showMessage(admin.username, message);
     });
 

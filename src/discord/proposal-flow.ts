@@ -123,7 +123,7 @@ export function changeText(change: AccessChange): string {
     case 'grant': {
       const grant = grantFromParams(change);
       const caps = grant.caps.length === 0 ? 'no caps' : `caps: ${grant.caps.map(describeCap).join('; ')}`;
-      return `grant \`${change.action}\`${on(change.account)} to <@${change.user}> as **${change.role}** (${caps})`;
+      return `grant \`${change.action}\`${on(change.account)} to <@${change.user}> as ${change.role} (${caps})`;
     }
     case 'revoke':
       return `revoke \`${change.action}\`${on(change.account)} from <@${change.user}>`;

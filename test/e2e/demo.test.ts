@@ -12,6 +12,17 @@ test('npm run demo plays its session and cleans up', () => {
   expect(out).toMatch(/Refused: you have not been granted `pm.repay-debt`/);
   expect(out).toMatch(/`amount` must be a positive decimal/);
   expect(out).toContain('attachment audit.csv');
+  // A delegated admin's change is a proposal; its maker cannot approve it; a second admin does.
+  expect(out).toMatch(/Proposed: grant `futures.margin-type` to <@\d+> as requester/);
+  expect(out).toContain('└ buttons: [Approve] [Reject]');
+  expect(out).toContain('You proposed this change, so you cannot approve it');
+  expect(out).toContain('✅ Approved by bob and applied.');
+  expect(out).toMatch(/Proposed by <@\d+>, approved by <@\d+> \(admin\)\./);
+  // The emergency stop and its release.
+  expect(out).toContain('🧊 FROZEN: every money-moving command is stopped');
+  expect(out).toMatch(/Refused: the bot is frozen by bob: demo drill/);
+  expect(out).toContain('🟢 Freeze released');
+  expect(out).toMatch(/#\d+ unfreeze +desk-admin/);
   expect(out).toMatch(/\d+ rows, chain intact/);
   expect(out).toContain('Done: the bot stopped');
 }, 90_000);
