@@ -4,9 +4,9 @@
 // policies can be rebuilt.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, createHarness, type Harness } from '../../test/support/harness.ts';
-import { accessChange, grantFromParams, grantParams, policyParams, revokeParams, type Cap, type LogRow } from '../store/index.ts';
-import { OperatorError } from './errors.ts';
+import { refusal } from '../../test/support/outcomes.ts';
 import type { ConfirmResult } from './service.ts';
+import { accessChange, grantFromParams, grantParams, policyParams, revokeParams, type Cap, type LogRow } from '../store/index.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -27,14 +27,6 @@ async function put(userId: string, actionKey: string, role: 'requester' | 'appro
   await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey, account: '*', role, caps }, ADMIN_ID, h.clock.now));
 }
 
-async function refusal(promise: Promise<unknown>): Promise<OperatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(OperatorError);
-  return error as OperatorError;
-}
 
 async function lastRow(): Promise<LogRow | undefined> {
   return (await h.store.log.recent({ limit: 1 }))[0];

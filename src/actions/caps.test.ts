@@ -3,9 +3,9 @@
 // 24-hour total that two requests on screen at once cannot both overshoot.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_ID, ALICE_ID, BOB_ID, createHarness, type Harness } from '../../test/support/harness.ts';
+import { claimed, refusal } from '../../test/support/outcomes.ts';
+import type { ConfirmResult } from './service.ts';
 import type { Cap } from '../store/index.ts';
-import { OperatorError } from './errors.ts';
-import type { ClaimedAction, ConfirmResult } from './service.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -22,19 +22,7 @@ async function grant(userId: string, caps: Cap[], role: 'requester' | 'approver'
   await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey: REPAY, account: '*', role, caps }, ADMIN_ID, h.clock.now));
 }
 
-async function refusal(promise: Promise<unknown>): Promise<OperatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(OperatorError);
-  return error as OperatorError;
-}
 
-function claimed(result: ConfirmResult): ClaimedAction {
-  if (result.kind !== 'claimed') throw new Error(`expected a claim, got ${result.kind}`);
-  return result;
-}
 
 const alice = () => h.actor(ALICE_ID, 'alice');
 // BNB: the local Binance's account owes 10 of it, enough for these repays.

@@ -3,8 +3,7 @@
 // and a release that needs two people.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, createHarness, type Harness } from '../../test/support/harness.ts';
-import { OperatorError } from './errors.ts';
-import type { ClaimedAction, ConfirmResult } from './service.ts';
+import { claimed, refusal } from '../../test/support/outcomes.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -30,19 +29,7 @@ const bob = () => h.actor(BOB_ID, 'bob');
 const REPAY = 'pm.repay-negative-balance';
 const posts = () => h.binance.requests.filter((request) => request.method === 'POST');
 
-async function refusal(promise: Promise<unknown>): Promise<OperatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(OperatorError);
-  return error as OperatorError;
-}
 
-function claimed(result: ConfirmResult): ClaimedAction {
-  if (result.kind !== 'claimed') throw new Error(`expected a claim, got ${result.kind}`);
-  return result;
-}
 
 describe('engaging the freeze', () => {
   it('closes every confirmation, approval request and proposal waiting for a click, in one transaction, logged', async () => {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, TEST_SECRET, createHarness, type Harness } from '../../test/support/harness.ts';
-import { OperatorError } from './errors.ts';
+import { claimed, refusal } from '../../test/support/outcomes.ts';
 import type { ClaimedAction } from './service.ts';
 
 let h: Harness;
@@ -25,23 +25,11 @@ async function policy(actionKey: string, approvals: 0 | 1) {
   await h.store.db.transaction((tx) => h.store.grants.setPolicy(tx, { actionKey, account: '*', approvals }, ADMIN_ID, h.clock.now));
 }
 
-async function rejection(promise: Promise<unknown>): Promise<OperatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(OperatorError);
-  return error as OperatorError;
-}
 
 async function events(actionId: string): Promise<string[]> {
   return (await h.store.log.forAction(actionId)).map((row) => (row.event === 'outcome' ? `outcome:${row.outcome_kind}` : row.event));
 }
 
-function claimed(result: Awaited<ReturnType<Harness['service']['confirm']>>): ClaimedAction {
-  if (result.kind !== 'claimed') throw new Error(`expected a claim, got ${result.kind}`);
-  return result;
-}
 
 describe('confirmation', () => {
   it('runs a confirmed action exactly once under twenty concurrent clicks from two bot processes', async () => {
@@ -66,7 +54,7 @@ describe('confirmation', () => {
     expect(h.binance.requestsTo('/fapi/v1/marginType')).toHaveLength(1);
     expect(await events(view.action.id)).toEqual(['requested', 'confirmed', 'sent', 'outcome:success']);
     // A late click after completion says so and sends nothing.
-    const late = await rejection(h.service.confirm(alice, view.action.id));
+    const late = await refusal(h.service.confirm(alice, view.action.id));
     expect(late.message).toMatch(/already sent \(result: success\); it runs only once/);
     expect(h.binance.requestsTo('/fapi/v1/marginType')).toHaveLength(1);
   });
@@ -75,9 +63,9 @@ describe('confirmation', () => {
     await grant(ALICE_ID, 'futures.margin-type');
     await grant(BOB_ID, 'futures.margin-type');
     const view = await h.service.request(h.actor(ALICE_ID, 'alice'), h.endpoint('futures.margin-type'), MARGIN_TYPE);
-    const error = await rejection(h.service.confirm(h.actor(BOB_ID, 'bob'), view.action.id));
+    const error = await refusal(h.service.confirm(h.actor(BOB_ID, 'bob'), view.action.id));
     expect(error).toMatchObject({ kind: 'refused', message: 'Only alice, who asked for this action, can confirm or cancel it.' });
-    expect(await rejection(h.service.cancel(h.actor(BOB_ID, 'bob'), view.action.id))).toMatchObject({ kind: 'refused' });
+    expect(await refusal(h.service.cancel(h.actor(BOB_ID, 'bob'), view.action.id))).toMatchObject({ kind: 'refused' });
     expect((await h.service.find(view.action.id))?.state).toBe('pending');
     expect(h.binance.requests.filter((r) => r.path === '/fapi/v1/marginType')).toHaveLength(0);
     expect((await claimed(await h.service.confirm(h.actor(ALICE_ID, 'alice'), view.action.id)).run()).kind).toBe('success');
@@ -87,7 +75,7 @@ describe('confirmation', () => {
     const admin = h.actor(ADMIN_ID, 'admin');
     const view = await h.service.request(admin, h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: '0.1' });
     h.clock.now += 60_001;
-    const error = await rejection(h.service.confirm(admin, view.action.id));
+    const error = await refusal(h.service.confirm(admin, view.action.id));
     expect(error).toMatchObject({ kind: 'expired', message: expect.stringMatching(/expired; nothing was sent/) });
     expect((await h.service.find(view.action.id))?.state).toBe('expired');
     expect(await events(view.action.id)).toEqual(['requested', 'expired']);
@@ -109,7 +97,7 @@ describe('confirmation', () => {
     const admin = h.actor(ADMIN_ID, 'admin');
     const view = await h.service.request(admin, h.endpoint('pm-pro.bankruptcy-repay'), {});
     expect((await h.service.cancel(admin, view.action.id)).state).toBe('cancelled');
-    expect(await rejection(h.service.confirm(admin, view.action.id))).toMatchObject({ kind: 'closed', message: 'This action was cancelled; nothing was sent.' });
+    expect(await refusal(h.service.confirm(admin, view.action.id))).toMatchObject({ kind: 'closed', message: 'This action was cancelled; nothing was sent.' });
     expect(await events(view.action.id)).toEqual(['requested', 'cancelled']);
     expect(h.binance.requests).toHaveLength(0);
   });
@@ -177,7 +165,7 @@ describe('confirmation', () => {
     h.clock.now += 121_000;
     const other = await h.second({ instanceId: 'other-host:4242:abcd' });
     expect((await other.service.recoverInterrupted()).map((r) => r.outcome)).toEqual(['not-sent']);
-    expect(await rejection(mine.run())).toMatchObject({ kind: 'closed', message: expect.stringMatching(/Another bot process closed this action/) });
+    expect(await refusal(mine.run())).toMatchObject({ kind: 'closed', message: expect.stringMatching(/Another bot process closed this action/) });
     expect(h.binance.requests.filter((request) => request.method === 'POST')).toHaveLength(0);
     expect(await events(view.action.id)).toEqual(['requested', 'confirmed', 'outcome:not-sent']);
     await other.close();
@@ -188,7 +176,7 @@ describe('confirmation', () => {
     const dry = await h.second({ dryRun: true });
     const view = await dry.service.request(admin, h.endpoint('futures.margin-type'), MARGIN_TYPE);
     await dry.close();
-    const refused = await rejection(h.service.confirm(admin, view.action.id));
+    const refused = await refusal(h.service.confirm(admin, view.action.id));
     expect(refused).toMatchObject({ kind: 'revoked', message: expect.stringMatching(/in DRY-RUN, now http:\/\/127\.0\.0\.1:\d+\. Nothing was sent/) });
     expect(h.binance.requests.filter((request) => request.method === 'POST')).toHaveLength(0);
     expect((await h.store.pending.get(view.action.id))?.state).toBe('cancelled');
@@ -200,7 +188,7 @@ describe('confirmation', () => {
     const elsewhere = await h.second({ baseUrl: 'https://demo-fapi.binance.com' });
     const view = await elsewhere.service.request(admin, h.endpoint('futures.margin-type'), MARGIN_TYPE);
     await elsewhere.close();
-    expect(await rejection(h.service.confirm(admin, view.action.id))).toMatchObject({ kind: 'revoked', message: expect.stringMatching(/shown for https:\/\/demo-fapi\.binance\.com/) });
+    expect(await refusal(h.service.confirm(admin, view.action.id))).toMatchObject({ kind: 'revoked', message: expect.stringMatching(/shown for https:\/\/demo-fapi\.binance\.com/) });
     expect(h.binance.requests.filter((request) => request.method === 'POST')).toHaveLength(0);
   });
 
@@ -222,7 +210,7 @@ describe('confirmation', () => {
 
 describe('authorization', () => {
   it('refuses a user without a grant before anything is stored or sent', async () => {
-    const error = await rejection(h.service.request(h.actor(ALICE_ID, 'alice'), h.endpoint('pm.repay-debt'), { asset: 'BTC' }));
+    const error = await refusal(h.service.request(h.actor(ALICE_ID, 'alice'), h.endpoint('pm.repay-debt'), { asset: 'BTC' }));
     expect(error).toMatchObject({ kind: 'refused', message: expect.stringMatching(/not been granted `pm.repay-debt`.*Nothing was sent/) });
     expect(await h.store.db.get('SELECT COUNT(*) AS n FROM pending_actions')).toEqual({ n: 0 });
     expect((await h.store.log.recent({ limit: 1 }))[0]).toMatchObject({ event: 'refused', user_id: ALICE_ID, action_key: 'pm.repay-debt' });
@@ -232,13 +220,13 @@ describe('authorization', () => {
     await grant(ALICE_ID, 'pm.repay-debt', { asset: 'BTC', maxAmount: '0.5' });
     const alice = h.actor(ALICE_ID, 'alice');
     await h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: '0.5' });
-    expect(await rejection(h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: '0.50000001' }))).toMatchObject({
+    expect(await refusal(h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: '0.50000001' }))).toMatchObject({
       message: expect.stringMatching(/0.50000001 BTC is above your cap of 0.5 BTC/),
     });
-    expect(await rejection(h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'BTC' }))).toMatchObject({
+    expect(await refusal(h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'BTC' }))).toMatchObject({
       message: expect.stringMatching(/caps BTC \(0.5 BTC per request\); give an amount/),
     });
-    expect(await rejection(h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'ETH', amount: '1' }))).toMatchObject({
+    expect(await refusal(h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'ETH', amount: '1' }))).toMatchObject({
       message: expect.stringMatching(/covers only 0.5 BTC per request, not ETH/),
     });
   });
@@ -248,7 +236,7 @@ describe('authorization', () => {
     const alice = h.actor(ALICE_ID, 'alice');
     const view = await h.service.request(alice, h.endpoint('futures.margin-type'), MARGIN_TYPE);
     await h.store.db.transaction((tx) => h.store.grants.revoke(tx, ALICE_ID, 'futures.margin-type'));
-    expect(await rejection(h.service.confirm(alice, view.action.id))).toMatchObject({ kind: 'revoked', message: expect.stringMatching(/closed and nothing was sent/) });
+    expect(await refusal(h.service.confirm(alice, view.action.id))).toMatchObject({ kind: 'revoked', message: expect.stringMatching(/closed and nothing was sent/) });
     expect((await h.service.find(view.action.id))?.state).toBe('cancelled');
     expect(await events(view.action.id)).toEqual(['requested', 'refused']);
     expect(h.binance.requests).toHaveLength(0);
@@ -267,13 +255,13 @@ describe('two-person approval', () => {
     const view = await h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: '0.5' });
     await h.service.confirm(alice, view.action.id);
     await grant(ALICE_ID, 'pm.repay-debt', { asset: 'BTC', maxAmount: '0.1' });
-    const closed = await rejection(h.service.approve(h.actor(BOB_ID, 'bob'), view.action.id));
+    const closed = await refusal(h.service.approve(h.actor(BOB_ID, 'bob'), view.action.id));
     expect(closed.kind).toBe('revoked');
     expect(closed.message).toMatch(/^Closed: alice, who asked for it, no longer holds `pm.repay-debt` for this request/);
     expect(closed.message).not.toMatch(/0\.1|cap of/);
     expect(h.binance.requests).toHaveLength(0);
-    const refusal = (await h.store.log.forAction(view.action.id)).find((row) => row.event === 'refused');
-    expect(refusal?.detail).toMatch(/0\.1/); // the log keeps the precise reason
+    const refusedRow = (await h.store.log.forAction(view.action.id)).find((row) => row.event === 'refused');
+    expect(refusedRow?.detail).toMatch(/0\.1/); // the log keeps the precise reason
   });
 
   it('waits for a different holder to approve, then runs once', async () => {
@@ -284,8 +272,8 @@ describe('two-person approval', () => {
     expect(waiting.kind).toBe('awaiting-approval');
     expect(h.binance.requests).toHaveLength(0);
 
-    expect(await rejection(h.service.approve(alice, view.action.id))).toMatchObject({ kind: 'refused', message: expect.stringMatching(/cannot approve it/) });
-    expect(await rejection(h.service.approve(h.actor(CAROL_ID, 'carol'), view.action.id))).toMatchObject({ kind: 'refused' });
+    expect(await refusal(h.service.approve(alice, view.action.id))).toMatchObject({ kind: 'refused', message: expect.stringMatching(/cannot approve it/) });
+    expect(await refusal(h.service.approve(h.actor(CAROL_ID, 'carol'), view.action.id))).toMatchObject({ kind: 'refused' });
 
     const bob = h.actor(BOB_ID, 'bob');
     const approvals = await Promise.allSettled([h.service.approve(bob, view.action.id), h.service.approve(h.actor(ADMIN_ID, 'admin'), view.action.id)]);
@@ -302,7 +290,7 @@ describe('two-person approval', () => {
     const first = await h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: '0.1' });
     await h.service.confirm(alice, first.action.id);
     expect((await h.service.reject(h.actor(BOB_ID, 'bob'), first.action.id)).state).toBe('rejected');
-    expect(await rejection(h.service.approve(h.actor(BOB_ID, 'bob'), first.action.id))).toMatchObject({ kind: 'closed', message: expect.stringMatching(/rejected by bob/) });
+    expect(await refusal(h.service.approve(h.actor(BOB_ID, 'bob'), first.action.id))).toMatchObject({ kind: 'closed', message: expect.stringMatching(/rejected by bob/) });
 
     const second = await h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: '0.1' });
     await h.service.confirm(alice, second.action.id);
@@ -315,7 +303,7 @@ describe('two-person approval', () => {
     const view = await h.service.request(alice, h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: '0.1' });
     await h.service.confirm(alice, view.action.id);
     h.clock.now += 60_001;
-    expect(await rejection(h.service.approve(h.actor(BOB_ID, 'bob'), view.action.id))).toMatchObject({ kind: 'expired' });
+    expect(await refusal(h.service.approve(h.actor(BOB_ID, 'bob'), view.action.id))).toMatchObject({ kind: 'expired' });
     expect(await events(view.action.id)).toEqual(['requested', 'confirmed', 'expired']);
   });
 });
@@ -328,7 +316,7 @@ describe('expiry notices', () => {
     const admin = h.actor(ADMIN_ID, 'admin');
     const view = await h.service.request(admin, h.endpoint('futures.margin-type'), MARGIN_TYPE);
     h.clock.now += 2_000;
-    expect(await rejection(h.service.confirm(admin, view.action.id))).toMatchObject({ kind: 'expired' });
+    expect(await refusal(h.service.confirm(admin, view.action.id))).toMatchObject({ kind: 'expired' });
     expect(noticed).toEqual([view.action.id]);
   });
 });

@@ -30,7 +30,7 @@ import {
   type RenderContext,
 } from './render.ts';
 import { optionValues } from './slash-options.ts';
-import { editChannelMessage, postInChannel, replyInTime } from './respond.ts';
+import { editPosted, postInChannel, replyInTime } from './respond.ts';
 
 export interface ConfirmationFlowOptions {
   readonly actions: ActionService;
@@ -146,12 +146,9 @@ export class ConfirmationFlow {
     const body = withButtonsDisabled(view, action.id, 'approve');
     const followUp = this.#approvalFollowUps.get(action.id);
     this.#approvalFollowUps.delete(action.id);
-    const warn = (error: unknown) => this.options.log.warn('could not close an approval request', { actionId: action.id, error });
-    if (followUp !== undefined) {
-      await followUp.interaction.editReply({ ...body, message: followUp.messageId } as InteractionEditReplyOptions).catch(warn);
-    } else if (action.approvalChannelId !== null && action.approvalMessageId !== null) {
-      await editChannelMessage(client, action.approvalChannelId, action.approvalMessageId, body).catch(warn);
-    }
+    await editPosted(client, { followUp, channelId: action.approvalChannelId, messageId: action.approvalMessageId }, body, (error) =>
+      this.options.log.warn('could not close an approval request', { actionId: action.id, error }),
+    );
   }
 
   /**

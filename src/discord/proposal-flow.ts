@@ -17,7 +17,7 @@ import { ANY_ACCOUNT, grantFromParams, type AccessChange, type FreezeState, type
 import type { Announcement, Announcer } from './announce.ts';
 import { actorOf } from './confirmation-flow.ts';
 import { buttonRow, COLOURS, discordTime, embed, noticeMessage, type MessageBody } from './render.ts';
-import { editChannelMessage, postInChannel } from './respond.ts';
+import { editPosted, postInChannel } from './respond.ts';
 
 const PREFIX = 'pmprop';
 export type ProposalVerb = 'approve' | 'reject';
@@ -103,12 +103,9 @@ export class ProposalFlow {
     const body = this.#closedBody(proposal, note);
     const followUp = this.#followUps.get(proposal.id);
     this.#followUps.delete(proposal.id);
-    const warn = (error: unknown) => this.options.log.warn('could not close a proposal message', { proposalId: proposal.id, error });
-    if (followUp !== undefined) {
-      await followUp.interaction.editReply({ ...body, message: followUp.messageId } as InteractionEditReplyOptions).catch(warn);
-    } else if (proposal.messageChannelId !== null && proposal.messageId !== null) {
-      await editChannelMessage(client, proposal.messageChannelId, proposal.messageId, body).catch(warn);
-    }
+    await editPosted(client, { followUp, channelId: proposal.messageChannelId, messageId: proposal.messageId }, body, (error) =>
+      this.options.log.warn('could not close a proposal message', { proposalId: proposal.id, error }),
+    );
   }
 
   #closedBody(proposal: Proposal, note?: string): MessageBody {

@@ -78,3 +78,21 @@ export async function editChannelMessage(client: Client, channelId: string, mess
   if (channel === null || !channel.isTextBased()) return;
   await channel.messages.edit(messageId, body);
 }
+
+/** Where to find a message posted with postInChannel again. */
+export interface PostedRef {
+  /** Posted as a follow-up: only the interaction that posted it can edit it (this process, 15 minutes). */
+  readonly followUp: { readonly interaction: RepliableInteraction; readonly messageId: string } | undefined;
+  /** Posted in the channel: any process can edit it by these ids. */
+  readonly channelId: string | null;
+  readonly messageId: string | null;
+}
+
+/** Edits a message posted for the channel, wherever it ended up; a failure is only reported. */
+export async function editPosted(client: Client, where: PostedRef, body: MessageBody, onError: (error: unknown) => void): Promise<void> {
+  if (where.followUp !== undefined) {
+    await where.followUp.interaction.editReply({ ...body, message: where.followUp.messageId } as InteractionEditReplyOptions).catch(onError);
+  } else if (where.channelId !== null && where.messageId !== null) {
+    await editChannelMessage(client, where.channelId, where.messageId, body).catch(onError);
+  }
+}

@@ -35,18 +35,11 @@ export interface Proposal {
   readonly messageId: string | null;
 }
 
-export interface NewProposal {
-  readonly kind: AccessChangeKind;
-  readonly changeJson: string;
-  readonly basisJson: string;
-  readonly targetUserId: string | null;
-  readonly needsRoot: boolean;
-  readonly makerId: string;
-  readonly makerTag: string;
-  readonly guildId: string | null;
-  readonly channelId: string | null;
-  readonly expiresAt: number;
-}
+/** What a new proposal is made of; the rest is its life. */
+export type NewProposal = Pick<
+  Proposal,
+  'kind' | 'changeJson' | 'basisJson' | 'targetUserId' | 'needsRoot' | 'makerId' | 'makerTag' | 'guildId' | 'channelId' | 'expiresAt'
+>;
 
 interface Row {
   id: string;
