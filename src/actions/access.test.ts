@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, createHarness, type Harness } from '../../test/support/harness.ts';
 import { refusal } from '../../test/support/outcomes.ts';
+import { Authorizer } from './authorization.ts';
 import type { ConfirmResult } from './service.ts';
 import { accessChange, grantFromParams, grantParams, policyParams, revokeParams, type Cap, type LogRow } from '../store/index.ts';
 
@@ -49,6 +50,16 @@ describe('roles', () => {
     const detail = async (id: string, event: string) => (await h.store.log.forAction(id)).find((row) => row.event === event)?.detail;
     expect(await detail(first.action.id, 'approved')).toBe('as approver of `pm.repay-negative-balance`');
     expect(await detail(second.action.id, 'rejected')).toBe('as approver of `pm.repay-negative-balance`');
+  });
+
+  it('reads the most specific grant: an account row over the * row (accounts are named in a later issue)', async () => {
+    await put(ALICE_ID, 'futures.margin-type', 'approver');
+    await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId: ALICE_ID, actionKey: 'futures.margin-type', account: 'futures', role: 'requester', caps: [] }, ADMIN_ID, 0));
+    const check = new Authorizer(h.store.grants, new Set([ADMIN_ID]));
+    expect(await check.check(ALICE_ID, 'futures.margin-type', { account: 'futures', use: 'request' })).toMatchObject({ allowed: true, via: 'grant' });
+    expect(await check.check(ALICE_ID, 'futures.margin-type', { account: 'main', use: 'request' })).toMatchObject({ allowed: false, reason: expect.stringMatching(/as an approver/) });
+    expect(await check.check(ALICE_ID, 'futures.margin-type', { account: 'main', use: 'approve' })).toMatchObject({ allowed: true });
+    expect(await check.check(ADMIN_ID, 'futures.margin-type', { account: 'main' })).toEqual({ allowed: true, via: 'root' });
   });
 
   it('a requester of another action can neither approve nor reject', async () => {

@@ -8,6 +8,7 @@ import type { BinanceOutcome } from '../binance/index.ts';
 import type { PendingAction } from '../store/index.ts';
 import { sameDefinitions } from './command-sync.ts';
 import { pageButtons, pageId, parsePageId, slicePage } from './pages.ts';
+import { changeText, parseProposalCustomId, proposalCustomId } from './proposal-flow.ts';
 import { customId, embed, embedLength, LIMITS, outcomeMessage, parseCustomId } from './render.ts';
 import { slashCommands } from './slash-commands.ts';
 import { DISCORD_USER, optionsFromSchema } from './slash-options.ts';
@@ -107,6 +108,25 @@ describe('sameDefinitions', () => {
     expect(sameDefinitions(changed, ours)).toBe(false);
     expect(sameDefinitions(ours.slice(1), ours)).toBe(false);
     expect(sameDefinitions([], ours)).toBe(false);
+  });
+});
+
+describe('proposals in Discord', () => {
+  it('carry only a verb and the opaque proposal id in their buttons, apart from the pipeline’s', () => {
+    const id = 'AbCdEfGhIjKlMnOpQrStUv';
+    expect(proposalCustomId('approve', id)).toBe(`pmprop:approve:${id}`);
+    expect(parseProposalCustomId(`pmprop:reject:${id}`)).toEqual({ verb: 'reject', proposalId: id });
+    expect(parseProposalCustomId(`pmbot:approve:${id}`)).toBeUndefined();
+    expect(parseCustomId(`pmprop:approve:${id}`)).toBeUndefined();
+  });
+
+  it('say each change in plain words, with the people mentioned', () => {
+    expect(changeText({ kind: 'grant', user: '100000000000000002', action: 'pm.repay-debt', account: '*', role: 'requester', caps: [{ asset: 'BTC', maxAmount: '1', dailyMax: '5' }] })).toBe(
+      'grant `pm.repay-debt` to <@100000000000000002> as requester (caps: 1 BTC per request, 5 BTC per 24 h)',
+    );
+    expect(changeText({ kind: 'revoke', user: '100000000000000002', action: 'audit.read', account: 'sub1' })).toBe('revoke `audit.read` on account sub1 from <@100000000000000002>');
+    expect(changeText({ kind: 'policy', action: 'futures.margin-type', account: '*', approvals: 0 })).toMatch(/run on its requester's confirmation alone \(approvals: 0\)/);
+    expect(changeText({ kind: 'unfreeze' })).toBe('release the freeze');
   });
 });
 
