@@ -20,6 +20,7 @@ import { closedMessage, describeIssues } from './explain.ts';
 import { frozenBy, frozenIn, frozenRefusal } from './freeze.ts';
 import { HEARTBEAT_MS, Recovery, type RecoveredAction } from './recovery.ts';
 import { sendClaimed, storedRequest, type Sender } from './send.ts';
+import { targetChange, targetOf } from './target.ts';
 
 export type { Actor };
 export { HEARTBEAT_MS };
@@ -70,11 +71,6 @@ export interface ActionServiceOptions {
   /** Told about actions that expired, whoever noticed (the sweeper or a late click). */
   readonly onExpired?: (expired: readonly PendingAction[]) => void;
 }
-
-// Where the confirmation said the request would go: a click handled by a
-// process with another host or dry-run setting must not send it.
-const storedTarget = storedRequest.extend({ target: z.object({ baseUrl: z.string(), dryRun: z.boolean() }).optional() });
-type Target = { readonly baseUrl: string; readonly dryRun: boolean };
 
 type Stored = { endpoint: EndpointDeclaration; options: z.output<z.ZodObject> };
 
@@ -151,7 +147,7 @@ export class ActionService {
           channelId: actor.channelId,
           // The raw options: re-parsed at each click for the grant check.
           optionsJson: JSON.stringify(raw),
-          requestJson: JSON.stringify({ ...request, target: this.#target(request.family) }),
+          requestJson: JSON.stringify({ ...request, target: targetOf(this.#options.binance, request.family) }),
           expiresAt: now + this.#options.confirmTimeoutMs,
           account,
           approvalsRequired,
@@ -408,25 +404,21 @@ export class ActionService {
     return { endpoint, options: endpoint.options.parse(JSON.parse(action.optionsJson)) };
   }
 
-  #target(family: BinanceRequest['family']): Target {
-    const { binance } = this.#options;
-    return { baseUrl: binance.baseUrl(family), dryRun: binance.dryRun };
-  }
-
   /** The click must send where the confirmation said: same host, same dry-run setting. */
   async #assertSameTarget(actor: Actor, action: PendingAction): Promise<void> {
-    const { family, target: shown } = storedTarget.parse(JSON.parse(action.requestJson));
-    const now = this.#target(family);
-    if (shown !== undefined && shown.baseUrl === now.baseUrl && shown.dryRun === now.dryRun) return;
-    const describe = (target: Target | undefined) =>
-      target === undefined ? 'an older version of the bot' : `${target.baseUrl}${target.dryRun ? ' in DRY-RUN' : ''}`;
-    const detail = `the bot's target changed since the confirmation: shown for ${describe(shown)}, now ${describe(now)}`;
+    const detail = targetChange(this.#options.binance, action.requestJson);
+    if (detail === undefined) return;
+    await this.#closeRefused(actor, action, detail);
+    throw new OperatorError('revoked', `Closed: ${detail}. Nothing was sent; run the command again.`);
+  }
+
+  /** A request that can never run as shown: closed, and the refusal logged, in one transaction. */
+  async #closeRefused(actor: Actor, action: PendingAction, detail: string): Promise<void> {
     const { store } = this.#options;
     await store.db.transaction(async (tx) => {
       const closed = await store.pending.close(tx, action.id, 'cancelled', this.#now());
       if (closed) await store.log.appendIn(tx, { event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail });
     });
-    throw new OperatorError('revoked', `Closed: ${detail}. Nothing was sent; run the command again.`);
   }
 
   /** A click the bot turns down (someone else's button, a self-approval): logged, then explained. */
@@ -441,7 +433,7 @@ export class ActionService {
    * an approver a current requester or approver grant of the action.
    */
   async #reauthorize(actor: Actor, action: PendingAction, stored: Stored, role: 'requester' | 'requester-at-approval' | 'approver'): Promise<Right> {
-    const { store, authorizer } = this.#options;
+    const { authorizer } = this.#options;
     const { endpoint, options } = stored;
     const decision = await authorizer.check(actor.id, endpoint.actionKey, {
       account: action.account,
@@ -456,14 +448,10 @@ export class ActionService {
         : decision.reason;
     if (role !== 'approver') {
       // The requester lost the right: the request can never run, so close it.
-      await store.db.transaction(async (tx) => {
-        const closed = await store.pending.close(tx, action.id, 'cancelled', this.#now());
-        if (closed) await store.log.appendIn(tx, { event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail: `at the click: ${decision.reason}` });
-      });
+      await this.#closeRefused(actor, action, `at the click: ${decision.reason}`);
       throw new OperatorError('revoked', `${role === 'requester' ? 'Refused' : 'Closed'}: ${reason}. The request is closed and nothing was sent.`);
     }
-    await store.log.append({ event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail: `approval: ${decision.reason}` });
-    throw new OperatorError('refused', `Refused: ${decision.reason}.`);
+    return this.#refuse(actor, action, `approval: ${decision.reason}`, `Refused: ${decision.reason}.`);
   }
 }
 
