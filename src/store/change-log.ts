@@ -25,6 +25,14 @@
 //
 // GrantParams is the whole resulting grant, not the difference: replaying a
 // `grant` row replaces the grant (role and every cap) of (user, action, account).
+// A `freeze` row's at_ms is within milliseconds of the freeze's `since` (each
+// reads the clock once); compare its reason and who engaged it.
+//
+// Rows written before migration 6 have older shapes (schemas legacy* below),
+// all for account '*' and role requester: `grant` {user, action, limit?:
+// {asset, maxAmount}} ADDED or replaced one asset's per-request cap (asset '*'
+// meant every asset; such a cap now refuses amounts), `revoke` {user, action},
+// `policy` {action, approvals}. A replay applies them with those meanings.
 import { z } from 'zod';
 import { GRANT_ROLES, type Cap, type GrantSpec } from './grants.ts';
 
@@ -47,6 +55,11 @@ export type RevokeParams = z.infer<typeof revokeParams>;
 export type PolicyParams = z.infer<typeof policyParams>;
 export type FreezeParams = z.infer<typeof freezeParams>;
 export type UnfreezeParams = z.infer<typeof unfreezeParams>;
+
+/** The shapes of rows written before migration 6 (see the header). */
+export const legacyGrantParams = z.object({ user: z.string(), action: z.string(), limit: z.object({ asset: z.string(), maxAmount: decimal }).optional() });
+export const legacyRevokeParams = z.object({ user: z.string(), action: z.string() });
+export const legacyPolicyParams = z.object({ action: z.string(), approvals: z.union([z.literal(0), z.literal(1)]) });
 
 /** A change someone asked for: applied at once, or held as a proposal until approved. */
 export const accessChange = z.discriminatedUnion('kind', [

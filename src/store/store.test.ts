@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Database } from './database.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
-import { ActionLog, ANY_ACCOUNT, LOG_EVENTS, openStore, type Cap, type Store } from './index.ts';
+import { ActionLog, ANY_ACCOUNT, grantParams, legacyGrantParams, legacyPolicyParams, legacyRevokeParams, LOG_EVENTS, openStore, type Cap, type Store } from './index.ts';
 
 let dir: string;
 let store: Store;
@@ -131,6 +131,20 @@ describe('migrating a database written at version 5', () => {
     } finally {
       await migrated.close();
     }
+  });
+
+  it('names the shapes of the access rows written before the migration, for a replay of the log', () => {
+    // As /access wrote them up to version 5 (JSON drops an absent limit).
+    expect(legacyGrantParams.parse(JSON.parse('{"user":"u1","action":"pm.repay-debt","limit":{"asset":"*","maxAmount":"100"}}'))).toEqual({
+      user: 'u1',
+      action: 'pm.repay-debt',
+      limit: { asset: '*', maxAmount: '100' },
+    });
+    expect(legacyGrantParams.parse(JSON.parse('{"user":"u1","action":"audit.read"}')).limit).toBeUndefined();
+    expect(legacyRevokeParams.parse({ user: 'u1', action: 'audit.read' })).toEqual({ user: 'u1', action: 'audit.read' });
+    expect(legacyPolicyParams.parse({ action: 'pm.repay-debt', approvals: 1 }).approvals).toBe(1);
+    // The current shapes say more, so an old row is never mistaken for a new one.
+    expect(grantParams.safeParse({ user: 'u1', action: 'audit.read' }).success).toBe(false);
   });
 
   it('keeps a deleted tail visible: the highest number issued survives the rebuild', async () => {
