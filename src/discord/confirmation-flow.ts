@@ -126,13 +126,14 @@ export class ConfirmationFlow {
    * The freeze closed confirmations and approval requests: show it on each.
    * `closed` (in the process that engaged it) are all the actions it closed,
    * their channel messages included; without it (another process, noticing
-   * the freeze in its sweep), the messages this process holds whose action
-   * is no longer open.
+   * the freeze in its sweep), the messages this process holds of actions the
+   * freeze closed.
    */
   async showFrozen(client: Client, freeze: FreezeState, closed?: readonly PendingAction[]): Promise<void> {
     const held = [...new Set([...this.#shown.keys(), ...this.#approvalFollowUps.keys()])];
+    // Only those this freeze closed: a message held for an action that ran (approved elsewhere) keeps its story.
     const actions = closed ?? (await Promise.all(held.map((id) => this.options.actions.find(id)))).filter(
-      (action): action is PendingAction => action !== undefined && action.state !== 'pending' && action.state !== 'awaiting_approval' && action.state !== 'executing',
+      (action): action is PendingAction => action?.state === 'cancelled' && action.closedReason === frozenBy(freeze),
     );
     for (const action of actions) {
       const view = closedMessage(this.#endpointOf(action), action, 'frozen', frozenBy(freeze));

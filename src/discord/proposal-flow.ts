@@ -88,7 +88,7 @@ export class ProposalFlow {
    */
   async showFrozen(client: Client, freeze: FreezeState, closed?: readonly Proposal[]): Promise<void> {
     const held = (await Promise.all([...this.#followUps.keys()].map((id) => this.options.proposals.find(id)))).filter(
-      (proposal): proposal is Proposal => proposal !== undefined && proposal.state !== 'open',
+      (proposal): proposal is Proposal => proposal?.state === 'cancelled' && proposal.closedReason === frozenBy(freeze),
     );
     for (const proposal of closed ?? held) await this.#closeElsewhere(client, proposal, `🧊 Closed: ${frozenBy(freeze)}. Nothing changed.`);
   }
