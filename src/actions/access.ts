@@ -4,7 +4,6 @@
 // root) proposes, and a second person approves (proposals.ts). Nobody grants
 // to, revokes from or caps themselves, roots included. Raising a policy is
 // safe and applies at once; lowering one is a proposal unless a root does it.
-import type { EndpointDeclaration } from './endpoint.ts';
 import {
   ANY_ACCOUNT,
   grantToParams,
@@ -19,6 +18,7 @@ import {
 import { applyChange } from './access-changes.ts';
 import { who, type Actor } from './actor.ts';
 import type { Authorizer } from './authorization.ts';
+import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
 import { ACCESS_ADMIN, type ProposalService } from './proposals.ts';
 
