@@ -5,6 +5,7 @@
 import type { EmulatedAccount, MarginType } from './accounts.ts';
 import { error, json, ok } from './answers.ts';
 import { multiply } from './money.ts';
+import { userData } from './reads.ts';
 import type { Answer, Market, Params, PublicEndpoint, SignedEndpoint } from './types.ts';
 
 /** Mark prices for the positions' notional; the emulator has no market, so they are fixed. */
@@ -101,17 +102,9 @@ const USDT_ASSET = {
   maxWithdrawAmount: '23.72469206',
 };
 
-const signedRead = (weight: number | ((params: Params) => number), handle: SignedEndpoint['handle']): SignedEndpoint => ({
-  method: 'GET',
-  signed: true,
-  weight,
-  weightKind: 'ip',
-  product: 'fapi',
-  // "The Futures API cannot be used if the API key was created before the Futures account
-  // was opened, or if you have enabled portfolio margin": every signed fapi call needs it.
-  permission: 'enableFutures',
-  handle,
-});
+// "The Futures API cannot be used if the API key was created before the Futures account
+// was opened, or if you have enabled portfolio margin": every signed fapi call needs it.
+const signedRead = (weight: SignedEndpoint['weight'], handle: SignedEndpoint['handle']): SignedEndpoint => userData('fapi', weight, 'ip', handle, 'enableFutures');
 
 export const FUTURES_READS: Readonly<Record<string, SignedEndpoint>> = {
   // https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Symbol-Config
