@@ -226,6 +226,7 @@ describe('reads consistent with what the POSTs did', () => {
     expect((await get(PM, '/papi/v1/margin/repayLoan', { asset: 'ETH', startTime: String(since) })).body).toEqual({ rows: [], total: 0 });
     // More than the whole liability is refused; the records stay as they were.
     expect((await post(PM, '/papi/v1/margin/repay-debt', { asset: 'BTC', amount: '0.5' })).body.code).toBe(-3015);
+    expect((await post(PM, '/papi/v1/margin/repay-debt', { asset: 'ETH' })).body.code).toBe(-3015); // nothing borrowed
     expect(account.repayRecords).toHaveLength(1);
   });
 

@@ -56,7 +56,8 @@ export const WRITES: Readonly<Record<string, SignedEndpoint>> = {
       const owed = account.liability(asset);
       const amount = params.amount === undefined ? owed : normaliseDecimal(params.amount);
       if (amount === undefined) return error(400, -1100, "Illegal characters found in parameter 'amount'.");
-      if (compareDecimals(amount, owed) > 0) return error(400, -3015);
+      // Nothing owed: the docs are silent; "repay amount exceeds borrow amount" is the documented code that fits.
+      if (compareDecimals(amount, owed) > 0 || compareDecimals(owed, '0') === 0) return error(400, -3015);
       const repayAssets = (params.specifyRepayAssets ?? asset).split(',');
       account.repayDebt(asset, amount);
       return ok(`{"amount":${JSON.stringify(amount)},"asset":${JSON.stringify(asset)},"specifyRepayAssets":${JSON.stringify(repayAssets)},"updateTime":${market.serverNow()},"success":true}`);
