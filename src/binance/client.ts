@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
 import type { Logger } from '../log.ts';
 import { ServerClock } from './clock.ts';
-import { explainBinanceCode } from './errors.ts';
+import { classifyBinanceCode, explainBinanceCode } from './errors.ts';
 import { FAMILIES, FAMILY_SPECS, type Family } from './families.ts';
 import { parseJsonLossless, type JsonValue } from './json.ts';
 import type { BinanceOutcome, BinanceRequest, HttpMethod, RequestRecord } from './outcome.ts';
@@ -55,12 +55,6 @@ const DEFAULT_RETRY_AFTER_S = 60;
 const HEADERS_PUBLIC: Readonly<Record<string, string>> = { accept: 'application/json' };
 /** Binance's IP bans last from 2 minutes to 3 days. */
 const MAX_RETRY_AFTER_S = 3 * 86_400;
-/**
- * Codes Binance documents as "the execution status is unknown": the request may
- * have executed, whatever the HTTP status.
- */
-const UNKNOWN_STATUS_CODES = new Set([-1000, -1006, -1007]);
-
 /** Errors raised before a connection exists: the request cannot have reached Binance. */
 const NOT_CONNECTED_CODES = new Set([
   'ECONNREFUSED',
@@ -301,7 +295,10 @@ export class BinanceClient {
     const code = isRecord(parsed) && typeof parsed.code === 'number' ? parsed.code : undefined;
     const message = isRecord(parsed) && typeof parsed.msg === 'string' ? parsed.msg : body.slice(0, 200);
 
-    if (status >= 500 || (code !== undefined && UNKNOWN_STATUS_CODES.has(code))) {
+    // A 5xx, or a code Binance documents as "may still execute" (-1007, -21006, -3007, ...),
+    // whatever the HTTP status: never a plain rejection.
+    const inFlight = code !== undefined && classifyBinanceCode(family, code) === 'in-flight';
+    if (status >= 500 || inFlight) {
       return {
         kind: 'unknown',
         request: record,
@@ -309,7 +306,8 @@ export class BinanceClient {
         status,
         explanation:
           `Binance answered HTTP ${status}${code === undefined ? '' : ` (${code}: ${message})`}. ` +
-          'Binance documents that the execution status is then UNKNOWN: it may have happened. It will not be re-sent; check in Binance before trying again.',
+          (inFlight ? `${explainBinanceCode(family, code)} ` : 'Binance documents that the execution status is then UNKNOWN: it may have happened. ') +
+          'It will not be re-sent; check in Binance before trying again.',
         latencyMs,
       };
     }
