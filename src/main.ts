@@ -7,7 +7,7 @@ import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
 import { ENDPOINTS } from '../commands/index.ts';
 import { Authorizer } from './actions/authorization.ts';
 import { ActionService, HEARTBEAT_MS } from './actions/service.ts';
-import { BinanceClient, createSigner } from './binance/index.ts';
+import { BinanceClient, createSigner, HostLimits } from './binance/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { AdminCommands } from './discord/admin-commands.ts';
 import { AutocompleteSources } from './discord/autocomplete.ts';
@@ -51,7 +51,11 @@ export function packageVersion(): string {
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const startedAt = Date.now();
   const store = await openStore(config.databasePath, { dryRun: config.binance.dryRun });
+  // One per-host limits object for every client on this IP (one client per account, later);
+  // Binance's 429/418 waits are kept in the database so every bot process honours them.
+  const hostLimits = new HostLimits({ shared: store.hostBans, log });
   const binance = new BinanceClient({
+    hostLimits,
     apiKey: config.binance.apiKey,
     signer: createSigner(config.binance.signingKey),
     baseUrls: config.binance.baseUrls,

@@ -4,6 +4,7 @@
 import { ActionLog } from './action-log.ts';
 import { Database } from './database.ts';
 import { Grants } from './grants.ts';
+import { HostBans } from './host-bans.ts';
 import { migrate } from './migrations.ts';
 import { PendingActions } from './pending-actions.ts';
 import { Processes } from './processes.ts';
@@ -14,6 +15,8 @@ export interface Store {
   readonly pending: PendingActions;
   readonly grants: Grants;
   readonly processes: Processes;
+  /** Binance's 429/418 waits per host, honoured by every process on this database. */
+  readonly hostBans: HostBans;
   close(): Promise<void>;
 }
 
@@ -37,6 +40,7 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     pending: new PendingActions(db),
     grants: new Grants(db),
     processes: new Processes(db),
+    hostBans: new HostBans(db, options.now ?? Date.now),
     close: () => db.close(),
   };
 }
@@ -44,6 +48,7 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
 export { ActionLog, LOG_EVENTS, type ChainVerdict, type LogEntry, type LogEvent, type LogRow } from './action-log.ts';
 export { Database, type Queries } from './database.ts';
 export { Grants, type AmountLimit, type Grant, type Policy } from './grants.ts';
+export { HostBans, type StoredHostBan } from './host-bans.ts';
 export { MigrationError, migrate } from './migrations.ts';
 export { PendingActions, type PendingAction, type PendingState } from './pending-actions.ts';
 export { Processes } from './processes.ts';

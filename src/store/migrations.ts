@@ -129,6 +129,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  // Versions 6 to 9 are reserved for the grants, proposals and freeze work.
+  {
+    version: 10,
+    name: 'Binance waits shared by every bot process',
+    sql: `
+      -- A 429's Retry-After or a 418 IP ban, per Binance host (origin): every process on this
+      -- database sends nothing to the host until until_ms (local epoch ms; the processes
+      -- share one host, so one clock).
+      CREATE TABLE binance_host_bans (
+        host TEXT PRIMARY KEY,
+        until_ms INTEGER NOT NULL,
+        status INTEGER NOT NULL CHECK (status IN (429, 418)),
+        recorded_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export class MigrationError extends Error {
