@@ -15,7 +15,7 @@ import { syncCommands } from './discord/command-sync.ts';
 import { ConfirmationFlow } from './discord/confirmation-flow.ts';
 import { InteractionRouter } from './discord/router.ts';
 import { builtinSchemas, slashCommands } from './discord/slash-commands.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createLogger, type Logger, type LoggerOptions } from './log.ts';
 import { openStore } from './store/index.ts';
 
 const EXPIRY_SWEEP_MS = 1_000;
@@ -26,12 +26,15 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-export function loggerFor(config: Config): Logger {
+/** The logger, scrubbing every secret the configuration holds from every line. */
+export function loggerFor(config: Config, write?: LoggerOptions['write']): Logger {
   const { signingKey } = config.binance;
-  return createLogger({
-    level: config.logLevel,
-    secrets: [config.discord.token.reveal(), ...(signingKey.kind === 'hmac' ? [signingKey.secret.reveal()] : [])],
-  });
+  const secrets = [
+    config.discord.token,
+    signingKey.kind === 'hmac' ? signingKey.secret : signingKey.passphrase,
+    config.audit.logKey,
+  ].flatMap((secret) => (secret === undefined ? [] : [secret.reveal()]));
+  return createLogger({ level: config.logLevel, secrets, ...(write === undefined ? {} : { write }) });
 }
 
 /** The version in package.json: one folder up from src/, two from dist/src/. */
