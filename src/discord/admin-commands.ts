@@ -10,6 +10,7 @@ import { OperatorError } from '../actions/errors.ts';
 import type { Actor } from '../actions/service.ts';
 import { FAMILIES, FAMILY_SPECS, type BinanceClient } from '../binance/index.ts';
 import type { LogRow, Store } from '../store/index.ts';
+import { toCsv } from './csv.ts';
 import { COLOURS, discordTime, embed, noticeMessage, truncate, type MessageBody } from './render.ts';
 import { pageButtons, slicePage, type PageState } from './pages.ts';
 import { replyInTime, type ReplyBody } from './respond.ts';
@@ -302,17 +303,6 @@ function auditPage(rows: readonly LogRow[], query: AuditQuery, page: number): Me
 
 function auditCsv(rows: readonly LogRow[]): string {
   return toCsv(AUDIT_COLUMNS, rows.map((row) => AUDIT_COLUMNS.map((column) => row[column])));
-}
-
-/** RFC 4180 CSV; cells that a spreadsheet would run as formulas are prefixed with '. */
-export function toCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>): string {
-  const cell = (value: unknown): string => {
-    if (value === null || value === undefined) return '';
-    let text = String(value);
-    if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
 function databaseBytes(path: string): number {
