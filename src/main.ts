@@ -53,7 +53,12 @@ export function packageVersion(): string {
 /** Config → migrated DB → Binance client → Discord login → command sync → serving. */
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const startedAt = Date.now();
-  const store = await openStore(config.databasePath, { dryRun: config.binance.dryRun });
+  const store = await openStore(config.databasePath, { dryRun: config.binance.dryRun, auditLogKey: config.audit.logKey });
+  // Rows written without the key (or under another one) after keyed rows would break the chain for good.
+  await store.log.assertKeyFits().catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   // One per-host limits object for every client on this IP (one client per account, later);
   // Binance's 429/418 waits are kept in the database so every bot process honours them.
   const hostLimits = new HostLimits({ shared: store.hostBans, log });

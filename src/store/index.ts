@@ -1,6 +1,7 @@
 // The SQLite store: opens the file, brings the schema up to date, and hands
 // out the three tables' repositories. Knows nothing of Discord or of Binance's
 // wire format.
+import type { Secret } from '../secret.ts';
 import { ActionLog } from './action-log.ts';
 import { Database } from './database.ts';
 import { Grants } from './grants.ts';
@@ -24,6 +25,8 @@ export interface StoreOptions {
   readonly now?: () => number;
   /** BINANCE_DRY_RUN: every log row this process writes is marked dry-run. */
   readonly dryRun?: boolean;
+  /** AUDIT_LOG_KEY: the action log's rows are HMAC-chained under it. */
+  readonly auditLogKey?: Secret | undefined;
 }
 
 export async function openStore(path: string, options: StoreOptions = {}): Promise<Store> {
@@ -36,7 +39,7 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
   }
   return {
     db,
-    log: new ActionLog(db, options.now ?? Date.now, options.dryRun ?? false),
+    log: new ActionLog(db, options.now ?? Date.now, options.dryRun ?? false, options.auditLogKey),
     pending: new PendingActions(db),
     grants: new Grants(db),
     processes: new Processes(db),

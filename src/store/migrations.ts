@@ -145,6 +145,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: 'the hash scheme of each action log row',
+    sql: `
+      -- Rows written before this carry 'sha256-v1' (their hash does not cover the scheme);
+      -- new rows name theirs ('sha256', or 'hmac-sha256' under AUDIT_LOG_KEY) and their hash covers it.
+      ALTER TABLE action_log ADD COLUMN hash_scheme TEXT NOT NULL DEFAULT 'sha256-v1'
+        CHECK (hash_scheme IN ('sha256-v1', 'sha256', 'hmac-sha256'));
+    `,
+  },
 ];
 
 export class MigrationError extends Error {
