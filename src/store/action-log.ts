@@ -4,7 +4,7 @@
 // verify() names the first row where it breaks.
 import type { Secret } from '../secret.ts';
 import type { Database, Queries } from './database.ts';
-import { GENESIS_HASH, sealRow, walkChain, type HashScheme } from './log-chain.ts';
+import { GENESIS_HASH, sealRow, walkChain, type ChainedFields, type HashScheme } from './log-chain.ts';
 
 export const LOG_EVENTS = [
   'requested',
@@ -46,26 +46,9 @@ export interface LogEntry {
   readonly dryRun?: boolean | undefined;
 }
 
-export interface LogRow {
-  readonly seq: number;
-  readonly at_ms: number;
+/** A stored row: the chained fields, its scheme and its hash. */
+export interface LogRow extends ChainedFields {
   readonly event: LogEvent;
-  readonly action_id: string | null;
-  readonly action_key: string | null;
-  readonly user_id: string | null;
-  readonly user_tag: string | null;
-  readonly guild_id: string | null;
-  readonly channel_id: string | null;
-  readonly params_json: string | null;
-  readonly request_json: string | null;
-  readonly outcome_kind: string | null;
-  readonly http_status: number | null;
-  readonly binance_code: number | null;
-  readonly response_json: string | null;
-  readonly latency_ms: number | null;
-  readonly detail: string | null;
-  readonly dry_run: 0 | 1;
-  readonly prev_hash: string;
   readonly hash_scheme: HashScheme;
   readonly hash: string;
 }

@@ -49,6 +49,9 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
 }
 
 export { ActionLog, LOG_EVENTS, type ChainVerdict, type LogEntry, type LogEvent, type LogRow } from './action-log.ts';
+export { formatAnchor, parseAnchorLine, parseAnchors, type Anchor } from './anchors.ts';
+export { HASH_SCHEMES, walkChain, type ChainReport, type HashScheme } from './log-chain.ts';
+export { LOG_CHECKS, runLogChecks, type CheckContext, type CheckResult, type LogCheck, type LogVerdict } from './log-checks.ts';
 export { Database, type Queries } from './database.ts';
 export { Grants, type AmountLimit, type Grant, type Policy } from './grants.ts';
 export { HostBans, type StoredHostBan } from './host-bans.ts';
