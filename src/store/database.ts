@@ -56,7 +56,9 @@ export class Database implements Queries {
    * set, no file created, no checkpoint. While a bot runs (its -wal file is
    * there) the reader joins the WAL through the shared memory the bot keeps and
    * sees a consistent snapshot; when none runs the file is opened immutable, so
-   * SQLite does not even create the -wal and -shm files beside it.
+   * SQLite does not even create the -wal and -shm files beside it. (A bot that
+   * starts during such a read writes to its new WAL, which this reader does not
+   * see; the main file changes only at a checkpoint.)
    */
   static async openReadOnly(path: string, options: { busyTimeoutMs?: number } = {}): Promise<Database> {
     const live = existsSync(`${path}-wal`);
