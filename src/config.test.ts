@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, readEnvironment } from './config.ts';
+import { ConfigError, loadConfig, loadVerifyLogConfig, readEnvironment } from './config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'config-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,7 +60,7 @@ describe('loadConfig', () => {
   it.each([
     ['DISCORD_CLIENT_ID', 'abc', /snowflake/],
     ['DISCORD_GUILD_ID', '12', /guild id/],
-    ['DISCORD_API_URL', 'localhost:3000', /http:\/\/ or https:\/\/ URL/],
+    ['DISCORD_API_URL', 'localhost:3000', /https:\/\/ URL/],
     ['BOT_ADMIN_IDS', ' , ', /at least one/],
     ['BOT_ADMIN_IDS', '100000000000000002,bob', /comma list of Discord user ids/],
     ['BINANCE_API_KEY', 'has spaces in it !!', /letters and digits/],
@@ -76,6 +76,42 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${name}: `));
     expect(problems[0]).toMatch(expected);
+  });
+
+  it.each(['DISCORD_API_URL', 'BINANCE_SAPI_URL', 'BINANCE_PAPI_URL', 'BINANCE_FAPI_URL'])(
+    'refuses a plain http:// %s to any host but the loopback, naming the variable',
+    (name) => {
+      for (const url of ['http://api.binance.com', 'http://10.0.0.5:8080', 'http://127.0.0.2:9000', 'http://localhost.evil.example', 'http://[::2]:80/api']) {
+        const problems = problemsOf({ ...valid, [name]: url });
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(new RegExp(`^${name}: must be an https:// URL: http:// is accepted only for 127\\.0\\.0\\.1, ::1 or localhost`));
+        expect(problems[0]).not.toContain(url);
+      }
+      for (const url of ['http://127.0.0.1:9000', 'http://[::1]:9000/api', 'http://localhost:3000', 'https://example.com/api', 'HTTP://LOCALHOST:3000']) {
+        expect(() => loadConfig({ ...valid, [name]: url })).not.toThrow();
+      }
+    },
+  );
+
+  it('takes AUDIT_LOG_KEY as a secret of at least 32 characters, and refuses a short one without printing it', () => {
+    expect(loadConfig(valid).audit.logKey).toBeUndefined();
+    const key = 'k'.repeat(31) + 'Z';
+    const config = loadConfig({ ...valid, AUDIT_LOG_KEY: key });
+    expect(config.audit.logKey?.reveal()).toBe(key);
+    expect(`${inspect(config, { depth: 10 })} ${JSON.stringify(config)}`).not.toContain(key);
+    for (const bad of ['short-key-0123456789', `${'x'.repeat(20)} ${'y'.repeat(20)}`]) {
+      const problems = problemsOf({ ...valid, AUDIT_LOG_KEY: bad });
+      expect(problems).toEqual([expect.stringMatching(/^AUDIT_LOG_KEY: must be at least 32 characters without spaces .*or unset for a plain SHA-256 chain$/)]);
+      expect(problems.join('\n')).not.toContain(bad);
+    }
+  });
+
+  it('gives verify-log the database path and the chain key only, from the same rules', () => {
+    expect(loadVerifyLogConfig({})).toEqual({ databasePath: './data/bot.sqlite', auditLogKey: undefined });
+    const key = 'verify-log-key-000000000000000000000001';
+    const loaded = loadVerifyLogConfig({ DATABASE_PATH: '/tmp/x.sqlite', AUDIT_LOG_KEY: key });
+    expect([loaded.databasePath, loaded.auditLogKey?.reveal()]).toEqual(['/tmp/x.sqlite', key]);
+    expect(() => loadVerifyLogConfig({ AUDIT_LOG_KEY: 'too-short' })).toThrow(/AUDIT_LOG_KEY: must be at least 32 characters/);
   });
 
   it('never prints a value: not the token, not the secret', () => {

@@ -13,7 +13,12 @@ export type Family = 'sapi' | 'papi' | 'fapi';
 /** How requests are signed: an HMAC secret, or an asymmetric private key. */
 export type SigningKey =
   | { readonly kind: 'hmac'; readonly secret: Secret }
-  | { readonly kind: 'ed25519' | 'rsa'; readonly privateKey: KeyObject };
+  | {
+      readonly kind: 'ed25519' | 'rsa';
+      readonly privateKey: KeyObject;
+      /** BINANCE_PRIVATE_KEY_PASSPHRASE, kept only so the logger can scrub it. */
+      readonly passphrase?: Secret | undefined;
+    };
 
 export interface Config {
   readonly discord: {
@@ -31,6 +36,10 @@ export interface Config {
     readonly recvWindowMs: number;
     readonly timeoutMs: number;
     readonly dryRun: boolean;
+  };
+  readonly audit: {
+    /** AUDIT_LOG_KEY: the action log's rows are HMAC-chained under it; unset, plain SHA-256. */
+    readonly logKey: Secret | undefined;
   };
   readonly databasePath: string;
   readonly confirmTimeoutSeconds: number;
@@ -80,18 +89,41 @@ const integer = (min: number, max: number, fallback: number, unit: string) =>
       .default(fallback),
   );
 
-const httpUrl = (fallback: string) =>
+/** Hosts that never leave the machine: the only ones that may be reached over plain http://. */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+// Over http:// the API key header, the bot token and replayable signed bodies
+// would cross the network in clear, so plain HTTP is for local emulators only.
+const httpsUrl = (fallback: string) =>
   z.preprocess(
     unset,
     z
       .string()
       .trim()
-      .refine((value) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value) && URL.canParse(value), {
-        error: 'must be an http:// or https:// URL',
+      .refine((value) => /^https?:\/\/[^\s/]+(\/\S*)?$/i.test(value) && URL.canParse(value), {
+        error: 'must be an https:// URL (http:// only for 127.0.0.1, ::1 or localhost)',
+        abort: true,
+      })
+      .refine((value) => new URL(value).protocol === 'https:' || LOOPBACK_HOSTS.has(new URL(value).hostname), {
+        error:
+          'must be an https:// URL: http:// is accepted only for 127.0.0.1, ::1 or localhost, because over plain HTTP the API key, the token and signed requests cross the network in clear',
       })
       .transform((value) => value.replace(/\/+$/, ''))
       .default(fallback),
   );
+
+const AUDIT_LOG_KEY_MIN = 32;
+// A short key could be guessed, and with it the whole chain recomputed after an edit.
+const auditLogKey = z.preprocess(
+  unset,
+  z
+    .string()
+    .trim()
+    .regex(new RegExp(`^\\S{${AUDIT_LOG_KEY_MIN},}$`), {
+      error: `must be at least ${AUDIT_LOG_KEY_MIN} characters without spaces (a random secret, e.g. from \`openssl rand -hex 32\`), or unset for a plain SHA-256 chain`,
+    })
+    .optional(),
+);
 
 const environmentSchema = z.object({
   DISCORD_TOKEN: required('the bot token from the Discord developer portal').pipe(
@@ -102,7 +134,7 @@ const environmentSchema = z.object({
     unset,
     z.string().trim().regex(SNOWFLAKE, { error: 'must be a guild id (a Discord snowflake: 17 to 20 digits), or unset for global commands' }).optional(),
   ),
-  DISCORD_API_URL: httpUrl('https://discord.com/api'),
+  DISCORD_API_URL: httpsUrl('https://discord.com/api'),
   BOT_ADMIN_IDS: required('a comma list of Discord user ids who hold every permission').pipe(
     z
       .string()
@@ -118,9 +150,9 @@ const environmentSchema = z.object({
   ),
   // BINANCE_API_SECRET, BINANCE_PRIVATE_KEY_PATH and BINANCE_PRIVATE_KEY_PASSPHRASE
   // depend on each other and on a file: readSigningKey checks them.
-  BINANCE_SAPI_URL: httpUrl('https://api.binance.com'),
-  BINANCE_PAPI_URL: httpUrl('https://papi.binance.com'),
-  BINANCE_FAPI_URL: httpUrl('https://fapi.binance.com'),
+  BINANCE_SAPI_URL: httpsUrl('https://api.binance.com'),
+  BINANCE_PAPI_URL: httpsUrl('https://papi.binance.com'),
+  BINANCE_FAPI_URL: httpsUrl('https://fapi.binance.com'),
   BINANCE_RECV_WINDOW: integer(1, 60_000, 5_000, 'milliseconds'),
   BINANCE_TIMEOUT_MS: integer(100, 120_000, 10_000, 'milliseconds'),
   BINANCE_DRY_RUN: z.preprocess(
@@ -135,6 +167,7 @@ const environmentSchema = z.object({
   // token, which Discord honours for 15 minutes: the window must end before that.
   CONFIRM_TIMEOUT_SECONDS: integer(5, 840, 60, 'seconds'),
   LOG_LEVEL: z.preprocess(unset, z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info')),
+  AUDIT_LOG_KEY: auditLogKey,
 });
 
 /** Reads `.env` (when present) under the process environment: the environment wins. */
@@ -173,10 +206,22 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
       timeoutMs: vars.BINANCE_TIMEOUT_MS,
       dryRun: vars.BINANCE_DRY_RUN,
     },
+    audit: { logKey: vars.AUDIT_LOG_KEY === undefined ? undefined : new Secret(vars.AUDIT_LOG_KEY) },
     databasePath: vars.DATABASE_PATH,
     confirmTimeoutSeconds: vars.CONFIRM_TIMEOUT_SECONDS,
     logLevel: vars.LOG_LEVEL,
   };
+}
+
+/**
+ * What `npm run verify-log` needs, and nothing else: the database's path and
+ * the chain's key. Throws a ConfigError naming AUDIT_LOG_KEY if it is malformed.
+ */
+export function loadVerifyLogConfig(env: Environment = readEnvironment()): { databasePath: string; auditLogKey: Secret | undefined } {
+  const parsed = z.object({ DATABASE_PATH: environmentSchema.shape.DATABASE_PATH, AUDIT_LOG_KEY: auditLogKey }).safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`));
+  const { DATABASE_PATH, AUDIT_LOG_KEY } = parsed.data;
+  return { databasePath: DATABASE_PATH, auditLogKey: AUDIT_LOG_KEY === undefined ? undefined : new Secret(AUDIT_LOG_KEY) };
 }
 
 function readSigningKey(env: Environment): { key?: SigningKey; problems: string[] } {
@@ -209,7 +254,9 @@ function readSigningKey(env: Environment): { key?: SigningKey; problems: string[
   try {
     const privateKey = createPrivateKey(passphrase === undefined ? { key: pem } : { key: pem, passphrase });
     const type = privateKey.asymmetricKeyType;
-    if (type === 'ed25519' || type === 'rsa') return { key: { kind: type, privateKey }, problems: [] };
+    if (type === 'ed25519' || type === 'rsa') {
+      return { key: { kind: type, privateKey, passphrase: passphrase === undefined ? undefined : new Secret(passphrase) }, problems: [] };
+    }
     return { problems: [`BINANCE_PRIVATE_KEY_PATH: holds a ${type ?? 'unknown'} key; Binance accepts Ed25519 or RSA keys only`] };
   } catch {
     // The error's own text may quote key material, so only our words are kept.

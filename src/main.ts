@@ -10,7 +10,7 @@ import { Authorizer } from './actions/authorization.ts';
 import { FreezeService } from './actions/freeze.ts';
 import { ProposalService } from './actions/proposals.ts';
 import { ActionService, HEARTBEAT_MS } from './actions/service.ts';
-import { BinanceClient, createSigner } from './binance/index.ts';
+import { BinanceClient, createSigner, HostLimits } from './binance/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { Announcer } from './discord/announce.ts';
 import { AutocompleteSources } from './discord/autocomplete.ts';
@@ -24,7 +24,7 @@ import { FreezeWatch } from './discord/freeze-watch.ts';
 import { ProposalFlow } from './discord/proposal-flow.ts';
 import { InteractionRouter } from './discord/router.ts';
 import { slashCommands } from './discord/slash-commands.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createLogger, type Logger, type LoggerOptions } from './log.ts';
 import { openStore } from './store/index.ts';
 
 const EXPIRY_SWEEP_MS = 1_000;
@@ -35,12 +35,15 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-export function loggerFor(config: Config): Logger {
+/** The logger, scrubbing every secret the configuration holds from every line. */
+export function loggerFor(config: Config, write?: LoggerOptions['write']): Logger {
   const { signingKey } = config.binance;
-  return createLogger({
-    level: config.logLevel,
-    secrets: [config.discord.token.reveal(), ...(signingKey.kind === 'hmac' ? [signingKey.secret.reveal()] : [])],
-  });
+  const secrets = [
+    config.discord.token,
+    signingKey.kind === 'hmac' ? signingKey.secret : signingKey.passphrase,
+    config.audit.logKey,
+  ].flatMap((secret) => (secret === undefined ? [] : [secret.reveal()]));
+  return createLogger({ level: config.logLevel, secrets, ...(write === undefined ? {} : { write }) });
 }
 
 /** The version in package.json: one folder up from src/, two from dist/src/. */
@@ -59,8 +62,17 @@ export function packageVersion(): string {
 /** Config → migrated DB → Binance client → Discord login → command sync → serving. */
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const startedAt = Date.now();
-  const store = await openStore(config.databasePath, { dryRun: config.binance.dryRun });
+  const store = await openStore(config.databasePath, { dryRun: config.binance.dryRun, auditLogKey: config.audit.logKey });
+  // Rows written without the key (or under another one) after keyed rows would break the chain for good.
+  await store.log.assertKeyFits().catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  // One per-host limits object for every client on this IP (one client per account, later);
+  // Binance's 429/418 waits are kept in the database so every bot process honours them.
+  const hostLimits = new HostLimits({ shared: store.hostBans, log });
   const binance = new BinanceClient({
+    hostLimits,
     apiKey: config.binance.apiKey,
     signer: createSigner(config.binance.signingKey),
     baseUrls: config.binance.baseUrls,

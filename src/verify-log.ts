@@ -1,24 +1,112 @@
-// `npm run verify-log [database path]`: walks the action log's hash chain and
-// names the first row that was edited or deleted. Exit code 0 when intact, 1
-// when broken. Reads DATABASE_PATH (or the argument) only; needs no other setting.
-import { existsSync } from 'node:fs';
-import { readEnvironment } from './config.ts';
-import { openStore } from './store/index.ts';
+// `npm run verify-log -- [DATABASE] [--anchors FILE]`: checks the action log
+// and names the first row that cannot be trusted. It opens the file read-only
+// and changes nothing (no migration, no write, no checkpoint), so it is safe
+// on a live bot's database and on a copy under investigation. With
+// AUDIT_LOG_KEY (environment or .env) it checks a keyed chain; with anchors
+// (`seq hash` lines, as the audit channel posts them) it also catches a cut
+// tail and a chain recomputed after an edit.
+// Exit codes: 0 intact, 1 broken, 2 usage error, no database, or a keyed
+// chain that cannot be checked without its key.
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadVerifyLogConfig, readEnvironment } from './config.ts';
+import { parseAnchors, type Anchor } from './store/anchors.ts';
+import { Database } from './store/database.ts';
+import { runLogChecks, type LogVerdict } from './store/log-checks.ts';
 
-const path = process.argv[2] ?? readEnvironment().DATABASE_PATH ?? './data/bot.sqlite';
-if (!existsSync(path)) {
-  process.stderr.write(`No database at ${path}. Pass its path, or set DATABASE_PATH.\n`);
-  process.exit(2);
+const USAGE = `Usage: npm run verify-log -- [DATABASE] [--anchors FILE]
+  DATABASE        the bot's SQLite file (default: DATABASE_PATH, or ./data/bot.sqlite)
+  --anchors FILE  anchors to check, one "seq hash" per line as the audit channel posts them
+AUDIT_LOG_KEY (environment or .env) checks a keyed chain.
+Exit codes: 0 intact, 1 broken, 2 usage error, no database, or a keyed chain without its key.
+`;
+
+type Exit = 0 | 1 | 2;
+
+function usageError(message: string): Exit {
+  process.stderr.write(`${message}\n\n${USAGE}`);
+  return 2;
 }
-const store = await openStore(path);
-try {
-  const verdict = await store.log.verify();
-  if (verdict.ok) {
-    process.stdout.write(`Action log intact: ${verdict.rows} rows, chain verified up to row ${verdict.lastSeq}.\n`);
-  } else {
-    process.stdout.write(`Action log BROKEN at row ${verdict.seq}: ${verdict.reason}. ${verdict.rows} rows before it verified.\n`);
-    process.exitCode = 1;
+
+async function main(argv: readonly string[]): Promise<Exit> {
+  let args: ReturnType<typeof parseArgs<{ options: { anchors: { type: 'string' }; help: { type: 'boolean'; short: 'h' } }; allowPositionals: true }>>;
+  try {
+    args = parseArgs({ args: [...argv], options: { anchors: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
   }
-} finally {
-  await store.close();
+  if (args.values.help === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (args.positionals.length > 1) return usageError(`Give one database path, not ${args.positionals.length}.`);
+
+  let config: ReturnType<typeof loadVerifyLogConfig>;
+  try {
+    config = loadVerifyLogConfig(readEnvironment());
+  } catch (error) {
+    if (error instanceof ConfigError) return usageError(error.problems.join('\n'));
+    throw error;
+  }
+  const path = args.positionals[0] ?? config.databasePath;
+  if (!existsSync(path)) return usageError(`No database at ${path}. Pass its path, or set DATABASE_PATH.`);
+
+  let anchors: Anchor[] | undefined;
+  if (args.values.anchors !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(args.values.anchors, 'utf8');
+    } catch {
+      return usageError(`Cannot read the anchors file ${args.values.anchors}.`);
+    }
+    const parsed = parseAnchors(text);
+    if (parsed.badLines.length > 0) {
+      return usageError(`${args.values.anchors}: line ${parsed.badLines.slice(0, 5).join(', ')}${parsed.badLines.length > 5 ? ', …' : ''} is not "seq hash" (a row number, a space, 64 hex digits).`);
+    }
+    if (parsed.anchors.length === 0) return usageError(`${args.values.anchors} holds no anchors.`);
+    anchors = parsed.anchors;
+  }
+
+  let db: Database;
+  try {
+    db = await Database.openReadOnly(path);
+  } catch (error) {
+    return usageError(`Cannot open ${path} read-only: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+  try {
+    if ((await db.get("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'action_log'")) === undefined) {
+      return usageError(`${path} holds no action log: is it the bot's database?`);
+    }
+    const verdict = await runLogChecks({ db, key: config.auditLogKey, anchors });
+    process.stdout.write(report(path, config.auditLogKey !== undefined, verdict));
+    return verdict.status === 'intact' ? 0 : verdict.status === 'broken' ? 1 : 2;
+  } finally {
+    await db.close();
+  }
 }
+
+function report(path: string, keyed: boolean, verdict: LogVerdict): string {
+  const lines = [`Action log ${path} (opened read-only${keyed ? ', AUDIT_LOG_KEY given' : ', no AUDIT_LOG_KEY'}):`];
+  for (const result of verdict.results) {
+    lines.push(`  ${result.name.padEnd(8)} ${result.status.padEnd(10)} ${result.summary}`);
+    for (const note of result.notes) lines.push(`  ${''.padEnd(8)} ${''.padEnd(10)} note: ${note}`);
+  }
+  switch (verdict.status) {
+    case 'intact':
+      lines.push('Action log intact: every check passed.');
+      break;
+    case 'broken':
+      lines.push(`Action log BROKEN: the first row that cannot be trusted is row ${verdict.firstBadSeq ?? '?'}.`);
+      break;
+    case 'incomplete':
+      lines.push('Action log NOT fully checked: see the notes above.');
+      break;
+    default: {
+      const unreachable: never = verdict.status;
+      throw new Error(`unknown verdict ${String(unreachable)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -6,6 +6,7 @@ import { BinanceEmulator } from '../../test/emulators/binance/index.ts';
 import { createLogger } from '../log.ts';
 import { Secret } from '../secret.ts';
 import { BinanceClient, type BinanceClientOptions } from './client.ts';
+import { HostLimits } from './host-limits.ts';
 import type { BinanceOutcome, BinanceRequest } from './outcome.ts';
 import { createSigner } from './signing.ts';
 
@@ -27,6 +28,15 @@ const marginType = (symbol = 'BTCUSDT', type = 'ISOLATED'): BinanceRequest => ({
   weight: { amount: 1, kind: 'ip' },
   security: 'signed',
 });
+
+const negativeBalance: BinanceRequest = {
+  family: 'papi',
+  method: 'POST',
+  path: '/papi/v1/repay-futures-negative-balance',
+  params: [],
+  weight: { amount: 750, kind: 'ip' },
+  security: 'signed',
+};
 
 let binance: BinanceEmulator;
 let logLines: string[];
@@ -178,42 +188,33 @@ describe('outcomes', () => {
     expectKind(await c.execute(marginType()), 'success');
   });
 
-  it('after a 418 says loudly that the IP is banned and refuses until the ban ends', async () => {
-    const c = client();
-    binance.failNext('/papi/v1/repay-futures-negative-balance', { kind: 'rate-limit', status: 418, retryAfterS: 120 });
-    const request: BinanceRequest = {
-      family: 'papi',
-      method: 'POST',
-      path: '/papi/v1/repay-futures-negative-balance',
-      params: [],
-      weight: { amount: 750, kind: 'ip' },
-      security: 'signed',
-    };
-    const banned = expectKind(await c.execute(request), 'rate-limited');
-    expect(banned).toMatchObject({ banned: true, status: 418 });
-    expect(banned.explanation).toMatch(/BANNED/);
-    expect(logLines.some((line) => line.includes('"level":"error"') && line.includes('BANNED'))).toBe(true);
-    const refused = expectKind(await c.execute(request), 'rate-limited');
-    expect(refused).toMatchObject({ sent: false, banned: true });
-    // Families have separate limits: fapi still works.
-    expectKind(await c.execute(marginType()), 'success');
+  it('after a 418 says loudly that the IP is banned and refuses every call to that host until the ban ends', async () => {
+    const elsewhere = await BinanceEmulator.start({ accounts: [{ apiKey: API_KEY, kind: 'hmac', secret: SECRET }] });
+    try {
+      // papi and sapi on the banned host; fapi on another host.
+      const c = client({ baseUrls: { sapi: binance.url, papi: binance.url, fapi: elsewhere.url } });
+      binance.failNext('/papi/v1/repay-futures-negative-balance', { kind: 'rate-limit', status: 418, retryAfterS: 120 });
+      const banned = expectKind(await c.execute(negativeBalance), 'rate-limited');
+      expect(banned).toMatchObject({ banned: true, status: 418 });
+      expect(banned.explanation).toMatch(/BANNED/);
+      expect(logLines.some((line) => line.includes('"level":"error"') && line.includes('BANNED'))).toBe(true);
+      const refused = expectKind(await c.execute(negativeBalance), 'rate-limited');
+      expect(refused).toMatchObject({ sent: false, banned: true, retryAt: banned.retryAt });
+      // Binance bans the address per host: another family served by the same host is held too.
+      expectKind(await c.execute({ ...negativeBalance, family: 'sapi', path: '/sapi/v1/portfolio/repay', params: [['from', 'SPOT']] }), 'rate-limited');
+      expect(binance.requests).toHaveLength(1);
+      // Another host is not banned.
+      expectKind(await c.execute(marginType()), 'success');
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('refuses before sending a call whose weight would pass the limit, saying when it fits', async () => {
-    // Stay clear of a minute boundary, where the window (and the usage) resets.
-    const msToMinute = 60_000 - (Date.now() % 60_000);
-    if (msToMinute < 3000) await new Promise((resolve) => setTimeout(resolve, msToMinute + 50));
+    await clearOfMinuteBoundary();
     binance.setUsed('papi', 'x-mbx-used-weight-1m', 2_500);
     const c = client();
-    const negative: BinanceRequest = {
-      family: 'papi',
-      method: 'POST',
-      path: '/papi/v1/repay-futures-negative-balance',
-      params: [],
-      weight: { amount: 750, kind: 'ip' },
-      security: 'signed',
-    };
-    expectKind(await c.execute(negative), 'success'); // header now says 3250 used
+    expectKind(await c.execute(negativeBalance), 'success'); // header now says 3250 used
     const refused = expectKind(
       await c.execute({ family: 'papi', method: 'POST', path: '/papi/v1/margin/repay-debt', params: [['asset', 'BTC']], weight: { amount: 3000, kind: 'order' }, security: 'signed' }),
       'rate-limited',
@@ -321,6 +322,98 @@ describe('sending', () => {
   });
 });
 
+describe('limits under pressure', () => {
+  it('reserves the budget before any await: ten concurrent calls with room for eight send eight', async () => {
+    await clearOfMinuteBoundary();
+    const c = client({ limits: { fapi: { 'x-mbx-used-weight-1m': 8 } } });
+    // Each call awaits its log write before sending, as the pipeline's does.
+    const logWrite = { beforeSend: () => new Promise<void>((resolve) => setTimeout(resolve, 20)) };
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => c.execute(marginType('BTCUSDT', i % 2 === 0 ? 'ISOLATED' : 'CROSSED'), logWrite)),
+    );
+    expect(binance.requestsTo('/fapi/v1/marginType')).toHaveLength(8);
+    const refused = outcomes.filter((outcome) => outcome.kind === 'rate-limited');
+    expect(refused).toHaveLength(2);
+    for (const outcome of refused) {
+      expect(outcome).toMatchObject({ sent: false, explanation: expect.stringMatching(/x-mbx-used-weight-1m is at 8 of 8; this call adds 1/) });
+    }
+  });
+
+  it('gives a reservation back only when nothing reached Binance', async () => {
+    await clearOfMinuteBoundary();
+    const roomForOne = { limits: { fapi: { 'x-mbx-used-weight-1m': 1 } } };
+    // Dry-run: signed, never sent, nothing spent.
+    const dry = client({ ...roomForOne, dryRun: true });
+    expectKind(await dry.execute(marginType()), 'dry-run');
+    expectKind(await dry.execute(marginType()), 'dry-run');
+    // No connection: nothing reached Binance.
+    const unreachable = client({ ...roomForOne, baseUrls: { sapi: binance.url, papi: binance.url, fapi: `http://127.0.0.1:${await freePort()}` } });
+    expectKind(await unreachable.execute(marginType()), 'not-sent');
+    expectKind(await unreachable.execute(marginType()), 'not-sent');
+    // The log write before the send failed: not sent, the room is still there.
+    const c = client(roomForOne);
+    const failingLog = {
+      beforeSend: async () => {
+        throw new Error('log write failed');
+      },
+    };
+    await expect(c.execute(marginType(), failingLog)).rejects.toThrow('log write failed');
+    expect(binance.requests).toHaveLength(0);
+    expectKind(await c.execute(marginType()), 'success');
+    // That one reached Binance: the room is spent.
+    expect(expectKind(await c.execute(marginType()), 'rate-limited').sent).toBe(false);
+    // A call that timed out reached Binance too, so its weight stays spent.
+    const slow = client({ ...roomForOne, timeoutMs: 200 });
+    binance.failNext('/fapi/v1/marginType', { kind: 'delay', ms: 600 });
+    expectKind(await slow.execute(marginType('ETHUSDT')), 'unknown');
+    expect(expectKind(await slow.execute(marginType('ETHUSDT')), 'rate-limited').sent).toBe(false);
+  });
+
+  it("shares one host's IP counters between the clients of several accounts, and keeps each account's order counters apart", async () => {
+    await clearOfMinuteBoundary();
+    const host = new HostLimits({ limits: { fapi: { 'x-mbx-used-weight-1m': 2 } } });
+    const oneOrderEach = { papi: { 'x-mbx-order-count-1m': 1 } };
+    const main = client({ hostLimits: host, limits: oneOrderEach });
+    const other = client({ hostLimits: host, limits: oneOrderEach, apiKey: ED_KEY, signer: createSigner({ kind: 'ed25519', privateKey: ed25519.privateKey }) });
+
+    expectKind(await main.execute(marginType('BTCUSDT')), 'success');
+    expectKind(await other.execute(marginType('ETHUSDT')), 'success');
+    // The IP weight both keys spent is one budget: neither may send a third call.
+    expect(expectKind(await main.execute(marginType('BNBUSDT')), 'rate-limited').explanation).toMatch(/x-mbx-used-weight-1m is at 2 of 2/);
+    expect(expectKind(await other.execute(marginType('BNBUSDT')), 'rate-limited').sent).toBe(false);
+    expect(binance.requestsTo('/fapi/v1/marginType').map((request) => request.apiKey)).toEqual([API_KEY, ED_KEY]);
+
+    // Order counts belong to the account: main's second repay is held, the other account's first is not.
+    const repay: BinanceRequest = { family: 'papi', method: 'POST', path: '/papi/v1/margin/repay-debt', params: [['asset', 'USDT'], ['amount', '1']], weight: { amount: 3000, kind: 'order' }, security: 'signed' };
+    expectKind(await main.execute(repay), 'success');
+    expect(expectKind(await main.execute(repay), 'rate-limited').explanation).toMatch(/x-mbx-order-count-1m is at 1 of 1/);
+    expectKind(await other.execute(repay), 'success');
+    expect(binance.requestsTo('/papi/v1/margin/repay-debt').map((request) => request.apiKey)).toEqual([API_KEY, ED_KEY]);
+  });
+
+  it('sends no ping, clock sync or read during a ban, and says when it lifts', async () => {
+    let now = Date.now();
+    const c = client({ localNow: () => now });
+    binance.failNext('/fapi/v1/ping', { kind: 'rate-limit', status: 418, retryAfterS: 120 });
+    const first = await c.health('fapi');
+    expect(first).toMatchObject({ reachable: false, error: 'HTTP 418', blocked: { until: now + 120_000, banned: true } });
+
+    const during = await c.health('fapi');
+    expect(during).toMatchObject({ reachable: false, blocked: { until: now + 120_000, banned: true } });
+    expect(during.error).toMatch(/^not pinged: Binance has BANNED this IP address .*calls resume at \d{4}-\d\d-\d\dT/);
+    await expect(c.syncClock('fapi')).rejects.toThrow(/\/fapi\/v1\/time not sent: .*BANNED.*calls resume at/);
+    const read = expectKind(
+      await c.execute({ family: 'fapi', method: 'GET', path: '/fapi/v1/exchangeInfo', params: [], weight: { amount: 1, kind: 'ip' }, security: 'public' }),
+      'rate-limited',
+    );
+    expect(read).toMatchObject({ sent: false, banned: true, retryAt: now + 120_000 });
+    expect(binance.requests.map((request) => request.path)).toEqual(['/fapi/v1/ping']);
+
+    now += 121_000;
+    expect(await c.health('fapi')).toMatchObject({ reachable: true, blocked: undefined });
+  });
+});
+
 describe('secrets', () => {
   it('never shows the secret, private key or a signature in outcomes, logs or inspection', async () => {
     const c = client();
@@ -352,6 +445,12 @@ describe('secrets', () => {
     }
   });
 });
+
+/** Usage counts per minute window: a test that fills one must not straddle two. */
+async function clearOfMinuteBoundary(): Promise<void> {
+  const msToMinute = 60_000 - (Date.now() % 60_000);
+  if (msToMinute < 3000) await new Promise((resolve) => setTimeout(resolve, msToMinute + 50));
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();

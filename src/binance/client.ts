@@ -1,16 +1,19 @@
 // The signed Binance client: one keep-alive pool per host, timestamps from the
-// corrected clock, the rate-limit budget checked before sending, and every
+// corrected clock, the rate-limit budget reserved before sending, and every
 // answer turned into a typed outcome. It never re-sends a call: a POST that may
-// have executed is reported as UNKNOWN for a person to check.
-import { EventEmitter } from 'node:events';
+// have executed is reported as UNKNOWN for a person to check. Every call it
+// makes (actions, reads, pings, clock syncs) passes the same limits: the
+// host's wait (429/418) and IP counters, shared with other clients through
+// HostLimits, and this account's UID and order counters.
 import { Pool } from 'undici';
 import type { Logger } from '../log.ts';
+import { describeError, headerValue, interpretAnswer, interpretFailure, isNotConnected, isRecord, safeParse, type HttpAnswer } from './answers.ts';
 import { ServerClock } from './clock.ts';
-import { classifyBinanceCode, explainBinanceCode } from './errors.ts';
-import { FAMILIES, FAMILY_SPECS, type Family } from './families.ts';
-import { parseJsonLossless, type JsonValue } from './json.ts';
+import { Deadlines } from './deadlines.ts';
+import { FAMILIES, FAMILY_SPECS, type Family, type Weight } from './families.ts';
+import { banDecision, countersOf, HostLimits, type HostBan, type LimitOverrides } from './host-limits.ts';
 import type { BinanceOutcome, BinanceRequest, HttpMethod, RequestRecord } from './outcome.ts';
-import { RateLimitBudget, type CounterUsage } from './rate-limit.ts';
+import { RateLimitBudget, Reservation, type CounterUsage, type Refusal } from './rate-limit.ts';
 import { encodeParams, type Signer } from './signing.ts';
 
 export interface BinanceClientOptions {
@@ -23,9 +26,16 @@ export interface BinanceClientOptions {
   readonly log: Logger;
   /**
    * Limits that differ from Binance's documented defaults, per family and
-   * usage header (e.g. an account whose exchangeInfo `rateLimits` are higher).
+   * usage header (e.g. an account whose exchangeInfo `rateLimits` are higher):
+   * for this account's counters, and for the IP counters when the client
+   * builds its own HostLimits.
    */
-  readonly limits?: Partial<Record<Family, Readonly<Record<string, number>>>>;
+  readonly limits?: LimitOverrides;
+  /**
+   * The per-host limits (IP counters and Retry-After waits) shared by every
+   * client on the same IP. Without it, the client keeps its own, unshared.
+   */
+  readonly hostLimits?: HostLimits;
   /** The local clock; tests move it. */
   readonly localNow?: () => number;
 }
@@ -55,19 +65,6 @@ const DEFAULT_RETRY_AFTER_S = 60;
 const HEADERS_PUBLIC: Readonly<Record<string, string>> = { accept: 'application/json' };
 /** Binance's IP bans last from 2 minutes to 3 days. */
 const MAX_RETRY_AFTER_S = 3 * 86_400;
-/** Errors raised before a connection exists: the request cannot have reached Binance. */
-const NOT_CONNECTED_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED', 'ABORT_ERR']);
 
 export class BinanceClient {
   readonly #options: BinanceClientOptions;
@@ -78,7 +75,9 @@ export class BinanceClient {
   /** Built once: every signed call sends the same headers. */
   readonly #headers: { readonly signed: Readonly<Record<string, string>>; readonly signedForm: Readonly<Record<string, string>> };
   readonly #clocks: Record<Family, ServerClock>;
-  readonly #budgets: Record<Family, RateLimitBudget>;
+  readonly #hostLimits: HostLimits;
+  /** This account's UID and order counters; the IP counters live in #hostLimits. */
+  readonly #accountBudgets: Record<Family, RateLimitBudget>;
   readonly #inFlight = new Set<Promise<unknown>>();
   #syncTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -90,9 +89,9 @@ export class BinanceClient {
     const signed = { ...HEADERS_PUBLIC, 'x-mbx-apikey': options.apiKey };
     this.#headers = { signed, signedForm: { ...signed, 'content-type': 'application/x-www-form-urlencoded' } };
     this.#clocks = { sapi: new ServerClock(this.#localNow), papi: new ServerClock(this.#localNow), fapi: new ServerClock(this.#localNow) };
-    const budget = (family: Family) =>
-      new RateLimitBudget(FAMILY_SPECS[family].counters.map((counter) => ({ ...counter, limit: options.limits?.[family]?.[counter.header] ?? counter.limit })));
-    this.#budgets = { sapi: budget('sapi'), papi: budget('papi'), fapi: budget('fapi') };
+    this.#hostLimits = options.hostLimits ?? new HostLimits({ ...(options.limits === undefined ? {} : { limits: options.limits }), log: options.log });
+    const budget = (family: Family) => new RateLimitBudget(countersOf(family, 'account', options.limits));
+    this.#accountBudgets = { sapi: budget('sapi'), papi: budget('papi'), fapi: budget('fapi') };
   }
 
   get dryRun(): boolean {
@@ -109,12 +108,17 @@ export class BinanceClient {
     return this.#clocks[family].now();
   }
 
-  /** Measures a family's clock offset against its time endpoint. */
+  /**
+   * Measures a family's clock offset against its time endpoint. During a
+   * Retry-After wait or a ban it sends nothing and throws, saying when calls resume.
+   */
   async syncClock(family: Family): Promise<number> {
     const source = FAMILY_SPECS[family].time;
-    const sentAt = this.#localNow();
-    const { statusCode, body } = await this.#send(source.family, 'GET', source.path, undefined);
-    const receivedAt = this.#localNow();
+    const result = await this.#publicGet(source.family, source.path);
+    if (result.kind === 'refused') throw new Error(`${source.path} not sent: ${refusalText(result.decision)}`);
+    if (result.kind === 'failed') throw result.error;
+    const { sentAt, receivedAt, response } = result;
+    const { statusCode, body } = response;
     const parsed = statusCode === 200 ? safeParse(body) : undefined;
     const serverTime = isRecord(parsed) ? parsed.serverTime : undefined;
     if (typeof serverTime !== 'number') {
@@ -140,25 +144,45 @@ export class BinanceClient {
     this.#syncTimer.unref();
   }
 
-  /** Pings a family and reports its clock and rate-limit state, for /status. */
+  /**
+   * Pings a family and reports its clock and rate-limit state, for /status.
+   * During a Retry-After wait or a ban nothing is sent; `blocked` says until when.
+   */
   async health(family: Family): Promise<FamilyHealth> {
-    const base = () => ({
+    const host = this.#base(family).origin;
+    // Another process may have met the ban: read it even when the ping is refused for another reason.
+    await this.#hostLimits.refresh(host, this.#localNow());
+    const result = await this.#publicGet(family, FAMILY_SPECS[family].pingPath);
+    const ban = this.#hostLimits.ban(host, this.#localNow());
+    const base = {
       family,
       clockOffsetMs: this.#clocks[family].offsetMs,
       clockSyncedAt: this.#clocks[family].syncedAt,
-      usage: this.#budgets[family].usage(this.#clocks[family].now()),
-      blocked: this.#budgets[family].blockedUntil,
-    });
-    const startedAt = performance.now();
-    try {
-      const { statusCode } = await this.#send(family, 'GET', FAMILY_SPECS[family].pingPath, undefined);
-      const roundTripMs = Math.round(performance.now() - startedAt);
-      return statusCode === 200
-        ? { ...base(), reachable: true, roundTripMs }
-        : { ...base(), reachable: false, roundTripMs, error: `HTTP ${statusCode}` };
-    } catch (error) {
-      return { ...base(), reachable: false, roundTripMs: undefined, error: describeError(error) };
+      usage: this.usage(family),
+      blocked: ban === undefined ? undefined : { until: ban.until, banned: ban.status === 418 },
+    };
+    switch (result.kind) {
+      case 'refused':
+        return { ...base, reachable: false, roundTripMs: undefined, error: `not pinged: ${refusalText(result.decision)}` };
+      case 'failed':
+        return { ...base, reachable: false, roundTripMs: undefined, error: describeError(result.error) };
+      case 'answered': {
+        const { statusCode } = result.response;
+        return statusCode === 200
+          ? { ...base, reachable: true, roundTripMs: result.latencyMs }
+          : { ...base, reachable: false, roundTripMs: result.latencyMs, error: `HTTP ${statusCode}` };
+      }
+      default: {
+        const unreachable: never = result;
+        throw new Error(`unexpected result ${String(unreachable)}`);
+      }
     }
+  }
+
+  /** Every counter of a family as this client sees it: the host's IP counters, then this account's. */
+  usage(family: Family): CounterUsage[] {
+    const serverNow = this.#clocks[family].now();
+    return [...this.#hostLimits.budget(this.#base(family).origin, family).usage(serverNow), ...this.#accountBudgets[family].usage(serverNow)];
   }
 
   /** Makes one call and returns its typed outcome. Never retries. */
@@ -187,50 +211,135 @@ export class BinanceClient {
   }
 
   async #execute(request: BinanceRequest, hooks: ExecuteHooks): Promise<BinanceOutcome> {
-    const { family, weight } = request;
-    const budget = this.#budgets[family];
-    const clock = this.#clocks[family];
-
+    const { family } = request;
     const withTime =
       request.security === 'signed'
-        ? [...request.params, ['recvWindow', String(this.#options.recvWindowMs)] as const, ['timestamp', String(clock.now())] as const]
+        ? [...request.params, ['recvWindow', String(this.#options.recvWindowMs)] as const, ['timestamp', String(this.#clocks[family].now())] as const]
         : request.params;
     const payload = encodeParams(withTime);
     const record: RequestRecord = { family, method: request.method, path: request.path, params: payload };
 
-    const decision = budget.check(weight, clock.now(), this.#localNow());
-    if (!decision.ok) {
-      return {
-        kind: 'rate-limited',
-        request: record,
-        sent: false,
-        status: undefined,
-        banned: decision.reason === 'banned',
-        retryAt: decision.retryAt,
-        explanation: `Not sent: ${decision.detail}.`,
-      };
-    }
+    // Checked and reserved in one synchronous step: nothing between them can await.
+    const reservation = this.#reserve(family, request.weight);
+    if (!reservation.ok) return notSent(record, reservation);
 
     const signed = request.security === 'signed' ? `${payload}${payload === '' ? '' : '&'}signature=${this.#options.signer.sign(payload)}` : payload;
-    if (this.#options.dryRun && request.method !== 'GET') return { kind: 'dry-run', request: record };
-
-    if (hooks.beforeSend !== undefined) await hooks.beforeSend(record);
-    budget.spend(weight, clock.now());
-    const startedAt = performance.now();
-    const latency = () => Math.round(performance.now() - startedAt);
-    let response: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: string };
-    try {
-      response =
-        request.method === 'GET'
-          ? await this.#send(family, 'GET', `${request.path}${signed === '' ? '' : `?${signed}`}`, undefined, request.security)
-          : await this.#send(family, request.method, request.path, signed, request.security);
-    } catch (error) {
-      return this.#failure(record, error, latency());
+    if (this.#options.dryRun && request.method !== 'GET') {
+      reservation.release();
+      return { kind: 'dry-run', request: record };
     }
-    budget.observe(response.headers, clock.now());
-    const outcome = this.#interpret(record, response, latency());
-    // After -1021: measure the clock again so the next attempt is right, but never re-send.
-    return outcome.kind === 'rejected' && outcome.code === -1021 ? this.#withClockResync(outcome) : outcome;
+    const result =
+      request.method === 'GET'
+        ? await this.#dispatch(reservation, 'GET', `${request.path}${signed === '' ? '' : `?${signed}`}`, undefined, request.security, hooks, record)
+        : await this.#dispatch(reservation, request.method, request.path, signed, request.security, hooks, record);
+    switch (result.kind) {
+      case 'refused':
+        return notSent(record, result.decision);
+      case 'failed':
+        return interpretFailure(record, result.error, result.latencyMs, this.#options.timeoutMs);
+      case 'answered': {
+        const outcome = interpretAnswer(record, result.response, result.latencyMs, result.ban);
+        // After -1021: measure the clock again so the next attempt is right, but never re-send.
+        return outcome.kind === 'rejected' && outcome.code === -1021 ? this.#withClockResync(outcome) : outcome;
+      }
+      default: {
+        const unreachable: never = result;
+        throw new Error(`unexpected result ${String(unreachable)}`);
+      }
+    }
+  }
+
+  /** An unsigned GET (ping, time) under the same limits as every other call. */
+  async #publicGet(family: Family, path: string): Promise<Dispatched> {
+    const reservation = this.#reserve(family, FAMILY_SPECS[family].publicWeight);
+    if (!reservation.ok) return { kind: 'refused', decision: reservation };
+    return this.#dispatch(reservation, 'GET', path, undefined, 'public', {}, undefined);
+  }
+
+  /**
+   * Checks the host's known wait and both budgets (the host's IP counters, this
+   * account's counters) and reserves the call in all of them. Synchronous, so
+   * concurrent calls see each other's reservations and cannot overshoot.
+   */
+  #reserve(family: Family, weight: Weight): Reservation | Refusal {
+    const host = this.#base(family).origin;
+    const localNow = this.#localNow();
+    const ban = this.#hostLimits.ban(host, localNow);
+    if (ban !== undefined) return banDecision(ban);
+    const serverNow = this.#clocks[family].now();
+    const ip = this.#hostLimits.budget(host, family);
+    const account = this.#accountBudgets[family];
+    const decision = ip.check(weight, serverNow, localNow);
+    if (!decision.ok) return decision;
+    const own = account.check(weight, serverNow, localNow);
+    if (!own.ok) return own;
+    ip.reserve(weight);
+    account.reserve(weight);
+    return new Reservation(host, family, weight, ip, account);
+  }
+
+  /**
+   * Sends a reserved call. The reservation is given back when nothing reached
+   * Binance (a wait recorded by another process, the beforeSend hook threw, no
+   * connection); otherwise it is settled with the answer's usage headers.
+   */
+  async #dispatch(
+    reservation: Reservation,
+    method: HttpMethod,
+    pathAndQuery: string,
+    form: string | undefined,
+    security: 'signed' | 'public',
+    hooks: ExecuteHooks,
+    record: RequestRecord | undefined,
+  ): Promise<Dispatched> {
+    const { family, host } = reservation;
+    try {
+      // One read of the shared wait before the bytes leave, so a 429/418 met by
+      // another process on this database is honoured by the next send here.
+      // Without shared state there is nothing to read and no await.
+      if (this.#hostLimits.shared) {
+        const ban = await this.#hostLimits.refresh(host, this.#localNow());
+        if (ban !== undefined) {
+          reservation.release();
+          return { kind: 'refused', decision: banDecision(ban) };
+        }
+      }
+      if (hooks.beforeSend !== undefined && record !== undefined) await hooks.beforeSend(record);
+    } catch (error) {
+      reservation.release();
+      throw error;
+    }
+    const sentAt = this.#localNow();
+    const startedAt = performance.now();
+    let response: HttpAnswer;
+    try {
+      response = await this.#send(family, method, pathAndQuery, form, security);
+    } catch (error) {
+      if (isNotConnected(error)) reservation.release();
+      else reservation.settle(this.#clocks[family].now(), undefined);
+      return { kind: 'failed', error, latencyMs: Math.round(performance.now() - startedAt) };
+    }
+    const latencyMs = Math.round(performance.now() - startedAt);
+    const receivedAt = this.#localNow();
+    reservation.settle(this.#clocks[family].now(), response.headers);
+    const ban = response.statusCode === 429 || response.statusCode === 418 ? await this.#imposeWait(family, host, response) : undefined;
+    return { kind: 'answered', response, latencyMs, sentAt, receivedAt, ban };
+  }
+
+  /** After a 429 or 418: nothing goes to the host until Retry-After has passed, in any process. */
+  async #imposeWait(family: Family, host: string, response: HttpAnswer): Promise<HostBan> {
+    const asked = Number(headerValue(response.headers, 'retry-after') ?? DEFAULT_RETRY_AFTER_S);
+    // A nonsense header (negative, huge, not a number) must not break the answer: clamp it.
+    const retryAfterS = Number.isFinite(asked) && asked >= 0 ? Math.min(asked, MAX_RETRY_AFTER_S) : DEFAULT_RETRY_AFTER_S;
+    const ban: HostBan = { host, until: this.#localNow() + retryAfterS * 1000, status: response.statusCode === 418 ? 418 : 429 };
+    await this.#hostLimits.impose(ban);
+    const retryAt = new Date(ban.until).toISOString();
+    if (ban.status === 418) {
+      this.#options.log.error('BINANCE HAS BANNED THIS IP ADDRESS (HTTP 418); every call to this host is refused until the ban ends', { family, host, retryAt });
+    } else {
+      this.#options.log.warn('binance rate limit hit (HTTP 429); nothing is sent to this host until Retry-After passes', { family, host, retryAt });
+    }
+    return ban;
   }
 
   async #withClockResync(outcome: Extract<BinanceOutcome, { kind: 'rejected' }>): Promise<BinanceOutcome> {
@@ -241,134 +350,13 @@ export class BinanceClient {
     }
   }
 
-  #interpret(
-    record: RequestRecord,
-    response: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: string },
-    latencyMs: number,
-  ): BinanceOutcome {
-    const { statusCode: status, headers, body } = response;
-    const { family } = record;
-    const parsed = safeParse(body);
-
-    if (status >= 200 && status < 300) {
-      if (parsed === undefined) {
-        return {
-          kind: 'unknown',
-          request: record,
-          reason: 'unreadable-answer',
-          status,
-          explanation: `Binance answered HTTP ${status} with a body that is not JSON, so the result cannot be read. Check in Binance whether the action happened before trying again.`,
-          latencyMs,
-        };
-      }
-      return { kind: 'success', request: record, status, body: parsed, latencyMs };
-    }
-
-    if (status === 429 || status === 418) {
-      const asked = Number(headerValue(headers, 'retry-after') ?? DEFAULT_RETRY_AFTER_S);
-      // A nonsense header (negative, huge, not a number) must not break the answer: clamp it.
-      const retryAfterS = Number.isFinite(asked) && asked >= 0 ? Math.min(asked, MAX_RETRY_AFTER_S) : DEFAULT_RETRY_AFTER_S;
-      const retryAt = this.#localNow() + retryAfterS * 1000;
-      const banned = status === 418;
-      this.#budgets[family].block(retryAt, banned);
-      if (banned) {
-        this.#options.log.error('BINANCE HAS BANNED THIS IP ADDRESS (HTTP 418); every call is refused until the ban ends', {
-          family,
-          retryAt: new Date(retryAt).toISOString(),
-        });
-      } else {
-        this.#options.log.warn('binance rate limit hit (HTTP 429)', { family, retryAt: new Date(retryAt).toISOString() });
-      }
-      return {
-        kind: 'rate-limited',
-        request: record,
-        sent: true,
-        status,
-        banned,
-        retryAt,
-        explanation: banned
-          ? 'Binance has BANNED this IP address (HTTP 418) because requests continued after a 429. Nothing was executed; every call is refused until the ban ends.'
-          : 'Binance refused the call: too many requests (HTTP 429). Nothing was executed; the bot sends nothing to this API until the wait Binance asked for has passed.',
-      };
-    }
-
-    const code = isRecord(parsed) && typeof parsed.code === 'number' ? parsed.code : undefined;
-    const message = isRecord(parsed) && typeof parsed.msg === 'string' ? parsed.msg : body.slice(0, 200);
-
-    // A 5xx, or a code Binance documents as "may still execute" (-1007, -21006, -3007, ...),
-    // whatever the HTTP status: never a plain rejection.
-    const inFlight = code !== undefined && classifyBinanceCode(family, code) === 'in-flight';
-    if (status >= 500 || inFlight) {
-      return {
-        kind: 'unknown',
-        request: record,
-        reason: code === -1007 ? 'binance-timeout' : 'server-error',
-        status,
-        explanation:
-          `Binance answered HTTP ${status}${code === undefined ? '' : ` (${code}: ${message})`}. ` +
-          (inFlight ? `${explainBinanceCode(family, code)} ` : 'Binance documents that the execution status is then UNKNOWN: it may have happened. ') +
-          'It will not be re-sent; check in Binance before trying again.',
-        latencyMs,
-      };
-    }
-
-    if (status >= 400) {
-      const outcome = {
-        kind: 'rejected' as const,
-        request: record,
-        status,
-        code,
-        message,
-        explanation:
-          code !== undefined
-            ? explainBinanceCode(family, code)
-            : status === 403
-              ? "Binance's web application firewall refused the request (HTTP 403). Nothing was executed."
-              : `Binance refused the request with HTTP ${status}. Nothing was executed.`,
-        latencyMs,
-      };
-      return outcome;
-    }
-
-    return {
-      kind: 'unknown',
-      request: record,
-      reason: 'server-error',
-      status,
-      explanation: `Binance answered an unexpected HTTP ${status}; the execution status is UNKNOWN. Check in Binance before trying again.`,
-      latencyMs,
-    };
-  }
-
-  #failure(record: RequestRecord, error: unknown, latencyMs: number): BinanceOutcome {
-    const code = errorCode(error);
-    if (code !== undefined && NOT_CONNECTED_CODES.has(code)) {
-      return {
-        kind: 'not-sent',
-        request: record,
-        explanation: `Could not connect to Binance (${code}); nothing reached Binance. Check the network and BINANCE_${record.family.toUpperCase()}_URL, then try again.`,
-      };
-    }
-    const timedOut = (code !== undefined && TIMEOUT_CODES.has(code)) || (error instanceof Error && error.name === 'TimeoutError');
-    return {
-      kind: 'unknown',
-      request: record,
-      reason: timedOut ? 'timeout' : 'connection-lost',
-      status: undefined,
-      explanation: timedOut
-        ? `No answer from Binance within ${this.#options.timeoutMs} ms. The request was sent, so it may have been executed: the status is UNKNOWN. It will not be re-sent; check in Binance before trying again.`
-        : `The connection to Binance was lost after the request was sent (${code ?? 'connection error'}). It may have been executed: the status is UNKNOWN. It will not be re-sent; check in Binance before trying again.`,
-      latencyMs,
-    };
-  }
-
   async #send(
     family: Family,
     method: HttpMethod,
     pathAndQuery: string,
     form: string | undefined,
-    security: 'signed' | 'public' = 'public',
-  ): Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+    security: 'signed' | 'public',
+  ): Promise<HttpAnswer> {
     const { origin, prefix } = this.#base(family);
     const headers = security === 'signed' ? (form === undefined ? this.#headers.signed : this.#headers.signedForm) : HEADERS_PUBLIC;
     const signal = this.#deadlines.watch();
@@ -408,79 +396,34 @@ export class BinanceClient {
   }
 }
 
-/**
- * BINANCE_TIMEOUT_MS for every call in flight, from one interval timer rather than
- * a timer per call (a timer started and stopped per call costs more than the rest
- * of the call's bookkeeping). The timer runs while calls are in flight and stops
- * on the first tick that finds none. A call is aborted within a tick (a tenth of
- * the timeout, at most 100 ms) of its deadline. The signal is an EventEmitter,
- * which undici accepts and which costs far less than an AbortController; undici's
- * own headersTimeout runs on a 1 s tick, too coarse for short timeouts.
- */
-class Deadlines {
-  readonly #due = new Map<EventEmitter, number>();
-  readonly #tickMs: number;
-  #timer: NodeJS.Timeout | undefined;
+/** What became of a reserved call. */
+type Dispatched =
+  | { readonly kind: 'refused'; readonly decision: Refusal }
+  | { readonly kind: 'failed'; readonly error: unknown; readonly latencyMs: number }
+  | {
+      readonly kind: 'answered';
+      readonly response: HttpAnswer;
+      readonly latencyMs: number;
+      /** Local times around the exchange, for the clock sync. */
+      readonly sentAt: number;
+      readonly receivedAt: number;
+      /** The wait a 429/418 answer imposed. */
+      readonly ban: HostBan | undefined;
+    };
 
-  constructor(private readonly timeoutMs: number) {
-    this.#tickMs = Math.max(5, Math.min(100, Math.floor(timeoutMs / 10)));
-  }
-
-  watch(): EventEmitter {
-    const signal = new EventEmitter();
-    this.#due.set(signal, performance.now() + this.timeoutMs);
-    this.#timer ??= setInterval(() => this.#tick(), this.#tickMs).unref();
-    return signal;
-  }
-
-  forget(signal: EventEmitter): void {
-    this.#due.delete(signal);
-  }
-
-  #tick(): void {
-    if (this.#due.size === 0) {
-      clearInterval(this.#timer);
-      this.#timer = undefined;
-      return;
-    }
-    const now = performance.now();
-    for (const [signal, due] of this.#due) {
-      if (due > now) continue;
-      this.#due.delete(signal);
-      signal.emit('abort');
-    }
-  }
+function notSent(record: RequestRecord, decision: Refusal): BinanceOutcome {
+  return {
+    kind: 'rate-limited',
+    request: record,
+    sent: false,
+    status: undefined,
+    banned: decision.reason === 'banned',
+    retryAt: decision.retryAt,
+    explanation: `Not sent: ${decision.detail}.`,
+  };
 }
 
-function safeParse(text: string): JsonValue | undefined {
-  try {
-    return parseJsonLossless(text);
-  } catch {
-    return undefined;
-  }
+function refusalText(decision: Refusal): string {
+  return `${decision.detail}; calls resume at ${new Date(decision.retryAt).toISOString()}`;
 }
 
-function isRecord(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function errorCode(error: unknown): string | undefined {
-  for (let current: unknown = error; current instanceof Error; current = current.cause) {
-    const code = (current as Error & { code?: unknown }).code;
-    if (typeof code === 'string' && code !== '') return code;
-  }
-  return undefined;
-}
-
-/** A short description of an error, with any signature scrubbed out. */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return 'unknown error';
-  const code = errorCode(error);
-  const message = error.message.slice(0, 200).replace(/signature=[^&\s]*/gi, 'signature=[redacted]');
-  return code === undefined ? message : `${code}: ${message}`;
-}

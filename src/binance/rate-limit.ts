@@ -1,8 +1,13 @@
-// The rate-limit budget of one API family. Binance reports the used weight in
-// response headers; the budget keeps the latest figure per counter and window,
-// refuses before sending a call that would pass a limit (saying when it would
-// fit), and honours Retry-After after a 429 or a 418 (an IP ban).
-import type { CounterSpec, Weight } from './families.ts';
+// The rate-limit budget of a set of counters (one family's IP counters on a
+// host, or one account's UID and order counters). Binance reports the used
+// weight in response headers; the budget keeps the latest figure per counter
+// and window, and adds the cost of every call reserved but not yet answered.
+// A call is reserved in the same synchronous step that checks it, so calls
+// started together cannot all see the same room and overshoot the limit.
+import type { CounterSpec, Family, Weight } from './families.ts';
+
+/** Response headers, as undici gives them (lower-case names). */
+export type UsageHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 export interface CounterUsage {
   readonly header: string;
@@ -16,106 +21,40 @@ export type BudgetDecision =
   | {
       readonly ok: false;
       readonly reason: 'limit' | 'retry-after' | 'banned';
+      /** Local epoch ms from which the call could be tried again. */
       readonly retryAt: number;
       readonly detail: string;
     };
 
+/** A decision not to send. */
+export type Refusal = Extract<BudgetDecision, { readonly ok: false }>;
+
 interface Observation {
   used: number;
   window: number;
-  intervalMs: number;
 }
 
-// Matches every usage header Binance documents, e.g. X-MBX-USED-WEIGHT-1M,
-// X-SAPI-USED-UID-WEIGHT-1M, X-MBX-ORDER-COUNT-10S.
-const USAGE_HEADER = /^x-(?:mbx|sapi)-(?:used-(?:ip-|uid-)?weight|order-count)-(\d+)([smhd])$/;
-const UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/** Header name → its window in ms, or null for any other header; every response repeats the same few names. */
-const INTERVALS = new Map<string, number | null>();
-
-function usageInterval(name: string): number | undefined {
-  let interval = INTERVALS.get(name);
-  if (interval === undefined) {
-    const match = USAGE_HEADER.exec(name.toLowerCase());
-    const ms = match === null ? 0 : Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? 0);
-    interval = ms > 0 ? ms : null;
-    // Bounded: only a handful of distinct header names ever arrive.
-    if (INTERVALS.size < 512) INTERVALS.set(name, interval);
-  }
-  return interval ?? undefined;
-}
-
-const ALLOWED: BudgetDecision = { ok: true };
+export const ALLOWED: BudgetDecision = { ok: true };
 
 export class RateLimitBudget {
   readonly #counters: readonly CounterSpec[];
   readonly #observed = new Map<string, Observation>();
-  #blockedUntil = 0;
-  #banned = false;
+  /** Cost of the calls reserved and not yet settled, per counter (same order as #counters). */
+  readonly #inFlight: number[];
 
   constructor(counters: readonly CounterSpec[]) {
     this.#counters = counters;
+    this.#inFlight = counters.map(() => 0);
   }
 
-  /** Reads every usage header of a response, at Binance time `serverNow`. */
-  observe(headers: Readonly<Record<string, string | string[] | undefined>>, serverNow: number): void {
-    for (const name in headers) {
-      const intervalMs = usageInterval(name);
-      if (intervalMs === undefined) continue;
-      const raw = headers[name];
-      const value = Array.isArray(raw) ? raw[0] : raw;
-      if (value === undefined || !/^\d+$/.test(value.trim())) continue;
-      const key = name.toLowerCase();
-      const used = Number(value);
-      const window = Math.floor(serverNow / intervalMs);
-      const known = this.#observed.get(key);
-      if (known === undefined) this.#observed.set(key, { used, window, intervalMs });
-      else {
-        known.used = used;
-        known.window = window;
-      }
-    }
-  }
-
-
-  /** Adds a sent call's cost locally, until the next headers say the true figure. */
-  spend(weight: Weight, serverNow: number): void {
-    for (const counter of this.#counters) {
-      const cost = counter.cost(weight);
-      if (cost === 0) continue;
-      const window = Math.floor(serverNow / counter.intervalMs);
-      const current = this.#usedIn(counter.header, window);
-      const known = this.#observed.get(counter.header);
-      if (known === undefined) this.#observed.set(counter.header, { used: current + cost, window, intervalMs: counter.intervalMs });
-      else {
-        known.used = current + cost;
-        known.window = window;
-      }
-    }
-  }
-
-  /** Whether a call of `weight` may be sent now, and if not, when it could be. */
+  /** Whether a call of `weight` fits now, counting the calls in flight; if not, when it could. */
   check(weight: Weight, serverNow: number, localNow: number): BudgetDecision {
-    if (localNow < this.#blockedUntil) {
-      return this.#banned
-        ? {
-            ok: false,
-            reason: 'banned',
-            retryAt: this.#blockedUntil,
-            detail: 'Binance has BANNED this IP address (HTTP 418) for sending after a 429',
-          }
-        : {
-            ok: false,
-            reason: 'retry-after',
-            retryAt: this.#blockedUntil,
-            detail: 'Binance answered 429 (too many requests) and asked the bot to wait',
-          };
-    }
-    for (const counter of this.#counters) {
+    for (let i = 0; i < this.#counters.length; i++) {
+      const counter = this.#counters[i] as CounterSpec;
       const cost = counter.cost(weight);
       if (cost === 0) continue;
       const window = Math.floor(serverNow / counter.intervalMs);
-      const used = this.#usedIn(counter.header, window);
+      const used = this.#usedIn(counter.header, window) + (this.#inFlight[i] ?? 0);
       // A call heavier than the whole limit could never be sent; Binance decides then.
       if (cost <= counter.limit && used + cost > counter.limit) {
         const windowEndsAt = (window + 1) * counter.intervalMs;
@@ -130,33 +69,94 @@ export class RateLimitBudget {
     return ALLOWED;
   }
 
-  /** After a 429 or 418: refuse everything until Retry-After has passed. */
-  block(untilLocalMs: number, banned: boolean): void {
-    if (untilLocalMs > this.#blockedUntil) {
-      this.#blockedUntil = untilLocalMs;
-      this.#banned = banned;
-    } else if (banned) {
-      this.#banned = true;
+  /** Holds a checked call's cost until it is settled or released. Call it right after check(), with no await between. */
+  reserve(weight: Weight): void {
+    for (let i = 0; i < this.#counters.length; i++) {
+      this.#inFlight[i] = (this.#inFlight[i] ?? 0) + (this.#counters[i] as CounterSpec).cost(weight);
     }
   }
 
-  /** Current usage of every counter seen or known, for /status. */
+  /** Gives a reservation back: the call never reached Binance. */
+  release(weight: Weight): void {
+    for (let i = 0; i < this.#counters.length; i++) {
+      this.#inFlight[i] = Math.max(0, (this.#inFlight[i] ?? 0) - (this.#counters[i] as CounterSpec).cost(weight));
+    }
+  }
+
+  /**
+   * A reserved call reached Binance. With its answer's headers, Binance's own
+   * figures replace the estimate; without an answer (timeout, dropped
+   * connection), its cost stays counted locally, since Binance counted it.
+   */
+  settle(weight: Weight, serverNow: number, headers: UsageHeaders | undefined): void {
+    this.release(weight);
+    for (const counter of this.#counters) {
+      const window = Math.floor(serverNow / counter.intervalMs);
+      const reported = headers === undefined ? undefined : usageHeader(headers[counter.header]);
+      if (reported !== undefined) this.#raise(counter.header, window, reported);
+      else {
+        const cost = counter.cost(weight);
+        if (cost > 0) this.#raise(counter.header, window, this.#usedIn(counter.header, window) + cost);
+      }
+    }
+  }
+
+  /** Current usage of every counter (calls in flight included), for /status. */
   usage(serverNow: number): CounterUsage[] {
-    const headers = new Set([...this.#counters.map((counter) => counter.header), ...this.#observed.keys()]);
-    return [...headers].map((header) => {
-      const spec = this.#counters.find((counter) => counter.header === header);
-      const intervalMs = spec?.intervalMs ?? this.#observed.get(header)?.intervalMs ?? 60_000;
-      const window = Math.floor(serverNow / intervalMs);
-      return { header, used: this.#usedIn(header, window), limit: spec?.limit, windowEndsAt: (window + 1) * intervalMs };
+    return this.#counters.map((counter, i) => {
+      const window = Math.floor(serverNow / counter.intervalMs);
+      return {
+        header: counter.header,
+        used: this.#usedIn(counter.header, window) + (this.#inFlight[i] ?? 0),
+        limit: counter.limit,
+        windowEndsAt: (window + 1) * counter.intervalMs,
+      };
     });
   }
 
-  get blockedUntil(): { until: number; banned: boolean } | undefined {
-    return this.#blockedUntil > 0 ? { until: this.#blockedUntil, banned: this.#banned } : undefined;
+  // Binance's counters only grow within a window, so an answer that arrives
+  // late with a smaller figure than one already seen does not lower it.
+  #raise(header: string, window: number, used: number): void {
+    const known = this.#observed.get(header);
+    if (known === undefined) this.#observed.set(header, { used, window });
+    else if (known.window !== window) {
+      known.used = used;
+      known.window = window;
+    } else if (used > known.used) known.used = used;
   }
 
   #usedIn(header: string, window: number): number {
     const observation = this.#observed.get(header);
     return observation !== undefined && observation.window === window ? observation.used : 0;
   }
+}
+
+/** One call's hold on the host's IP counters and the account's counters. */
+export class Reservation {
+  readonly ok = true;
+
+  constructor(
+    readonly host: string,
+    readonly family: Family,
+    private readonly weight: Weight,
+    private readonly ip: RateLimitBudget,
+    private readonly account: RateLimitBudget,
+  ) {}
+
+  release(): void {
+    this.ip.release(this.weight);
+    this.account.release(this.weight);
+  }
+
+  settle(serverNow: number, headers: UsageHeaders | undefined): void {
+    this.ip.settle(this.weight, serverNow, headers);
+    this.account.settle(this.weight, serverNow, headers);
+  }
+}
+
+function usageHeader(raw: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : undefined;
 }

@@ -1,12 +1,14 @@
 // The action log: one append-only row per event, each carrying the hash of the
-// row before it. Editing or deleting a row (around the triggers that forbid
-// it) breaks the chain, and verify() names the first row where it breaks.
+// row before it (keyed with AUDIT_LOG_KEY when set: see log-chain.ts). Editing
+// or deleting a row (around the triggers that forbid it) breaks the chain, and
+// verify() names the first row where it breaks.
 // The events a row may carry are rows of the log_events table (a foreign key),
 // so a later migration adds one with a single INSERT; LOG_EVENTS is the same
 // list for the compiler. The rows of access changes, proposals and the freeze
 // are described in change-log.ts.
-import { createHash } from 'node:crypto';
+import type { Secret } from '../secret.ts';
 import type { Database, Queries } from './database.ts';
+import { GENESIS_HASH, sealRow, walkChain, type ChainedFields, type HashScheme } from './log-chain.ts';
 
 export const LOG_EVENTS = [
   'requested',
@@ -51,26 +53,10 @@ export interface LogEntry {
   readonly dryRun?: boolean | undefined;
 }
 
-export interface LogRow {
-  readonly seq: number;
-  readonly at_ms: number;
+/** A stored row: the chained fields, its scheme and its hash. */
+export interface LogRow extends ChainedFields {
   readonly event: LogEvent;
-  readonly action_id: string | null;
-  readonly action_key: string | null;
-  readonly user_id: string | null;
-  readonly user_tag: string | null;
-  readonly guild_id: string | null;
-  readonly channel_id: string | null;
-  readonly params_json: string | null;
-  readonly request_json: string | null;
-  readonly outcome_kind: string | null;
-  readonly http_status: number | null;
-  readonly binance_code: number | null;
-  readonly response_json: string | null;
-  readonly latency_ms: number | null;
-  readonly detail: string | null;
-  readonly dry_run: 0 | 1;
-  readonly prev_hash: string;
+  readonly hash_scheme: HashScheme;
   readonly hash: string;
 }
 
@@ -86,10 +72,9 @@ export interface RecentFilter {
   readonly limit: number;
 }
 
-const GENESIS = '0'.repeat(64);
 const COLUMNS =
   'seq, at_ms, event, action_id, action_key, user_id, user_tag, guild_id, channel_id, params_json, request_json, ' +
-  'outcome_kind, http_status, binance_code, response_json, latency_ms, detail, dry_run, prev_hash, hash';
+  'outcome_kind, http_status, binance_code, response_json, latency_ms, detail, dry_run, prev_hash, hash_scheme, hash';
 
 export class ActionLog {
   constructor(
@@ -97,6 +82,8 @@ export class ActionLog {
     private readonly now: () => number = Date.now,
     /** Marks every row this writer appends as written in dry-run mode. */
     private readonly dryRun = false,
+    /** AUDIT_LOG_KEY: rows are HMAC-chained under it; without it, plain SHA-256. */
+    private readonly key: Secret | undefined = undefined,
   ) {}
 
   /** Appends one event; committed (and synced to disk) when the promise resolves. */
@@ -128,9 +115,9 @@ export class ActionLog {
       latency_ms: entry.latencyMs ?? null,
       detail: entry.detail ?? null,
       dry_run: entry.dryRun === true || this.dryRun ? (1 as const) : (0 as const),
-      prev_hash: last?.hash ?? GENESIS,
+      prev_hash: last?.hash ?? GENESIS_HASH,
     };
-    const complete: LogRow = { ...row, hash: hashRow(row) };
+    const complete: LogRow = { ...row, ...sealRow(row, this.key) };
     await tx.run(
       `INSERT INTO action_log (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`,
       [
@@ -153,6 +140,7 @@ export class ActionLog {
         complete.detail,
         complete.dry_run,
         complete.prev_hash,
+        complete.hash_scheme,
         complete.hash,
       ],
     );
@@ -198,69 +186,42 @@ export class ActionLog {
     );
   }
 
-  /** Walks the whole chain; the first row that doesn't fit is named. */
+  /** Walks the whole chain (with this log's key); the first row that doesn't fit is named. */
   async verify(pageSize = 2_000): Promise<ChainVerdict> {
-    let expectedSeq = 1;
-    let previousHash = GENESIS;
-    let rows = 0;
-    for (;;) {
-      const page = await this.db.all<LogRow>(`SELECT ${COLUMNS} FROM action_log WHERE seq >= ? ORDER BY seq LIMIT ?`, [expectedSeq, pageSize]);
-      for (const row of page) {
-        if (row.seq !== expectedSeq) {
-          const missing = row.seq - 1 === expectedSeq ? `row ${expectedSeq} is missing` : `rows ${expectedSeq} to ${row.seq - 1} are missing`;
-          return { ok: false, rows, seq: expectedSeq, reason: `${missing} (deleted)` };
-        }
-        if (row.prev_hash !== previousHash) {
-          return { ok: false, rows, seq: row.seq, reason: `its prev_hash does not match row ${row.seq - 1} (rows were removed or re-ordered)` };
-        }
-        if (hashRow(row) !== row.hash) {
-          return { ok: false, rows, seq: row.seq, reason: 'its contents do not match its hash (the row was edited)' };
-        }
-        previousHash = row.hash;
-        expectedSeq = row.seq + 1;
-        rows++;
-      }
-      if (page.length < pageSize) break;
-    }
-    const issued = (await this.db.get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'action_log'"))?.seq ?? 0;
-    if (issued >= expectedSeq) {
+    const report = await walkChain(this.db, this.key, pageSize);
+    if (report.failure !== undefined) return { ok: false, rows: report.rows, seq: report.failure.seq, reason: report.failure.reason };
+    if (report.uncheckedKeyed > 0) {
       return {
         ok: false,
-        rows,
-        seq: expectedSeq,
-        reason: issued === expectedSeq ? `row ${expectedSeq}, the last written, is missing (deleted)` : `rows ${expectedSeq} to ${issued}, the last written, are missing (deleted)`,
+        rows: report.rows,
+        seq: report.firstKeyedSeq ?? report.lastSeq,
+        reason: `${report.uncheckedKeyed} rows are keyed with AUDIT_LOG_KEY and cannot be checked without it`,
       };
     }
-    return { ok: true, rows, lastSeq: expectedSeq - 1 };
+    return { ok: true, rows: report.rows, lastSeq: report.lastSeq };
+  }
+
+  /**
+   * Refuses to write under the wrong key: the newest row, if keyed, must verify
+   * under this log's key. Rows written without the key (or under another one)
+   * after keyed rows would make the whole chain fail verification from there on.
+   */
+  async assertKeyFits(): Promise<void> {
+    const head = await this.db.get<LogRow>(`SELECT ${COLUMNS} FROM action_log ORDER BY seq DESC LIMIT 1`);
+    if (head === undefined || head.hash_scheme !== 'hmac-sha256') return;
+    if (this.key === undefined) {
+      throw new Error(
+        `the action log is keyed (row ${head.seq} was written with AUDIT_LOG_KEY), but AUDIT_LOG_KEY is not set: set it to the same key, or every new row would break the chain`,
+      );
+    }
+    if (sealRow(head, this.key).hash !== head.hash) {
+      throw new Error(
+        `AUDIT_LOG_KEY does not verify the newest row of the action log (row ${head.seq}): it is not the key the log was written with, or that row was altered. Set the key the bot used, then run npm run verify-log`,
+      );
+    }
   }
 }
 
 function toJson(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value);
-}
-
-function hashRow(row: Omit<LogRow, 'hash'>): string {
-  // A fixed field order: the hash covers every column but itself.
-  const canonical = JSON.stringify([
-    row.seq,
-    row.at_ms,
-    row.event,
-    row.action_id,
-    row.action_key,
-    row.user_id,
-    row.user_tag,
-    row.guild_id,
-    row.channel_id,
-    row.params_json,
-    row.request_json,
-    row.outcome_kind,
-    row.http_status,
-    row.binance_code,
-    row.response_json,
-    row.latency_ms,
-    row.detail,
-    row.dry_run,
-    row.prev_hash,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
 }

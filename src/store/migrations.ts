@@ -299,6 +299,31 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'Binance waits shared by every bot process',
+    sql: `
+      -- A 429's Retry-After or a 418 IP ban, per Binance host (origin): every process on this
+      -- database sends nothing to the host until until_ms (local epoch ms; the processes
+      -- share one host, so one clock).
+      CREATE TABLE binance_host_bans (
+        host TEXT PRIMARY KEY,
+        until_ms INTEGER NOT NULL,
+        status INTEGER NOT NULL CHECK (status IN (429, 418)),
+        recorded_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 11,
+    name: 'the hash scheme of each action log row',
+    sql: `
+      -- Rows written before this carry 'sha256-v1' (their hash does not cover the scheme);
+      -- new rows name theirs ('sha256', or 'hmac-sha256' under AUDIT_LOG_KEY) and their hash covers it.
+      ALTER TABLE action_log ADD COLUMN hash_scheme TEXT NOT NULL DEFAULT 'sha256-v1'
+        CHECK (hash_scheme IN ('sha256-v1', 'sha256', 'hmac-sha256'));
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

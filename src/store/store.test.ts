@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Database } from './database.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
-import { ActionLog, ANY_ACCOUNT, grantParams, legacyGrantParams, legacyPolicyParams, legacyRevokeParams, LOG_EVENTS, openStore, type Cap, type Store } from './index.ts';
+import { writeLegacyRows } from '../../test/support/tamper.ts';
+import { Secret } from '../secret.ts';
+import { ANY_ACCOUNT, grantParams, legacyGrantParams, legacyPolicyParams, legacyRevokeParams, LOG_EVENTS, openStore, runLogChecks, type Cap, type Store } from './index.ts';
 
 let dir: string;
 let store: Store;
@@ -56,7 +58,8 @@ describe('database', () => {
 
   it('refuses a database written by a newer version of the bot', async () => {
     await store.db.run("INSERT INTO schema_migrations VALUES (42, 'future', 0)");
-    await expect(migrate(store.db)).rejects.toThrow(/schema version 42, newer than this bot knows \(9\)/);
+    const known = Math.max(...MIGRATIONS.map((migration) => migration.version));
+    await expect(migrate(store.db)).rejects.toThrow(`schema version 42, newer than this bot knows (${known})`);
   });
 
   it('keeps transactions whole while other statements run concurrently', async () => {
@@ -93,8 +96,8 @@ describe('migrating a database written at version 5', () => {
       INSERT INTO pending_actions (id, action_key, requester_id, requester_tag, options_json, request_json, state, created_at, expires_at)
         VALUES ('a1', 'pm.repay-debt', 'u1', 'alice', '{}', '{}', 'completed', 4, 5);
     `);
-    const log = new ActionLog(db);
-    for (let i = 0; i < logRows; i++) await log.append({ event: i % 2 === 0 ? 'grant' : 'requested', userId: 'u1', params: { i }, detail: `row ${i + 1}` });
+    // Rows as that version wrote them: no hash_scheme column, hashes of the sha256-v1 form.
+    await writeLegacyRows(db, logRows);
     return db;
   }
 
@@ -112,10 +115,11 @@ describe('migrating a database written at version 5', () => {
       const objects = await migrated.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE tbl_name = 'action_log' AND type IN ('index', 'trigger') ORDER BY name");
       expect(objects.map((o) => o.name)).toEqual(['action_log_action', 'action_log_key', 'action_log_no_delete', 'action_log_no_update', 'action_log_user']);
       await expect(migrated.db.run("UPDATE action_log SET detail = 'x'")).rejects.toThrow(/append-only/);
-      // The next row continues the chain; an event outside log_events is refused by the foreign key.
+      // The next row continues the chain under the recorded scheme; an event outside log_events is refused by the foreign key.
       await migrated.log.append({ event: 'freeze', params: { reason: 'test' } });
       expect(await migrated.log.verify()).toEqual({ ok: true, rows: 8, lastSeq: 8 });
       await expect(migrated.log.append({ event: 'bogus' as never })).rejects.toThrow(/FOREIGN KEY constraint failed/);
+      expect((await migrated.log.recent({ limit: 10 })).map((row) => row.hash_scheme).reverse()).toEqual([...Array<string>(7).fill('sha256-v1'), 'sha256']);
       expect((await migrated.db.all<{ name: string }>('SELECT name FROM log_events')).map((row) => row.name).sort()).toEqual([...LOG_EVENTS].sort());
 
       // Grants move to account '*' as requesters; the '*' cap stays, for the authorizer to refuse.
@@ -130,6 +134,19 @@ describe('migrating a database written at version 5', () => {
       expect(await migrated.db.all('SELECT * FROM grant_caps')).toEqual([]);
     } finally {
       await migrated.close();
+    }
+
+    // Keyed from here on: verify-log's checks accept the three schemes in order, each row checked.
+    const key = new Secret('audit-log-key-for-tests-only-00000000000000001');
+    const keyed = await openStore(path, { auditLogKey: key });
+    try {
+      await keyed.log.assertKeyFits();
+      await keyed.log.append({ event: 'unfreeze' });
+      const verdict = await runLogChecks({ db: keyed.db, key, anchors: undefined });
+      expect(verdict).toMatchObject({ status: 'intact', firstBadSeq: undefined });
+      expect(verdict.results[0]?.summary).toMatch(/^9 rows \(1 to 9\): 7 plain SHA-256 \(written before rows named their scheme\); 1 plain SHA-256; 1 HMAC-SHA256, checked with AUDIT_LOG_KEY;/);
+    } finally {
+      await keyed.close();
     }
   });
 

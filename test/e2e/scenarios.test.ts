@@ -375,6 +375,18 @@ describe('the operator commands', () => {
     expect(textOf(refused.message)).toMatch(/^Refused/);
   });
 
+  test('/status during a 418: says the IP is banned and until when, and pings nothing', async () => {
+    world.binance.failNext('/fapi/v1/ping', { kind: 'rate-limit', status: 418, retryAfterS: 3 });
+    await world.command(admin.id, 'status'); // its fapi ping meets the ban
+    const before = world.binance.requests.length;
+    const { message } = await world.command(admin.id, 'status');
+    const text = textOf(message);
+    expect(text).toMatch(/🚫 IP BANNED until <t:\d+:T>/);
+    expect(text).toMatch(/not reachable: not pinged: Binance has BANNED this IP address/);
+    expect(world.binance.requests.slice(before)).toEqual([]);
+    await settle(3_100);
+  });
+
   test('/audit recent: an embed and the same rows as CSV', async () => {
     const { message } = await world.command(admin.id, 'audit recent', { limit: 10 });
     expectEphemeralTo(message, admin.id);

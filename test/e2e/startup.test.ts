@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { Secret } from '../../src/secret.ts';
+import { openStore } from '../../src/store/index.ts';
 import { DiscordEmulator } from '../emulators/discord/index.ts';
 import { ensureBuilt, ROOT, startCommand } from '../support/build.ts';
 import { API_SECRET, APP_ID, CHANNEL_ID, GUILD_ID, USERS } from './world.ts';
@@ -62,4 +64,31 @@ test('a token Discord refuses: exit 1 with a clear line, and the token is not pr
   } finally {
     await discord.close();
   }
+});
+
+test('a keyed action log and no AUDIT_LOG_KEY, or another key: exit 1 before writing a row, the key not printed', async () => {
+  const key = 'audit-log-key-of-the-running-desk-000000000001';
+  const path = join(dir, 'keyed.sqlite');
+  const store = await openStore(path, { auditLogKey: new Secret(key) });
+  await store.log.append({ event: 'requested', detail: 'written under the key' });
+  await store.close();
+  const env = {
+    DISCORD_TOKEN: 'MTAwMDAwMDAwMDAwMDAwMDk5.never.used-because-start-up-stops-first',
+    DISCORD_CLIENT_ID: APP_ID,
+    BOT_ADMIN_IDS: USERS.admin.id,
+    BINANCE_API_KEY: 'k'.repeat(64),
+    BINANCE_API_SECRET: API_SECRET,
+    DATABASE_PATH: path,
+  };
+  const withoutKey = await start(env);
+  expect(withoutKey.status).toBe(1);
+  expect(withoutKey.output).toMatch(/start-up failed.*the action log is keyed \(row 1 was written with AUDIT_LOG_KEY\), but AUDIT_LOG_KEY is not set/s);
+  const otherKey = 'a-different-key-than-the-desk-uses-00000000001';
+  const wrongKey = await start({ ...env, AUDIT_LOG_KEY: otherKey });
+  expect(wrongKey.status).toBe(1);
+  expect(wrongKey.output).toMatch(/AUDIT_LOG_KEY does not verify the newest row of the action log \(row 1\)/);
+  expect(wrongKey.output).not.toContain(otherKey);
+  const reopened = await openStore(path, { auditLogKey: new Secret(key) });
+  expect(await reopened.log.verify()).toEqual({ ok: true, rows: 1, lastSeq: 1 });
+  await reopened.close();
 });

@@ -1,0 +1,172 @@
+// Binance's answers read as typed outcomes: which codes mean UNKNOWN (errors.ts
+// classifies them per family), which connection errors prove that nothing was
+// sent, and how an error is described without leaking a signature.
+import { classifyBinanceCode, explainBinanceCode } from './errors.ts';
+import type { HostBan } from './host-limits.ts';
+import { parseJsonLossless, type JsonValue } from './json.ts';
+import type { BinanceOutcome, RequestRecord } from './outcome.ts';
+
+/** An HTTP answer, body read. */
+export interface HttpAnswer {
+  readonly statusCode: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+/** Errors raised before a connection exists: the request cannot have reached Binance. */
+const NOT_CONNECTED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED', 'ABORT_ERR']);
+
+/** Binance's answer as a typed outcome. `ban` is the wait a 429/418 answer imposed. */
+export function interpretAnswer(record: RequestRecord, response: HttpAnswer, latencyMs: number, ban: HostBan | undefined): BinanceOutcome {
+  const { statusCode: status, body } = response;
+  const { family } = record;
+  const parsed = safeParse(body);
+
+  if (status >= 200 && status < 300) {
+    if (parsed === undefined) {
+      return {
+        kind: 'unknown',
+        request: record,
+        reason: 'unreadable-answer',
+        status,
+        explanation: `Binance answered HTTP ${status} with a body that is not JSON, so the result cannot be read. Check in Binance whether the action happened before trying again.`,
+        latencyMs,
+      };
+    }
+    return { kind: 'success', request: record, status, body: parsed, latencyMs };
+  }
+
+  if ((status === 429 || status === 418) && ban !== undefined) {
+    const banned = status === 418;
+    return {
+      kind: 'rate-limited',
+      request: record,
+      sent: true,
+      status,
+      banned,
+      retryAt: ban.until,
+      explanation: banned
+        ? 'Binance has BANNED this IP address (HTTP 418) because requests continued after a 429. Nothing was executed; every call is refused until the ban ends.'
+        : 'Binance refused the call: too many requests (HTTP 429). Nothing was executed; the bot sends nothing to this API until the wait Binance asked for has passed.',
+    };
+  }
+
+  const code = isRecord(parsed) && typeof parsed.code === 'number' ? parsed.code : undefined;
+  const message = isRecord(parsed) && typeof parsed.msg === 'string' ? parsed.msg : body.slice(0, 200);
+
+  // A 5xx, or a code Binance documents as "may still execute" (-1007, -21006, -3007, ...),
+  // whatever the HTTP status: never a plain rejection.
+  const inFlight = code !== undefined && classifyBinanceCode(family, code) === 'in-flight';
+  if (status >= 500 || inFlight) {
+    return {
+      kind: 'unknown',
+      request: record,
+      reason: code === -1007 ? 'binance-timeout' : 'server-error',
+      status,
+      explanation:
+        `Binance answered HTTP ${status}${code === undefined ? '' : ` (${code}: ${message})`}. ` +
+        (inFlight ? `${explainBinanceCode(family, code)} ` : 'Binance documents that the execution status is then UNKNOWN: it may have happened. ') +
+        'It will not be re-sent; check in Binance before trying again.',
+      latencyMs,
+    };
+  }
+
+  if (status >= 400) {
+    const outcome = {
+      kind: 'rejected' as const,
+      request: record,
+      status,
+      code,
+      message,
+      explanation:
+        code !== undefined
+          ? explainBinanceCode(family, code)
+          : status === 403
+            ? "Binance's web application firewall refused the request (HTTP 403). Nothing was executed."
+            : `Binance refused the request with HTTP ${status}. Nothing was executed.`,
+      latencyMs,
+    };
+    return outcome;
+  }
+
+  return {
+    kind: 'unknown',
+    request: record,
+    reason: 'server-error',
+    status,
+    explanation: `Binance answered an unexpected HTTP ${status}; the execution status is UNKNOWN. Check in Binance before trying again.`,
+    latencyMs,
+  };
+}
+
+/** A call that got no answer: not sent when no connection was made, else UNKNOWN. */
+export function interpretFailure(record: RequestRecord, error: unknown, latencyMs: number, timeoutMs: number): BinanceOutcome {
+  const code = errorCode(error);
+  if (isNotConnected(error)) {
+    return {
+      kind: 'not-sent',
+      request: record,
+      explanation: `Could not connect to Binance (${code}); nothing reached Binance. Check the network and BINANCE_${record.family.toUpperCase()}_URL, then try again.`,
+    };
+  }
+  const timedOut = (code !== undefined && TIMEOUT_CODES.has(code)) || (error instanceof Error && error.name === 'TimeoutError');
+  return {
+    kind: 'unknown',
+    request: record,
+    reason: timedOut ? 'timeout' : 'connection-lost',
+    status: undefined,
+    explanation: timedOut
+      ? `No answer from Binance within ${timeoutMs} ms. The request was sent, so it may have been executed: the status is UNKNOWN. It will not be re-sent; check in Binance before trying again.`
+      : `The connection to Binance was lost after the request was sent (${code ?? 'connection error'}). It may have been executed: the status is UNKNOWN. It will not be re-sent; check in Binance before trying again.`,
+    latencyMs,
+  };
+}
+
+export function isNotConnected(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && NOT_CONNECTED_CODES.has(code);
+}
+
+export function safeParse(text: string): JsonValue | undefined {
+  try {
+    return parseJsonLossless(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isRecord(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code;
+  }
+  return undefined;
+}
+
+/** A short description of an error, with any signature scrubbed out. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown error';
+  const code = errorCode(error);
+  const message = error.message.slice(0, 200).replace(/signature=[^&\s]*/gi, 'signature=[redacted]');
+  return code === undefined ? message : `${code}: ${message}`;
+}

@@ -1,0 +1,137 @@
+// What Binance limits per IP address on a host: each family's IP-weighted
+// counters there, and the wait Binance imposes with Retry-After (a 429, or a
+// 418 IP ban of 2 minutes up to 3 days). Binance counts these for the address,
+// whichever key sends, so the composition root builds ONE HostLimits and hands
+// it to every client (one per account); each client keeps its own account's
+// UID and order counters. A wait is also written to a shared state (SQLite, in
+// the bot) so every process using the same database honours it.
+import type { Logger } from '../log.ts';
+import { FAMILY_SPECS, type CounterScope, type CounterSpec, type Family } from './families.ts';
+import { RateLimitBudget, type Refusal } from './rate-limit.ts';
+
+/** A wait Binance imposed on a host: a 429's Retry-After, or an IP ban (418). */
+export interface HostBan {
+  /** The origin the wait applies to, e.g. `https://papi.binance.com`. */
+  readonly host: string;
+  /** Local epoch ms when calls may be sent again. */
+  readonly until: number;
+  readonly status: 429 | 418;
+}
+
+/**
+ * Where waits are kept so that every process on the same database honours them.
+ * `src/store/` implements it; this layer knows nothing of how.
+ */
+export interface SharedBanState {
+  /** Keeps a wait; a longer wait already recorded for the host stays. */
+  record(ban: HostBan): Promise<void>;
+  /** The wait in force on a host at local time `now`, as recorded by any process. */
+  current(host: string, now: number): Promise<HostBan | undefined>;
+}
+
+/** Limits that differ from Binance's documented defaults, per family and usage header. */
+export type LimitOverrides = Partial<Record<Family, Readonly<Record<string, number>>>>;
+
+export interface HostLimitsOptions {
+  /** Without it, waits are known to this process only. */
+  readonly shared?: SharedBanState;
+  /** Overrides of the IP-weighted limits (e.g. an account whose exchangeInfo shows higher ones). */
+  readonly limits?: LimitOverrides;
+  readonly log?: Logger;
+}
+
+export class HostLimits {
+  readonly #options: HostLimitsOptions;
+  readonly #budgets = new Map<string, RateLimitBudget>();
+  /** The latest wait known per host: set at once by this process, refreshed from the shared state. */
+  readonly #bans = new Map<string, HostBan>();
+  readonly #reading = new Map<string, Promise<HostBan | undefined>>();
+
+  constructor(options: HostLimitsOptions = {}) {
+    this.#options = options;
+  }
+
+  /** Whether waits are shared with other processes (and must be read before a send). */
+  get shared(): boolean {
+    return this.#options.shared !== undefined;
+  }
+
+  /** The IP-weighted counters of `family` on `host`. */
+  budget(host: string, family: Family): RateLimitBudget {
+    const key = `${family} ${host}`;
+    let budget = this.#budgets.get(key);
+    if (budget === undefined) {
+      budget = new RateLimitBudget(countersOf(family, 'ip', this.#options.limits));
+      this.#budgets.set(key, budget);
+    }
+    return budget;
+  }
+
+  /** The wait known in this process for a host, if it still runs at `now`. No I/O. */
+  ban(host: string, now: number): HostBan | undefined {
+    const ban = this.#bans.get(host);
+    return ban !== undefined && ban.until > now ? ban : undefined;
+  }
+
+  /**
+   * Reads the shared state for a host (another process may have met a 429 or
+   * 418 there). Callers running together share one read: the read a caller
+   * joins may have started just before it, the same gap that any check has
+   * between reading and sending. A failed read is logged and the known wait
+   * is used: the database being unreadable stops money-moving calls anyway,
+   * since their log row cannot be written.
+   */
+  refresh(host: string, now: number): Promise<HostBan | undefined> {
+    const shared = this.#options.shared;
+    if (shared === undefined) return Promise.resolve(this.ban(host, now));
+    let reading = this.#reading.get(host);
+    if (reading === undefined) {
+      reading = shared
+        .current(host, now)
+        .then(
+          (ban) => {
+            if (ban !== undefined) this.#remember(ban);
+            return this.ban(host, now);
+          },
+          (error: unknown) => {
+            this.#options.log?.warn('could not read the shared Binance ban state; using what this process knows', { host, error });
+            return this.ban(host, now);
+          },
+        )
+        .finally(() => this.#reading.delete(host));
+      this.#reading.set(host, reading);
+    }
+    return reading;
+  }
+
+  /** Records a wait Binance asked for: at once here, and in the shared state for the others. */
+  async impose(ban: HostBan): Promise<void> {
+    this.#remember(ban);
+    try {
+      await this.#options.shared?.record(ban);
+    } catch (error) {
+      this.#options.log?.error('could not store a Binance ban for the other bot processes; this one honours it', { host: ban.host, error });
+    }
+  }
+
+  #remember(ban: HostBan): void {
+    const known = this.#bans.get(ban.host);
+    // The longer wait wins; a ban (418) is never downgraded to a 429 it outlasts.
+    if (known === undefined || ban.until > known.until) this.#bans.set(ban.host, ban);
+    else if (ban.status === 418 && known.status !== 418) this.#bans.set(ban.host, { ...known, status: 418 });
+  }
+}
+
+/** A refusal that says why nothing was sent and when it could be. */
+export function banDecision(ban: HostBan): Refusal {
+  return ban.status === 418
+    ? { ok: false, reason: 'banned', retryAt: ban.until, detail: 'Binance has BANNED this IP address (HTTP 418) for sending after a 429' }
+    : { ok: false, reason: 'retry-after', retryAt: ban.until, detail: 'Binance answered 429 (too many requests) and asked the bot to wait' };
+}
+
+/** A family's documented counters of one scope, with any overridden limits. */
+export function countersOf(family: Family, scope: CounterScope, limits: LimitOverrides | undefined): CounterSpec[] {
+  return FAMILY_SPECS[family].counters
+    .filter((counter) => counter.scope === scope)
+    .map((counter) => ({ ...counter, limit: limits?.[family]?.[counter.header] ?? counter.limit }));
+}
