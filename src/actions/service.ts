@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { encodeParams, type BinanceClient, type BinanceOutcome, type BinanceRequest, type RequestRecord } from '../binance/index.ts';
 import type { Logger } from '../log.ts';
-import type { LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
+import type { GatewayReport, LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
@@ -62,7 +62,7 @@ export interface ActionServiceOptions {
 const DEFAULT_STALE_AFTER_MS = 120_000;
 /** How often a process beats, and how long without a beat means it is gone. */
 export const HEARTBEAT_MS = 2_000;
-const HEARTBEAT_STALE_MS = 5 * HEARTBEAT_MS;
+export const HEARTBEAT_STALE_MS = 5 * HEARTBEAT_MS;
 
 // The request as stored with a pending action: what was shown is what is sent.
 const storedRequest = z.object({
@@ -296,9 +296,9 @@ export class ActionService {
     return recovered;
   }
 
-  /** Tells the other processes sharing the database that this one is running. */
-  heartbeat(): Promise<void> {
-    return this.#options.store.processes.beat(this.#instanceId, this.#now());
+  /** Tells the other processes sharing the database (and `npm run health`) that this one is running, and how its gateway is. */
+  heartbeat(gateway?: GatewayReport): Promise<void> {
+    return this.#options.store.processes.beat(this.#instanceId, this.#now(), gateway);
   }
 
   /** A clean stop, after the drain: this process holds no claim any more. */

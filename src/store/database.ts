@@ -3,8 +3,9 @@
 // whole length. sqlite3 runs statements from many async callers interleaved on
 // one connection, so without the lock a statement from elsewhere could land
 // inside someone else's transaction.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import sqlite3 from 'sqlite3';
 
 export type SqlValue = string | number | bigint | null | Buffer;
@@ -49,6 +50,22 @@ export class Database implements Queries {
     await database.#exec('PRAGMA synchronous = FULL');
     await database.#exec('PRAGMA foreign_keys = ON');
     return database;
+  }
+
+  /**
+   * Opens an existing file read-only (health, backups): creates nothing, changes
+   * no setting, migrates nothing, and SQLite refuses any write on it.
+   */
+  static async openReadOnly(path: string, options: { busyTimeoutMs?: number } = {}): Promise<Database> {
+    // With no -wal beside it, no connection has the file open (the last one to close deletes it),
+    // and a plain read-only open would create -wal and -shm owned by whoever runs this (root, say),
+    // which the bot's own user could then not open. Immutable reads the file alone and creates nothing.
+    const uri = existsSync(`${path}-wal`) ? path : `${pathToFileURL(resolvePath(path)).href}?immutable=1`;
+    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const opened = new sqlite3.Database(uri, sqlite3.OPEN_READONLY | sqlite3.OPEN_URI, (error) => (error === null ? resolve(opened) : reject(error)));
+    });
+    db.configure('busyTimeout', options.busyTimeoutMs ?? 5_000);
+    return new Database(path, db);
   }
 
   run(sql: string, params: SqlParams = []): Promise<RunResult> {

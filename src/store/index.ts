@@ -46,4 +46,4 @@ export { Database, type Queries } from './database.ts';
 export { Grants, type AmountLimit, type Grant, type Policy } from './grants.ts';
 export { MigrationError, migrate } from './migrations.ts';
 export { PendingActions, type PendingAction, type PendingState } from './pending-actions.ts';
-export { Processes } from './processes.ts';
+export { Processes, type GatewayReport, type ProcessBeat } from './processes.ts';

@@ -52,7 +52,7 @@ describe('database', () => {
 
   it('refuses a database written by a newer version of the bot', async () => {
     await store.db.run("INSERT INTO schema_migrations VALUES (42, 'future', 0)");
-    await expect(migrate(store.db)).rejects.toThrow(/schema version 42, newer than this bot knows \(5\)/);
+    await expect(migrate(store.db)).rejects.toThrow(`schema version 42, newer than this bot knows (${MIGRATIONS.at(-1)?.version})`);
   });
 
   it('keeps transactions whole while other statements run concurrently', async () => {
