@@ -1,23 +1,17 @@
 // `npm run backup -- <file>`, run as the operator runs it (the npm script's node
 // command on the built dist/), against a real SQLite file.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBuilt, ROOT, scriptCommand } from '../test/support/build.ts';
+import { runScript } from '../test/support/build.ts';
 import { openStore, type Store } from './store/index.ts';
 
 let dir: string;
 let source: string;
 let store: Store;
 
-function runBackup(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  ensureBuilt();
-  const { command, args: script } = scriptCommand('backup');
-  const run = spawnSync(command, [...script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DATABASE_PATH: source }, encoding: 'utf8' });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const runBackup = (...args: string[]) => runScript('backup', args, { DATABASE_PATH: source });
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'backup-test-'));
@@ -32,23 +26,23 @@ afterEach(async () => {
 });
 
 describe('npm run backup', () => {
-  it('writes a verified copy and says how many rows its chain holds', () => {
+  it('writes a verified copy and says how many rows its chain holds', async () => {
     const target = join(dir, 'backups', 'bot-1.sqlite');
-    const run = runBackup(target);
+    const run = await runBackup(target);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^Backup of ${source} written to ${target} \\(\\d+\\.\\d MB, \\d+ ms\\): action log intact, 5 rows, chain verified up to row 5\\.\\n$`));
     expect(existsSync(target)).toBe(true);
   });
 
-  it('refuses to overwrite an existing file (exit 2) unless given --force', () => {
+  it('refuses to overwrite an existing file (exit 2) unless given --force', async () => {
     const target = join(dir, 'bot-2.sqlite');
     writeFileSync(target, 'an older backup');
-    const refused = runBackup(target);
+    const refused = await runBackup(target);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toBe(`Backup failed: ${target} already exists; pass --force to replace it.\n`);
     expect(readFileSync(target, 'utf8')).toBe('an older backup');
-    const forced = runBackup(target, '--force');
+    const forced = await runBackup(target, '--force');
     expect(forced.status).toBe(0);
     expect(readFileSync(target).subarray(0, 15).toString()).toBe('SQLite format 3');
   });
@@ -56,7 +50,7 @@ describe('npm run backup', () => {
   it('refuses a copy whose chain does not verify (exit 1), writing nothing', async () => {
     await store.db.exec("DROP TRIGGER action_log_no_update; UPDATE action_log SET detail = 'rewritten' WHERE seq = 3");
     const target = join(dir, 'bot-3.sqlite');
-    const run = runBackup(target);
+    const run = await runBackup(target);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
       `Backup failed: the copy's action log is BROKEN at row 3: its contents do not match its hash (the row was edited). Nothing was written to ${target}; run npm run verify-log on the live database.\n`,
@@ -64,8 +58,8 @@ describe('npm run backup', () => {
     expect(existsSync(target)).toBe(false);
   });
 
-  it('answers a missing file argument with the usage (exit 2)', () => {
-    const run = runBackup();
+  it('answers a missing file argument with the usage (exit 2)', async () => {
+    const run = await runBackup();
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^Usage: npm run backup -- <backup file> \[--force\]/);
   });

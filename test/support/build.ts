@@ -1,7 +1,8 @@
 // The bot runs compiled (`npm ci` builds dist/ in its `prepare` step and
 // `npm start` runs node on it), so tests, the demo and the benchmark build once
 // before starting it, then run exactly the command in package.json's scripts.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,4 +38,25 @@ export function scriptCommand(script: string): { command: string; args: string[]
 /** The command `npm start` runs. */
 export function startCommand(): { command: string; args: string[] } {
   return scriptCommand('start');
+}
+
+/**
+ * Runs an npm script's node command (e.g. `health`, `backup`) as an operator
+ * would, with only this environment. Asynchronous: the local Discord and
+ * Binance may live in the calling process and must keep answering.
+ */
+export async function runScript(
+  script: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  ensureBuilt();
+  const { command, args: base } = scriptCommand(script);
+  const child = spawn(command, [...base, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const [status] = (await once(child, 'exit')) as [number | null];
+  return { status, stdout, stderr };
 }
