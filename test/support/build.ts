@@ -7,7 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/**
+ * Where the bot and the operator scripts run from: this checkout, or PMBOT_APP_DIR, a
+ * production install that built its own dist/ (.ci/run points the end-to-end tests at one).
+ */
+export const ROOT = process.env.PMBOT_APP_DIR ?? fileURLToPath(new URL('../..', import.meta.url));
 /** The tsconfig files a process (or vitest's global setup) has already built, comma-separated. */
 const BUILT_FLAG = 'PMBOT_DIST_BUILT';
 
@@ -17,7 +21,7 @@ const BUILT_FLAG = 'PMBOT_DIST_BUILT';
  */
 export function ensureBuilt(project = 'tsconfig.build.json'): void {
   const built = (process.env[BUILT_FLAG] ?? '').split(',');
-  if (built.includes(project)) return;
+  if (built.includes(project) || process.env.PMBOT_APP_DIR !== undefined) return;
   const tsc = join(ROOT, 'node_modules', '.bin', 'tsc');
   const result = spawnSync(tsc, ['-p', project], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`the build failed:\n${result.stdout}${result.stderr}`);
