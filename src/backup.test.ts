@@ -31,7 +31,9 @@ describe('npm run backup', () => {
     const run = await runBackup(target);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^Backup of ${source} written to ${target} \\(\\d+\\.\\d MB, \\d+ ms\\): action log intact, 5 rows, chain verified up to row 5\\.\\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(`^Backup of ${source} written to ${target} \\(\\d+\\.\\d MB, \\d+ ms\\): action log intact, 5 rows, chain verified up to row 5\\.\\n$`),
+    );
     expect(existsSync(target)).toBe(true);
   });
 

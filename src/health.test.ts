@@ -60,7 +60,9 @@ describe('npm run health', () => {
 
   it('is unhealthy while a process has beaten but not yet reported its gateway (starting up)', async () => {
     await store.processes.beat('host:4:dd', NOW - 500);
-    expect((await checkHealth(path, NOW)).line).toBe('unhealthy: host:4:dd is running (beat 0.5 s ago) but has not reported a Discord gateway connection yet (starting up).');
+    expect((await checkHealth(path, NOW)).line).toBe(
+      'unhealthy: host:4:dd is running (beat 0.5 s ago) but has not reported a Discord gateway connection yet (starting up).',
+    );
   });
 
   it('counts any live, connected process; a stale one does not make it healthy', async () => {
@@ -91,7 +93,9 @@ describe('npm run health', () => {
       MIGRATIONS.filter((migration) => migration.version <= 5),
     );
     await old.close();
-    expect((await checkHealth(oldPath, NOW)).line).toBe(`unhealthy: the database at ${oldPath} has no gateway state in its heartbeats: start this version of the bot on it.`);
+    expect((await checkHealth(oldPath, NOW)).line).toBe(
+      `unhealthy: the database at ${oldPath} has no gateway state in its heartbeats: start this version of the bot on it.`,
+    );
   });
 
   it('opens the database read-only: a stopped bot’s file is left byte for byte, with no -wal or -shm created', async () => {

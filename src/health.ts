@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { HEARTBEAT_STALE_MS } from './actions/service.ts';
 import { readEnvironment } from './config.ts';
-import { Database, Processes, type ProcessBeat } from './store/index.ts';
+import { Database, type ProcessBeat, Processes } from './store/index.ts';
 
 export interface HealthVerdict {
   readonly healthy: boolean;

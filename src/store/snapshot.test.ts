@@ -87,7 +87,9 @@ describe('snapshot (npm run backup)', () => {
   });
 
   it('names a missing source', async () => {
-    await expect(snapshot(join(dir, 'none.sqlite'), join(dir, 'x.sqlite'), { check: accept })).rejects.toThrow(/no database at .*none\.sqlite; set DATABASE_PATH/);
+    await expect(snapshot(join(dir, 'none.sqlite'), join(dir, 'x.sqlite'), { check: accept })).rejects.toThrow(
+      /no database at .*none\.sqlite; set DATABASE_PATH/,
+    );
   });
 
   it('copies a stopped bot’s database without creating a -wal or -shm beside it, and leaves it byte for byte', async () => {

@@ -61,7 +61,9 @@ describe('npm run health', () => {
     const killedAt = Date.now();
     const dead = await healthUntil(world.dbPath, (run) => run.status !== 0, HEARTBEAT_STALE_MS + 5_000);
     expect(dead.run.status).toBe(1);
-    expect(dead.run.stderr).toMatch(/^unhealthy: no bot process has beaten in the last 10\.0 s on .*, which stopped without a clean shutdown \(crashed, killed or hung\)\.\n$/);
+    expect(dead.run.stderr).toMatch(
+      /^unhealthy: no bot process has beaten in the last 10\.0 s on .*, which stopped without a clean shutdown \(crashed, killed or hung\)\.\n$/,
+    );
     // The last beat came at most one beat interval before the kill, so the window ends at most 10 s after it.
     expect(dead.at - killedAt).toBeLessThanOrEqual(HEARTBEAT_STALE_MS + 1_000);
   }, 60_000);
