@@ -1,6 +1,7 @@
 // Builds dist/ once for the whole run, before any worker starts a bot process;
 // afterwards, fails the run if any bot process outlived its test (and kills it).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ensureBuilt, ROOT } from './support/build.ts';
 
 export default function setup(): () => void {
@@ -16,7 +17,10 @@ export default function setup(): () => void {
   };
 }
 
-/** Processes running this checkout's dist/src/main.js (Linux /proc; elsewhere none are found). */
+/**
+ * Processes running this checkout's dist/src/main.js (Linux /proc; elsewhere none are found): named by
+ * its absolute path, or started in it. Not other checkouts' bots: their own runs account for those.
+ */
 function botProcesses(): number[] {
   let pids: string[];
   try {
@@ -28,7 +32,7 @@ function botProcesses(): number[] {
     .filter((pid) => {
       try {
         const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return cmdline.includes('dist/src/main.js') && (cmdline.includes(ROOT) || readFileSync(`/proc/${pid}/environ`, 'utf8').includes('DISCORD_API_URL=http://127.0.0.1'));
+        return cmdline.includes('dist/src/main.js') && (cmdline.includes(ROOT) || resolve(readlinkSync(`/proc/${pid}/cwd`)) === resolve(ROOT));
       } catch {
         return false;
       }

@@ -29,7 +29,8 @@ async function healthUntil(dbPath: string, done: (run: Awaited<ReturnType<typeof
   for (;;) {
     const run = await health(dbPath);
     if (done(run)) return { run, at: Date.now() };
-    if (Date.now() > deadline) throw new Error(`health never changed: last answer ${run.status}: ${run.stdout}${run.stderr}`);
+    if (Date.now() > deadline)
+      throw new Error(`health never changed: last answer ${run.status}: ${run.stdout}${run.stderr}\n${world?.bot.output.slice(-4000)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -49,7 +50,8 @@ describe('npm run health', () => {
     expect(down.run.stderr).toMatch(/^unhealthy: \S+ is running \(beat \d+\.\d s ago\) but its Discord gateway is disconnected \(\w+\) for \d+\.\d s\.\n$/);
 
     world.discord.restoreGateway();
-    const back = await healthUntil(world.dbPath, (run) => run.status === 0, 10_000);
+    // discord.js retries on its own schedule (every half second or so, longer after a failed handshake).
+    const back = await healthUntil(world.dbPath, (run) => run.status === 0, 20_000);
     expect(back.run.stdout).toMatch(/^healthy: /);
     expect(world.discord.gateway.identified).toBe(2);
   }, 60_000);
@@ -64,8 +66,8 @@ describe('npm run health', () => {
     expect(dead.run.stderr).toMatch(
       /^unhealthy: no bot process has beaten in the last 10\.0 s on .*, which stopped without a clean shutdown \(crashed, killed or hung\)\.\n$/,
     );
-    // The last beat came at most one beat interval before the kill, so the window ends at most 10 s after it.
-    expect(dead.at - killedAt).toBeLessThanOrEqual(HEARTBEAT_STALE_MS + 1_000);
+    // The last beat came before the kill, so the window ends at most 10 s after it (plus one health run's polling).
+    expect(dead.at - killedAt).toBeLessThanOrEqual(HEARTBEAT_STALE_MS + 1_500);
   }, 60_000);
 });
 
