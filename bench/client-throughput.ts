@@ -110,7 +110,7 @@ function checkAnswers(answers: Readonly<Record<string, number>>): void {
 const median = (values: readonly number[]): number => summarise(values).p50;
 
 export async function run(): Promise<Section> {
-  ensureBuilt();
+  ensureBuilt('tsconfig.bench.json');
   const server = await startServer();
   const runs = new Map<ClientName, Run[]>(ORDER.map((client) => [client, []]));
   let answered: Readonly<Record<string, number>>;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadVerifyLogConfig, readEnvironment } from './config.ts';
+import { ConfigError, loadConfig, loadLogCheckConfig, readEnvironment } from './config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'config-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -107,11 +107,11 @@ describe('loadConfig', () => {
   });
 
   it('gives verify-log the database path and the chain key only, from the same rules', () => {
-    expect(loadVerifyLogConfig({})).toEqual({ databasePath: './data/bot.sqlite', auditLogKey: undefined });
+    expect(loadLogCheckConfig({})).toEqual({ databasePath: './data/bot.sqlite', auditLogKey: undefined });
     const key = 'verify-log-key-000000000000000000000001';
-    const loaded = loadVerifyLogConfig({ DATABASE_PATH: '/tmp/x.sqlite', AUDIT_LOG_KEY: key });
+    const loaded = loadLogCheckConfig({ DATABASE_PATH: '/tmp/x.sqlite', AUDIT_LOG_KEY: key });
     expect([loaded.databasePath, loaded.auditLogKey?.reveal()]).toEqual(['/tmp/x.sqlite', key]);
-    expect(() => loadVerifyLogConfig({ AUDIT_LOG_KEY: 'too-short' })).toThrow(/AUDIT_LOG_KEY: must be at least 32 characters/);
+    expect(() => loadLogCheckConfig({ AUDIT_LOG_KEY: 'too-short' })).toThrow(/AUDIT_LOG_KEY: must be at least 32 characters/);
   });
 
   it('never prints a value: not the token, not the secret', () => {

@@ -214,10 +214,11 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
 }
 
 /**
- * What `npm run verify-log` needs, and nothing else: the database's path and
- * the chain's key. Throws a ConfigError naming AUDIT_LOG_KEY if it is malformed.
+ * What the scripts that check the action log (`npm run verify-log`, `npm run
+ * backup`) need, and nothing else: the database's path and the chain's key.
+ * Throws a ConfigError naming AUDIT_LOG_KEY if it is malformed.
  */
-export function loadVerifyLogConfig(env: Environment = readEnvironment()): { databasePath: string; auditLogKey: Secret | undefined } {
+export function loadLogCheckConfig(env: Environment = readEnvironment()): { databasePath: string; auditLogKey: Secret | undefined } {
   const parsed = z.object({ DATABASE_PATH: environmentSchema.shape.DATABASE_PATH, AUDIT_LOG_KEY: auditLogKey }).safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`));
   const { DATABASE_PATH, AUDIT_LOG_KEY } = parsed.data;

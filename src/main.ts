@@ -21,6 +21,7 @@ import { FreezeCommand } from './discord/commands/freeze.ts';
 import { StatusCommand } from './discord/commands/status.ts';
 import { ConfirmationFlow } from './discord/confirmation-flow.ts';
 import { FreezeWatch } from './discord/freeze-watch.ts';
+import { gatewayReport } from './discord/gateway-state.ts';
 import { ProposalFlow } from './discord/proposal-flow.ts';
 import { InteractionRouter } from './discord/router.ts';
 import { slashCommands } from './discord/slash-commands.ts';
@@ -29,7 +30,9 @@ import { openStore } from './store/index.ts';
 
 const EXPIRY_SWEEP_MS = 1_000;
 const RECOVERY_SWEEP_MS = 5_000;
-const DRAIN_MS = 20_000;
+/** How long a shutdown waits for interactions in flight, then for Binance calls (deploy/ and compose.yaml allow for both). */
+export const DRAIN_MS = 20_000;
+export const BINANCE_CLOSE_MS = 5_000;
 
 export interface RunningBot {
   stop(): Promise<void>;
@@ -147,6 +150,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(config.discord.token.reveal());
   await ready;
+  await actions.heartbeat(gatewayReport(client));
   log.info('logged in to Discord', { user: client.user?.tag, guilds: client.guilds.cache.size, dryRun: config.binance.dryRun });
 
   const sync = await syncCommands(client.rest, { applicationId: config.discord.clientId, guildId: config.discord.guildId }, slashCommands(ENDPOINTS));
@@ -179,7 +183,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
 
   // Beats until the very end of a shutdown, so no other process takes this one's calls in flight for abandoned.
   const beating = setInterval(() => {
-    actions.heartbeat().catch((error: unknown) => log.warn('heartbeat failed', { error }));
+    actions.heartbeat(gatewayReport(client)).catch((error: unknown) => log.warn('heartbeat failed', { error }));
   }, HEARTBEAT_MS);
 
   log.info('bot ready', { version: packageVersion() });
@@ -193,7 +197,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         autocomplete.stop();
         const drained = await router.drain(DRAIN_MS);
         if (!drained) log.warn('some interactions were still running at shutdown', { inFlight: router.inFlight });
-        await binance.close(5_000);
+        await binance.close(BINANCE_CLOSE_MS);
         clearInterval(beating);
         await client.destroy();
         if (drained) await actions.retire().catch((error: unknown) => log.warn('could not record the clean stop', { error }));

@@ -9,10 +9,9 @@
 // chain that cannot be checked without its key.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadVerifyLogConfig, readEnvironment } from './config.ts';
+import { ConfigError, loadLogCheckConfig, readEnvironment } from './config.ts';
 import { parseAnchors, type Anchor } from './store/anchors.ts';
-import { Database } from './store/database.ts';
-import { runLogChecks, type LogVerdict } from './store/log-checks.ts';
+import { checkLogFile, type LogFileCheck, type LogVerdict } from './store/log-checks.ts';
 
 const USAGE = `Usage: npm run verify-log -- [DATABASE] [--anchors FILE]
   DATABASE        the bot's SQLite file (default: DATABASE_PATH, or ./data/bot.sqlite)
@@ -41,9 +40,9 @@ async function main(argv: readonly string[]): Promise<Exit> {
   }
   if (args.positionals.length > 1) return usageError(`Give one database path, not ${args.positionals.length}.`);
 
-  let config: ReturnType<typeof loadVerifyLogConfig>;
+  let config: ReturnType<typeof loadLogCheckConfig>;
   try {
-    config = loadVerifyLogConfig(readEnvironment());
+    config = loadLogCheckConfig(readEnvironment());
   } catch (error) {
     if (error instanceof ConfigError) return usageError(error.problems.join('\n'));
     throw error;
@@ -67,22 +66,16 @@ async function main(argv: readonly string[]): Promise<Exit> {
     anchors = parsed.anchors;
   }
 
-  let db: Database;
+  let checked: LogFileCheck;
   try {
-    db = await Database.openReadOnly(path);
+    checked = await checkLogFile(path, { key: config.auditLogKey, anchors });
   } catch (error) {
-    return usageError(`Cannot open ${path} read-only: ${error instanceof Error ? error.message : String(error)}.`);
+    return usageError(`Cannot read ${path} read-only: ${error instanceof Error ? error.message : String(error)}.`);
   }
-  try {
-    if ((await db.get("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'action_log'")) === undefined) {
-      return usageError(`${path} holds no action log: is it the bot's database?`);
-    }
-    const verdict = await runLogChecks({ db, key: config.auditLogKey, anchors });
-    process.stdout.write(report(path, config.auditLogKey !== undefined, verdict));
-    return verdict.status === 'intact' ? 0 : verdict.status === 'broken' ? 1 : 2;
-  } finally {
-    await db.close();
-  }
+  if (checked.kind === 'no-log') return usageError(`${path} holds no action log: is it the bot's database?`);
+  const { verdict } = checked;
+  process.stdout.write(report(path, config.auditLogKey !== undefined, verdict));
+  return verdict.status === 'intact' ? 0 : verdict.status === 'broken' ? 1 : 2;
 }
 
 function report(path: string, keyed: boolean, verdict: LogVerdict): string {

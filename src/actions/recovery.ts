@@ -3,11 +3,11 @@
 // left "executing" by a process that stopped beating (or older than any call
 // could take) is closed: UNKNOWN when its "sent" row exists (it may have
 // executed; a person checks), not sent otherwise.
-import type { PendingAction, Store } from '../store/index.ts';
+import type { GatewayReport, PendingAction, Store } from '../store/index.ts';
 
 /** How often a process beats, and how long without a beat means it is gone. */
 export const HEARTBEAT_MS = 2_000;
-const HEARTBEAT_STALE_MS = 5 * HEARTBEAT_MS;
+export const HEARTBEAT_STALE_MS = 5 * HEARTBEAT_MS;
 const DEFAULT_STALE_AFTER_MS = 120_000;
 
 export interface RecoveredAction {
@@ -64,9 +64,9 @@ export class Recovery {
     return recovered;
   }
 
-  /** Tells the other processes sharing the database that this one is running. */
-  heartbeat(): Promise<void> {
-    return this.store.processes.beat(this.instanceId, this.now());
+  /** Tells the other processes sharing the database (and `npm run health`) that this one is running, and how its gateway is. */
+  heartbeat(gateway?: GatewayReport): Promise<void> {
+    return this.store.processes.beat(this.instanceId, this.now(), gateway);
   }
 
   /** A clean stop, after the drain: this process holds no claim any more. */

@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { encodeParams, type BinanceClient, type BinanceOutcome, type BinanceRequest } from '../binance/index.ts';
 import type { Logger } from '../log.ts';
-import type { LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
+import type { GatewayReport, LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
 import { who, type Actor } from './actor.ts';
 import { describeRight, type Authorizer, type Right } from './authorization.ts';
 import { checkDaily, type AmountRequest, type DailyStanding } from './caps.ts';
@@ -18,12 +18,12 @@ import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
 import { closedMessage, describeIssues } from './explain.ts';
 import { frozenBy, frozenIn, frozenRefusal } from './freeze.ts';
-import { HEARTBEAT_MS, Recovery, type RecoveredAction } from './recovery.ts';
+import { HEARTBEAT_MS, HEARTBEAT_STALE_MS, Recovery, type RecoveredAction } from './recovery.ts';
 import { sendClaimed, storedRequest, type Sender } from './send.ts';
 import { targetChange, targetOf } from './target.ts';
 
 export type { Actor };
-export { HEARTBEAT_MS };
+export { HEARTBEAT_MS, HEARTBEAT_STALE_MS };
 
 /** The account of the unprefixed Binance key, the only one until accounts can be named. */
 export const DEFAULT_ACCOUNT = 'main';
@@ -291,9 +291,9 @@ export class ActionService {
     return this.#recovery.recoverInterrupted();
   }
 
-  /** Tells the other processes sharing the database that this one is running. */
-  heartbeat(): Promise<void> {
-    return this.#recovery.heartbeat();
+  /** Tells the other processes sharing the database (and `npm run health`) that this one is running, and how its gateway is. */
+  heartbeat(gateway?: GatewayReport): Promise<void> {
+    return this.#recovery.heartbeat(gateway);
   }
 
   /** A clean stop, after the drain: this process holds no claim any more. */

@@ -3,9 +3,10 @@ import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BinanceEmulator } from '../../test/emulators/binance/index.ts';
+import { hmacClient } from '../../test/support/binance-client.ts';
 import { createLogger } from '../log.ts';
 import { Secret } from '../secret.ts';
-import { BinanceClient, type BinanceClientOptions } from './client.ts';
+import type { BinanceClient, BinanceClientOptions } from './client.ts';
 import { HostLimits } from './host-limits.ts';
 import type { BinanceOutcome, BinanceRequest } from './outcome.ts';
 import { createSigner } from './signing.ts';
@@ -43,13 +44,7 @@ let logLines: string[];
 const clients: BinanceClient[] = [];
 
 function client(overrides: Partial<BinanceClientOptions> = {}): BinanceClient {
-  const created = new BinanceClient({
-    apiKey: API_KEY,
-    signer: createSigner({ kind: 'hmac', secret: new Secret(SECRET) }),
-    baseUrls: { sapi: binance.url, papi: binance.url, fapi: binance.url },
-    recvWindowMs: 5000,
-    timeoutMs: 2000,
-    dryRun: false,
+  const created = hmacClient(binance.url, { apiKey: API_KEY, secret: SECRET }, {
     log: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
     ...overrides,
   });

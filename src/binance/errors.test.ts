@@ -4,14 +4,12 @@
 // driven through the real client against the local Binance.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BinanceEmulator } from '../../test/emulators/binance/index.ts';
-import { createLogger } from '../log.ts';
-import { Secret } from '../secret.ts';
-import { BinanceClient } from './client.ts';
+import { hmacClient } from '../../test/support/binance-client.ts';
+import type { BinanceClient } from './client.ts';
 import { CODE_TABLES } from './error-codes.ts';
 import { binanceCodeMeaning, classifyBinanceCode, explainBinanceCode } from './errors.ts';
 import type { Family } from './families.ts';
 import type { BinanceOutcome, BinanceRequest } from './outcome.ts';
-import { createSigner } from './signing.ts';
 
 /**
  * The documented codes these calls can reach, copied from each page: every
@@ -193,15 +191,7 @@ function expectUnknown(outcome: BinanceOutcome): Extract<BinanceOutcome, { kind:
 describe('in-flight codes through the real client', () => {
   beforeEach(async () => {
     binance = await BinanceEmulator.start({ accounts: [{ apiKey: API_KEY, kind: 'hmac', secret: SECRET, settleAfterMs: 60_000 }] });
-    client = new BinanceClient({
-      apiKey: API_KEY,
-      signer: createSigner({ kind: 'hmac', secret: new Secret(SECRET) }),
-      baseUrls: { sapi: binance.url, papi: binance.url, fapi: binance.url },
-      recvWindowMs: 5000,
-      timeoutMs: 2000,
-      dryRun: false,
-      log: createLogger({ level: 'error', write: () => undefined }),
-    });
+    client = hmacClient(binance.url, { apiKey: API_KEY, secret: SECRET });
   });
 
   afterEach(async () => {

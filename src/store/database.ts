@@ -4,7 +4,8 @@
 // one connection, so without the lock a statement from elsewhere could land
 // inside someone else's transaction.
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import sqlite3 from 'sqlite3';
 
 export type SqlValue = string | number | bigint | null | Buffer;
@@ -52,24 +53,27 @@ export class Database implements Queries {
   }
 
   /**
-   * Opens an existing file for reading only, changing nothing: no journal mode
-   * set, no file created, no checkpoint. While a bot runs (its -wal file is
-   * there) the reader joins the WAL through the shared memory the bot keeps and
-   * sees a consistent snapshot; when none runs the file is opened immutable, so
-   * SQLite does not even create the -wal and -shm files beside it. (A bot that
-   * starts during such a read writes to its new WAL, which this reader does not
-   * see; the main file changes only at a checkpoint.)
+   * Opens an existing file for reading only (verify-log, health, backups),
+   * changing nothing: no journal mode set, no migration, no file created, no
+   * checkpoint; SQLite refuses any write to it. While a bot runs (its -wal file
+   * is there) the reader joins the WAL through the shared memory the bot keeps
+   * and sees a consistent snapshot. When none runs (the last connection to close
+   * deletes the -wal), a plain read-only open would create -wal and -shm files
+   * owned by whoever runs this (root, say), which the bot's own user could then
+   * not open; so the file is opened immutable, and SQLite creates nothing beside
+   * it. (A bot that starts during such a read writes to its new WAL, which this
+   * reader does not see; the main file changes only at a checkpoint.)
+   * No `PRAGMA query_only`: it would also refuse `VACUUM INTO`, which writes
+   * only the backup's new file.
    */
   static async openReadOnly(path: string, options: { busyTimeoutMs?: number } = {}): Promise<Database> {
     const live = existsSync(`${path}-wal`);
-    const uri = `file:${encodeURIPath(path)}?mode=ro${live ? '' : '&immutable=1'}`;
+    const uri = `${pathToFileURL(resolvePath(path)).href}?mode=ro${live ? '' : '&immutable=1'}`;
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
       const opened = new sqlite3.Database(uri, sqlite3.OPEN_READONLY | sqlite3.OPEN_URI, (error) => (error === null ? resolve(opened) : reject(error)));
     });
     db.configure('busyTimeout', options.busyTimeoutMs ?? 5_000);
-    const database = new Database(path, db);
-    await database.#exec('PRAGMA query_only = ON');
-    return database;
+    return new Database(path, db);
   }
 
   run(sql: string, params: SqlParams = []): Promise<RunResult> {
@@ -170,11 +174,6 @@ export class Database implements Queries {
   #exec(sql: string): Promise<void> {
     return new Promise((resolve, reject) => this.#db.exec(sql, (error) => (error === null ? resolve() : reject(withSql(error, sql)))));
   }
-}
-
-/** A path as the path of a `file:` URI: the characters a URI gives a meaning to are escaped. */
-function encodeURIPath(path: string): string {
-  return path.replace(/[%?#]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 // Keeps sqlite3's error (and its code, e.g. SQLITE_CONSTRAINT) as the cause and

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BinanceEmulator } from '../../test/emulators/binance/index.ts';
-import { BinanceClient, createSigner, HostLimits, type BinanceRequest } from '../binance/index.ts';
+import { hmacClient } from '../../test/support/binance-client.ts';
+import { type BinanceClient, type BinanceRequest, HostLimits } from '../binance/index.ts';
 import { silentLogger } from '../log.ts';
-import { Secret } from '../secret.ts';
 import { openStore, type Store } from './index.ts';
 
 const API_KEY = 'SharedBanApiKey000000000000001';
@@ -34,14 +34,7 @@ afterEach(async () => {
 /** One bot process: its own connection to the file, its own HostLimits, its own client. */
 async function botProcess(clock: { now: number }): Promise<{ store: Store; client: BinanceClient }> {
   const store = await openStore(join(dir, 'bot.sqlite'));
-  const client = new BinanceClient({
-    apiKey: API_KEY,
-    signer: createSigner({ kind: 'hmac', secret: new Secret(SECRET) }),
-    baseUrls: { sapi: binance.url, papi: binance.url, fapi: binance.url },
-    recvWindowMs: 5000,
-    timeoutMs: 2000,
-    dryRun: false,
-    log: silentLogger,
+  const client = hmacClient(binance.url, { apiKey: API_KEY, secret: SECRET }, {
     hostLimits: new HostLimits({ shared: store.hostBans, log: silentLogger }),
     localNow: () => clock.now,
   });

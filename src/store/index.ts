@@ -57,7 +57,16 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
 export { ActionLog, LOG_EVENTS, type ChainVerdict, type LogEntry, type LogEvent, type LogRow } from './action-log.ts';
 export { formatAnchor, parseAnchorLine, parseAnchors, type Anchor } from './anchors.ts';
 export { HASH_SCHEMES, walkChain, type ChainReport, type HashScheme } from './log-chain.ts';
-export { LOG_CHECKS, runLogChecks, type CheckContext, type CheckResult, type LogCheck, type LogVerdict } from './log-checks.ts';
+export {
+  checkLogFile,
+  LOG_CHECKS,
+  runLogChecks,
+  type CheckContext,
+  type CheckResult,
+  type LogCheck,
+  type LogFileCheck,
+  type LogVerdict,
+} from './log-checks.ts';
 export { Database, type Queries } from './database.ts';
 export {
   accessChange,
@@ -86,5 +95,5 @@ export { ANY_ACCOUNT, GRANT_ROLES, Grants, LEGACY_ANY_ASSET, type Cap, type Gran
 export { HostBans, type StoredHostBan } from './host-bans.ts';
 export { MigrationError, migrate } from './migrations.ts';
 export { PendingActions, type PendingAction, type PendingState, type SpendQuery } from './pending-actions.ts';
-export { Processes } from './processes.ts';
+export { Processes, type GatewayReport, type ProcessBeat } from './processes.ts';
 export { Proposals, type Proposal, type ProposalState } from './proposals.ts';

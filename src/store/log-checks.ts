@@ -4,7 +4,7 @@
 // log and compared with their tables) is one more entry in LOG_CHECKS.
 import type { Secret } from '../secret.ts';
 import { formatAnchor, type Anchor } from './anchors.ts';
-import type { Queries } from './database.ts';
+import { Database, type Queries } from './database.ts';
 import { walkChain, type ChainReport, type HashScheme } from './log-chain.ts';
 
 export interface CheckContext {
@@ -146,4 +146,22 @@ export async function runLogChecks(context: CheckContext, checks: readonly LogCh
   const bad = results.flatMap((result) => (result.status === 'broken' && result.firstBadSeq !== undefined ? [result.firstBadSeq] : []));
   const status = results.some((result) => result.status === 'broken') ? 'broken' : results.some((result) => result.status === 'incomplete') ? 'incomplete' : 'intact';
   return { status, results, firstBadSeq: bad.length === 0 ? undefined : Math.min(...bad) };
+}
+
+/** What checking a database file found: its verdict, or that it holds no action log. */
+export type LogFileCheck = { readonly kind: 'checked'; readonly verdict: LogVerdict } | { readonly kind: 'no-log' };
+
+/**
+ * Opens the file at `path` read-only and runs every check on its action log:
+ * what `npm run verify-log` reports and what `npm run backup` requires of its
+ * copy. Throws when the file cannot be opened or read.
+ */
+export async function checkLogFile(path: string, context: Omit<CheckContext, 'db'>): Promise<LogFileCheck> {
+  const db = await Database.openReadOnly(path);
+  try {
+    if ((await db.get("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'action_log'")) === undefined) return { kind: 'no-log' };
+    return { kind: 'checked', verdict: await runLogChecks({ ...context, db }) };
+  } finally {
+    await db.close();
+  }
 }

@@ -324,6 +324,17 @@ export const MIGRATIONS: readonly Migration[] = [
         CHECK (hash_scheme IN ('sha256-v1', 'sha256', 'hmac-sha256'));
     `,
   },
+  {
+    version: 12,
+    name: 'gateway state in the heartbeat',
+    sql: `
+      -- What \`npm run health\` reads: whether each beating process is connected to Discord's gateway,
+      -- and since when. NULL until the process first reports it (it beats once before logging in).
+      ALTER TABLE bot_processes ADD COLUMN gateway TEXT CHECK (gateway IS NULL OR gateway IN ('connected', 'disconnected'));
+      ALTER TABLE bot_processes ADD COLUMN gateway_detail TEXT;
+      ALTER TABLE bot_processes ADD COLUMN gateway_since INTEGER;
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

@@ -11,11 +11,11 @@ import type { EndpointDeclaration } from '../../src/actions/endpoint.ts';
 import { FreezeService } from '../../src/actions/freeze.ts';
 import { ProposalService } from '../../src/actions/proposals.ts';
 import { ActionService, type Actor } from '../../src/actions/service.ts';
-import { BinanceClient, createSigner } from '../../src/binance/index.ts';
+import type { BinanceClient } from '../../src/binance/index.ts';
 import { silentLogger } from '../../src/log.ts';
-import { Secret } from '../../src/secret.ts';
 import { openStore, type PendingAction, type Store } from '../../src/store/index.ts';
 import { BinanceEmulator } from '../emulators/binance/index.ts';
+import { hmacClient } from './binance-client.ts';
 
 export const TEST_API_KEY = 'HarnessApiKey00000000000000000001';
 export const TEST_SECRET = 'harness-hmac-secret-0000000000000000000000000000001';
@@ -68,15 +68,7 @@ export async function createHarness(
     const dryRun = overrides.dryRun ?? options.dryRun ?? false;
     const url = overrides.baseUrl ?? binance.url;
     const store = await openStore(dbPath, { dryRun });
-    const client = new BinanceClient({
-      apiKey: TEST_API_KEY,
-      signer: createSigner({ kind: 'hmac', secret: new Secret(TEST_SECRET) }),
-      baseUrls: { sapi: url, papi: url, fapi: url },
-      recvWindowMs: 5000,
-      timeoutMs: 2000,
-      dryRun,
-      log: silentLogger,
-    });
+    const client = hmacClient(url, { apiKey: TEST_API_KEY, secret: TEST_SECRET }, { dryRun });
     const authorizer = new Authorizer(store.grants, new Set([ADMIN_ID]));
     const confirmTimeoutMs = options.confirmTimeoutMs ?? 60_000;
     const now = () => clock.now;

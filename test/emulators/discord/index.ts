@@ -186,6 +186,7 @@ export class DiscordEmulator {
   readonly #sockets = new Set<Socket>();
   readonly #sessions = new Set<{ socket: WebSocket; seq: number }>();
   readonly #users = new Map<string, EmulatedUser>();
+  #gatewayDown = false;
   #clockOffsetMs = 0;
   #snowflakeCounter = 0n;
 
@@ -200,6 +201,7 @@ export class DiscordEmulator {
     });
     this.#wss = new WebSocketServer({ noServer: true });
     this.#server.on('upgrade', (request, socket, head) => {
+      if (this.#gatewayDown) return socket.destroy();
       this.#wss.handleUpgrade(request, socket, head, (ws) => this.#gatewaySession(ws));
     });
   }
@@ -232,6 +234,16 @@ export class DiscordEmulator {
 
   get connectedSessions(): number {
     return this.#sessions.size;
+  }
+
+  /** Discord's gateway unreachable: every session is cut and new connections fail until restoreGateway(). REST keeps working. */
+  dropGateway(): void {
+    this.#gatewayDown = true;
+    for (const client of this.#wss.clients) client.terminate();
+  }
+
+  restoreGateway(): void {
+    this.#gatewayDown = false;
   }
 
   /** Forgets recorded calls, messages and interactions (registered commands stay). */

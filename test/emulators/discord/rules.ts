@@ -48,7 +48,10 @@ function checkOptions(errors: FieldError[], path: string, options: unknown, dept
   let optionalSeen = false;
   list.forEach((raw, index) => {
     const at = `${path}.${index}`;
-    if (!isObject(raw)) return void errors.push({ path: at, code: 'MODEL_TYPE_CONVERT', message: 'Only dictionaries may be used in a ModelType' });
+    if (!isObject(raw)) {
+      errors.push({ path: at, code: 'MODEL_TYPE_CONVERT', message: 'Only dictionaries may be used in a ModelType' });
+      return;
+    }
     checkName(errors, `${at}.name`, raw.name);
     checkDescription(errors, `${at}.description`, raw.description);
     if (typeof raw.name === 'string') {
@@ -57,7 +60,8 @@ function checkOptions(errors: FieldError[], path: string, options: unknown, dept
     }
     const type = raw.type;
     if (typeof type !== 'number' || !OPTION_TYPES.has(type)) {
-      return void errors.push({ path: `${at}.type`, code: 'BASE_TYPE_CHOICES', message: `Value must be one of ${[...OPTION_TYPES].join(', ')}.` });
+      errors.push({ path: `${at}.type`, code: 'BASE_TYPE_CHOICES', message: `Value must be one of ${[...OPTION_TYPES].join(', ')}.` });
+      return;
     }
     if (type === OPTION_SUBCOMMAND || type === OPTION_SUBCOMMAND_GROUP) {
       if (depth >= (type === OPTION_SUBCOMMAND_GROUP ? 1 : 2)) {
@@ -85,7 +89,10 @@ function checkChoices(errors: FieldError[], path: string, choices: unknown[], ty
   if (choices.length > 25) errors.push({ path, code: 'BASE_TYPE_MAX_LENGTH', message: `Must be 25 or fewer in length (got ${choices.length}).` });
   choices.forEach((choice, index) => {
     const at = `${path}.${index}`;
-    if (!isObject(choice)) return void errors.push({ path: at, code: 'MODEL_TYPE_CONVERT', message: 'Only dictionaries may be used in a ModelType' });
+    if (!isObject(choice)) {
+      errors.push({ path: at, code: 'MODEL_TYPE_CONVERT', message: 'Only dictionaries may be used in a ModelType' });
+      return;
+    }
     const nameLength = textLength(choice.name);
     if (typeof choice.name !== 'string' || nameLength < 1 || nameLength > 100) {
       errors.push({ path: `${at}.name`, code: 'BASE_TYPE_BAD_LENGTH', message: `Must be between 1 and 100 in length (got ${nameLength}).` });
@@ -108,7 +115,10 @@ export function checkCommands(body: unknown): FieldError[] {
   if (body.length > 100) errors.push({ path: '_errors', code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 100 or fewer in length.' });
   const names = new Set<string>();
   body.forEach((command, index) => {
-    if (!isObject(command)) return void errors.push({ path: `${index}`, code: 'MODEL_TYPE_CONVERT', message: 'Only dictionaries may be used in a ModelType' });
+    if (!isObject(command)) {
+      errors.push({ path: `${index}`, code: 'MODEL_TYPE_CONVERT', message: 'Only dictionaries may be used in a ModelType' });
+      return;
+    }
     checkName(errors, `${index}.name`, command.name);
     if ((command.type ?? 1) === 1) checkDescription(errors, `${index}.description`, command.description);
     if (typeof command.name === 'string') {
@@ -164,14 +174,20 @@ function checkComponents(errors: FieldError[], components: unknown): void {
   const customIds = new Set<string>();
   rows.forEach((row, rowIndex) => {
     const at = `components.${rowIndex}`;
-    if (!isObject(row) || row.type !== ACTION_ROW) return void errors.push({ path: `${at}.type`, code: 'COMPONENT_LAYOUT_INVALID', message: 'Top-level components must be action rows' });
+    if (!isObject(row) || row.type !== ACTION_ROW) {
+      errors.push({ path: `${at}.type`, code: 'COMPONENT_LAYOUT_INVALID', message: 'Top-level components must be action rows' });
+      return;
+    }
     const children = arrayOf(row.components);
     if (children.length < 1 || children.length > 5) {
       errors.push({ path: `${at}.components`, code: 'BASE_TYPE_BAD_LENGTH', message: `Must be between 1 and 5 in length (got ${children.length}).` });
     }
     children.forEach((child, index) => {
       const path = `${at}.components.${index}`;
-      if (!isObject(child) || child.type !== BUTTON) return void errors.push({ path: `${path}.type`, code: 'COMPONENT_TYPE_INVALID', message: 'Only buttons are expected in this bot’s rows' });
+      if (!isObject(child) || child.type !== BUTTON) {
+        errors.push({ path: `${path}.type`, code: 'COMPONENT_TYPE_INVALID', message: 'Only buttons are expected in this bot’s rows' });
+        return;
+      }
       const isLink = child.style === 5;
       if (typeof child.style !== 'number' || child.style < 1 || child.style > 6) errors.push({ path: `${path}.style`, code: 'BASE_TYPE_CHOICES', message: 'Value must be one of (1, 2, 3, 4, 5, 6).' });
       if (textLength(child.label) > 80) errors.push({ path: `${path}.label`, code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 80 or fewer in length.' });
@@ -224,7 +240,8 @@ export function invalidFormBody(errors: readonly FieldError[]): Json {
       node[key] ??= {};
       node = node[key] as Json;
     }
-    const list = (node._errors ??= []) as Array<{ code: string; message: string }>;
+    node._errors ??= [];
+    const list = node._errors as Array<{ code: string; message: string }>;
     list.push({ code: error.code, message: error.message });
   }
   return { code: 50035, message: 'Invalid Form Body', errors: tree };
