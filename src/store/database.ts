@@ -28,7 +28,8 @@ export interface Queries {
 export class Database implements Queries {
   readonly path: string;
   readonly #db: sqlite3.Database;
-  readonly #statements = new Map<string, sqlite3.Statement>();
+  /** Prepared statements by SQL text; one that failed to prepare is dropped, so it is tried again next time. */
+  readonly #statements = new Map<string, Promise<sqlite3.Statement>>();
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -121,8 +122,9 @@ export class Database implements Queries {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue.catch(() => undefined);
-    for (const statement of this.#statements.values()) {
-      await new Promise<void>((resolve) => statement.finalize(() => resolve()));
+    for (const prepared of this.#statements.values()) {
+      const statement = await prepared.catch(() => undefined);
+      if (statement !== undefined) await new Promise<void>((resolve) => statement.finalize(() => resolve()));
     }
     this.#statements.clear();
     await new Promise<void>((resolve, reject) => this.#db.close((error) => (error === null ? resolve() : reject(error))));
@@ -135,27 +137,38 @@ export class Database implements Queries {
     return result;
   }
 
-  #statement(sql: string): sqlite3.Statement {
-    let statement = this.#statements.get(sql);
-    if (statement === undefined) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
+  /**
+   * The prepared statement for `sql`. Prepared with a callback: without one,
+   * sqlite3 reports a statement it cannot prepare (a typo, a missing table or
+   * column) as an 'error' event nobody listens to, an uncaught exception, and
+   * the call waiting on it never settles, holding the queue (and any open
+   * transaction) for good. With it, the call rejects with the SQL named.
+   */
+  #statement(sql: string): Promise<sqlite3.Statement> {
+    let prepared = this.#statements.get(sql);
+    if (prepared === undefined) {
+      prepared = new Promise<sqlite3.Statement>((resolve, reject) => {
+        const statement = this.#db.prepare(sql, (error: Error | null) => (error === null ? resolve(statement) : reject(withSql(error, sql))));
+      });
+      this.#statements.set(sql, prepared);
+      prepared.catch(() => this.#statements.delete(sql));
     }
-    return statement;
+    return prepared;
   }
 
-  #run(sql: string, params: SqlParams): Promise<RunResult> {
+  async #run(sql: string, params: SqlParams): Promise<RunResult> {
+    const statement = await this.#statement(sql);
     return new Promise((resolve, reject) => {
-      this.#statement(sql).run([...params], function (this: sqlite3.RunResult, error: Error | null) {
+      statement.run([...params], function (this: sqlite3.RunResult, error: Error | null) {
         if (error !== null) reject(withSql(error, sql));
         else resolve({ changes: this.changes, lastId: this.lastID });
       });
     });
   }
 
-  #get<Row>(sql: string, params: SqlParams): Promise<Row | undefined> {
+  async #get<Row>(sql: string, params: SqlParams): Promise<Row | undefined> {
+    const statement = await this.#statement(sql);
     return new Promise((resolve, reject) => {
-      const statement = this.#statement(sql);
       statement.get([...params], (error: Error | null, row: Row | undefined) => {
         // A stepped statement keeps its read transaction open until reset.
         statement.reset(() => (error !== null ? reject(withSql(error, sql)) : resolve(row)));
@@ -163,11 +176,10 @@ export class Database implements Queries {
     });
   }
 
-  #all<Row>(sql: string, params: SqlParams): Promise<Row[]> {
+  async #all<Row>(sql: string, params: SqlParams): Promise<Row[]> {
+    const statement = await this.#statement(sql);
     return new Promise((resolve, reject) => {
-      this.#statement(sql).all([...params], (error: Error | null, rows: Row[]) =>
-        error !== null ? reject(withSql(error, sql)) : resolve(rows),
-      );
+      statement.all([...params], (error: Error | null, rows: Row[]) => (error !== null ? reject(withSql(error, sql)) : resolve(rows)));
     });
   }
 

@@ -82,6 +82,30 @@ describe('database', () => {
     await db.close();
     await expect(db.get('SELECT 1')).rejects.toThrow('the database is closed');
   });
+
+  it('rejects a statement SQLite cannot prepare, naming it, and goes on serving the calls after it', async () => {
+    const missingTable = /no such table: no_such_table \(in: (SELECT|INSERT)/;
+    await expect(store.db.get('SELECT x FROM no_such_table')).rejects.toThrow(missingTable);
+    await expect(store.db.all('SELECT x FROM no_such_table WHERE x = ?', [1])).rejects.toMatchObject({ code: 'SQLITE_ERROR', message: expect.stringMatching(missingTable) });
+    await expect(store.db.run('INSERT INTO no_such_table VALUES (?)', [1])).rejects.toThrow(missingTable);
+    // Inside a transaction: the transaction rolls back and the write lock is released.
+    await expect(
+      store.db.transaction(async (tx) => {
+        await tx.run("INSERT INTO schema_migrations VALUES (100, 'rolled back', 0)");
+        await tx.get('SELECT missing_column FROM schema_migrations');
+      }),
+    ).rejects.toThrow(/no such column: missing_column/);
+    expect(await store.db.get('SELECT version FROM schema_migrations WHERE version = 100')).toBeUndefined();
+    const other = await openStore(store.db.path);
+    try {
+      await other.db.transaction((tx) => tx.run("INSERT INTO schema_migrations VALUES (101, 'after', 0)"));
+    } finally {
+      await other.close();
+    }
+    // The same text fails again on its own (it was not kept half-prepared); the connection still works.
+    await expect(store.db.get('SELECT x FROM no_such_table')).rejects.toThrow(missingTable);
+    expect(await store.db.get('SELECT COUNT(*) AS n FROM schema_migrations WHERE version = 101')).toEqual({ n: 1 });
+  });
 });
 
 describe('migrating a database written at version 5', () => {
