@@ -7,6 +7,7 @@
 import { buttonsOf, textOf, type EmulatedMessage } from './emulators/discord/index.ts';
 import { channelPost, channelPosts, isSettled } from './e2e/support.ts';
 import { USERS, World } from './e2e/world.ts';
+import { startCommand } from './support/build.ts';
 
 const { admin, alice, bob, mallory } = USERS;
 const rule = (title: string) => `\n${'─'.repeat(8)} ${title} ${'─'.repeat(Math.max(0, 70 - title.length))}`;
@@ -55,7 +56,8 @@ async function step(world: World, title: string, act: () => Promise<void>): Prom
 }
 
 async function main(): Promise<void> {
-  console.log('Starting the local Discord, the local Binance and the bot (`node --import tsx src/main.ts`, as `npm start`)…');
+  const { args } = startCommand();
+  console.log(`Starting the local Discord, the local Binance and the bot (\`node ${args.join(' ')}\`, npm start's command, on the dist/ compiled from this checkout)…`);
   const world = await World.start({ env: { LOG_LEVEL: 'info' } });
   try {
     console.log(`Bot ready. Discord API: ${world.discord.apiUrl} · Binance: ${world.binance.url} · database: ${world.dbPath}`);

@@ -6,6 +6,9 @@ test('npm run demo plays its session and cleans up', () => {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'test/demo.ts'], { encoding: 'utf8', timeout: 60_000 });
   expect(run.status, run.stderr).toBe(0);
   const out = run.stdout;
+  // It says how the bot runs, truly: npm start's command on the compiled dist/, no TypeScript loader.
+  expect(out).toMatch(/the bot \(`node [^`]*dist\/src\/main\.js`, npm start's command, on the dist\/ compiled from this checkout\)/);
+  expect(out).not.toContain('tsx');
   expect(out).toContain('Binance received: POST /fapi/v1/marginType');
   expect(out).toMatch(/signature: valid · answered HTTP 200/);
   expect(out).toContain('✅ Done: /futures margin-type');
