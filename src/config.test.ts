@@ -95,7 +95,7 @@ describe('loadConfig', () => {
 
   it('takes AUDIT_LOG_KEY as a secret of at least 32 characters, and refuses a short one without printing it', () => {
     expect(loadConfig(valid).audit.logKey).toBeUndefined();
-    const key = 'k'.repeat(31) + 'Z';
+    const key = `${'k'.repeat(31)}Z`;
     const config = loadConfig({ ...valid, AUDIT_LOG_KEY: key });
     expect(config.audit.logKey?.reveal()).toBe(key);
     expect(`${inspect(config, { depth: 10 })} ${JSON.stringify(config)}`).not.toContain(key);

@@ -84,8 +84,10 @@ describe('daily caps (rolling 24 hours)', () => {
     try {
       const clicks = await Promise.allSettled(views.map((view, i) => (i % 2 === 0 ? h.service : other.service).confirm(alice(), view.action.id)));
       const won = clicks.filter((click): click is PromiseFulfilledResult<ConfirmResult> => click.status === 'fulfilled');
+      const [winner] = won;
       expect(won).toHaveLength(1);
-      await claimed(won[0]!.value).run();
+      if (winner === undefined) throw new Error('no click won the claim');
+      await claimed(winner.value).run();
     } finally {
       await other.close();
     }

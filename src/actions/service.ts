@@ -7,7 +7,7 @@
 // what happens to work a stopped process left (recovery.ts).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { encodeParams, type BinanceClient, type BinanceOutcome, type BinanceRequest } from '../binance/index.ts';
 import type { Logger } from '../log.ts';
 import type { GatewayReport, LogEntry, PendingAction, Queries, Store } from '../store/index.ts';

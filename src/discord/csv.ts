@@ -15,7 +15,7 @@ const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 
 /** RFC 4180 CSV with CRLF line ends; every cell defused as above. */
 export function toCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
 /** One cell: neutralised, then quoted when it holds a quote or any separator. */

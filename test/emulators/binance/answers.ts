@@ -25,7 +25,7 @@ export const DEFAULT_MESSAGES: Readonly<Record<number, string>> = {
   [-21005]: 'User’s spot wallet doesn’t have enough BUSD to repay portfolio margin bankruptcy loan',
   [-21006]: 'User had portfolio margin bankruptcy loan repayment in process',
   [-21007]: 'User failed to repay portfolio margin bankruptcy loan since liquidation was in process',
-  [51007]: 'You have pending borrow or repayment, please try again later.',
+  51007: 'You have pending borrow or repayment, please try again later.',
 };
 
 export function error(status: number, code: number, msg: string = DEFAULT_MESSAGES[code] ?? 'Error.'): Answer {
