@@ -394,7 +394,7 @@ describe('the operator commands', () => {
     const csv = message.attachments.find((attachment) => attachment.filename === 'audit.csv');
     expect(csv).toBeDefined();
     const lines = (csv?.data.toString('utf8') ?? '').trim().split('\n');
-    expect(lines[0]).toMatch(/^seq,/);
+    expect(lines[0]).toMatch(/^seq,at_ms,event,.*,prev_hash,hash_scheme,hash\r$/);
     expect(lines).toHaveLength(11);
     const filtered = await world.command(admin.id, 'audit recent', { user: bob.id, action: 'pm.repay-negative-balance' });
     const rows = (filtered.message.attachments[0]?.data.toString('utf8') ?? '').trim().split('\n').slice(1);

@@ -87,6 +87,8 @@ const AUDIT_COLUMNS = [
   'detail',
   'dry_run',
   'prev_hash',
+  // A row's hash is recomputed under its scheme (sha256-v1, sha256 or hmac-sha256): without it the CSV cannot be checked.
+  'hash_scheme',
   'hash',
 ] as const satisfies ReadonlyArray<keyof LogRow>;
 
