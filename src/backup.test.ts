@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runScript } from '../test/support/build.ts';
-import { forgeChainFrom, withoutTriggers } from '../test/support/tamper.ts';
+import { cutTail, forgeChainFrom, withoutTriggers } from '../test/support/tamper.ts';
 import { Secret } from './secret.ts';
-import { openStore, type Store } from './store/index.ts';
+import { formatAnchor, openStore, type Store } from './store/index.ts';
 
 const KEY = 'audit-log-key-for-tests-only-00000000000000001';
 
@@ -21,7 +21,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'backup-test-'));
   source = join(dir, 'data', 'bot.sqlite');
   store = await openStore(source);
-  for (let index = 0; index < 5; index += 1) await store.log.append({ event: 'grant', userId: '1', actionKey: 'pm.repay-debt', detail: `row ${index}` });
+  for (let index = 0; index < 5; index += 1) await store.log.append({ event: 'requested', userId: '1', actionKey: 'pm.repay-debt', detail: `row ${index}` });
 });
 
 afterEach(async () => {
@@ -70,7 +70,7 @@ describe('npm run backup', () => {
   it('checks a keyed chain with AUDIT_LOG_KEY, and will not call a copy it cannot check without the key intact', async () => {
     const keyed = await openStore(source, { auditLogKey: new Secret(KEY) });
     try {
-      await keyed.log.append({ event: 'grant', userId: '1', actionKey: 'pm.repay-debt', detail: 'keyed row' });
+      await keyed.log.append({ event: 'requested', userId: '1', actionKey: 'pm.repay-debt', detail: 'keyed row' });
     } finally {
       await keyed.close();
     }
@@ -88,7 +88,7 @@ describe('npm run backup', () => {
   it('refuses a copy whose keyed rows were edited and the chain recomputed without the key (exit 1)', async () => {
     const keyed = await openStore(source, { auditLogKey: new Secret(KEY) });
     try {
-      for (let index = 0; index < 3; index += 1) await keyed.log.append({ event: 'grant', userId: '1', actionKey: 'pm.repay-debt', detail: `keyed ${index}` });
+      for (let index = 0; index < 3; index += 1) await keyed.log.append({ event: 'requested', userId: '1', actionKey: 'pm.repay-debt', detail: `keyed ${index}` });
     } finally {
       await keyed.close();
     }
@@ -112,6 +112,26 @@ describe('npm run backup', () => {
   it('answers a missing file argument with the usage (exit 2)', async () => {
     const run = await runBackup();
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^Usage: npm run backup -- <backup file> \[--force\]/);
+    expect(run.stderr).toMatch(/^Usage: npm run backup -- <backup file> \[--force\] \[--anchors FILE\]/);
+  });
+
+  it('checks the copy against the audit channel’s anchors: a copy that holds them is written, one cut short is refused (exit 1)', async () => {
+    const head = await store.db.get<{ seq: number; hash: string }>('SELECT seq, hash FROM action_log ORDER BY seq DESC LIMIT 1');
+    const anchorsFile = join(dir, 'anchors.txt');
+    writeFileSync(anchorsFile, `desk-bot — today at 12:00\n⚓ Log head, anchored\n\`${formatAnchor(head ?? { seq: 0, hash: '' })}\`\n`);
+    const target = join(dir, 'anchored.sqlite');
+    const kept = await runBackup(target, '--anchors', anchorsFile);
+    expect(kept.stderr).toBe('');
+    expect(kept.stdout).toMatch(/action log intact, 5 rows .*; anchors: 1 given, 1 matched; the latest anchors row 5\.\n$/);
+
+    await withoutTriggers(store.db, () => cutTail(store.db, 4, { rewriteSequence: true }));
+    const cut = join(dir, 'cut.sqlite');
+    const refused = await runBackup(cut, '--anchors', anchorsFile);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^Backup failed: the copy's action log is BROKEN from row 4 \(anchors: BROKEN: row 5 was anchored but the log ends at row 3/);
+    expect(existsSync(cut)).toBe(false);
+
+    const unreadable = await runBackup(join(dir, 'x.sqlite'), '--anchors', join(dir, 'absent.txt'));
+    expect([unreadable.status, unreadable.stderr]).toEqual([2, expect.stringMatching(/^Cannot read the anchors file .*absent\.txt\.\nUsage:/)]);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadLogCheckConfig, readEnvironment } from './config.ts';
+import { ConfigError, loadConfig, loadDatabasePath, loadLogCheckConfig, readEnvironment } from './config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'config-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,6 +112,13 @@ describe('loadConfig', () => {
     const loaded = loadLogCheckConfig({ DATABASE_PATH: '/tmp/x.sqlite', AUDIT_LOG_KEY: key });
     expect([loaded.databasePath, loaded.auditLogKey?.reveal()]).toEqual(['/tmp/x.sqlite', key]);
     expect(() => loadLogCheckConfig({ AUDIT_LOG_KEY: 'too-short' })).toThrow(/AUDIT_LOG_KEY: must be at least 32 characters/);
+  });
+
+  it('gives npm run health the database path with the bot’s own default, and ignores every other setting', () => {
+    expect(loadDatabasePath({})).toBe('./data/bot.sqlite');
+    expect(loadDatabasePath({ DATABASE_PATH: '' })).toBe('./data/bot.sqlite');
+    expect(loadDatabasePath({ DATABASE_PATH: '/var/lib/bot.sqlite', AUDIT_LOG_KEY: 'malformed' })).toBe('/var/lib/bot.sqlite');
+    expect(loadDatabasePath({})).toBe(loadConfig(valid).databasePath);
   });
 
   it('never prints a value: not the token, not the secret', () => {

@@ -214,6 +214,14 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
 }
 
 /**
+ * DATABASE_PATH as the bot reads it (its default included), and nothing else:
+ * for `npm run health`, which needs no other setting and must not fail on one.
+ */
+export function loadDatabasePath(env: Environment = readEnvironment()): string {
+  return environmentSchema.shape.DATABASE_PATH.parse(env.DATABASE_PATH);
+}
+
+/**
  * What the scripts that check the action log (`npm run verify-log`, `npm run
  * backup`) need, and nothing else: the database's path and the chain's key.
  * Throws a ConfigError naming AUDIT_LOG_KEY if it is malformed.

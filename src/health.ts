@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { HEARTBEAT_STALE_MS } from './actions/service.ts';
-import { readEnvironment } from './config.ts';
+import { loadDatabasePath } from './config.ts';
 import { Database, type ProcessBeat, Processes } from './store/index.ts';
 
 export interface HealthVerdict {
@@ -62,7 +62,7 @@ function seconds(ms: number): string {
 }
 
 async function main(): Promise<void> {
-  const path = process.argv[2] ?? readEnvironment().DATABASE_PATH ?? './data/bot.sqlite';
+  const path = process.argv[2] ?? loadDatabasePath();
   const verdict = await checkHealth(path);
   (verdict.healthy ? process.stdout : process.stderr).write(`${verdict.line}\n`);
   // Exit 1, never 2, for anything that is not healthy: Docker reserves 2.

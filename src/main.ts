@@ -26,7 +26,7 @@ import { ProposalFlow } from './discord/proposal-flow.ts';
 import { InteractionRouter } from './discord/router.ts';
 import { slashCommands } from './discord/slash-commands.ts';
 import { createLogger, type Logger, type LoggerOptions } from './log.ts';
-import { openStore } from './store/index.ts';
+import { openStore, type Store } from './store/index.ts';
 
 const EXPIRY_SWEEP_MS = 1_000;
 const RECOVERY_SWEEP_MS = 5_000;
@@ -62,6 +62,15 @@ export function packageVersion(): string {
   return 'unknown';
 }
 
+/**
+ * One per-host limits object for every client on this IP (one client per account, later);
+ * Binance's 429/418 waits are kept in the database so every bot process honours them.
+ * (The pipeline tests build theirs here too.)
+ */
+export function sharedHostLimits(store: Store, log: Logger): HostLimits {
+  return new HostLimits({ shared: store.hostBans, log });
+}
+
 /** Config → migrated DB → Binance client → Discord login → command sync → serving. */
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const startedAt = Date.now();
@@ -71,9 +80,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     await store.close();
     throw error;
   });
-  // One per-host limits object for every client on this IP (one client per account, later);
-  // Binance's 429/418 waits are kept in the database so every bot process honours them.
-  const hostLimits = new HostLimits({ shared: store.hostBans, log });
+  const hostLimits = sharedHostLimits(store, log);
   const binance = new BinanceClient({
     hostLimits,
     apiKey: config.binance.apiKey,

@@ -1,13 +1,12 @@
 // `npm run verify-log`, run as operators run it (its own process), against
 // databases attacked the way someone with write access to the file would.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cutTail, forgeChainFrom, withoutTriggers } from '../test/support/tamper.ts';
-import { ROOT } from '../test/support/build.ts';
+import { runScript } from '../test/support/build.ts';
 import { Secret } from './secret.ts';
 import { formatAnchor } from './store/anchors.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -29,21 +28,10 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the script as `npm run verify-log` does, in an empty folder (no .env) with only the given environment. */
-function verifyLog(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    // tsx resolved from here: the script runs in an empty folder of its own.
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/verify-log.ts'), ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
+/** Runs the script as `npm run verify-log` does (the compiled command), in this test's folder (no .env but its own) with only the given environment. */
+async function verifyLog(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+  const run = await runScript('verify-log', args, env, { cwd: dir });
+  return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
 /** A bot's log of `count` rows, left open (as while the bot runs). */

@@ -7,15 +7,15 @@
 // tail and a chain recomputed after an edit.
 // Exit codes: 0 intact, 1 broken, 2 usage error, no database, or a keyed
 // chain that cannot be checked without its key.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadLogCheckConfig, readEnvironment } from './config.ts';
-import { parseAnchors, type Anchor } from './store/anchors.ts';
+import { loadAnchorsFile, type Anchor } from './store/anchors.ts';
 import { checkLogFile, type LogFileCheck, type LogVerdict } from './store/log-checks.ts';
 
 const USAGE = `Usage: npm run verify-log -- [DATABASE] [--anchors FILE]
   DATABASE        the bot's SQLite file (default: DATABASE_PATH, or ./data/bot.sqlite)
-  --anchors FILE  anchors to check, one "seq hash" per line as the audit channel posts them
+  --anchors FILE  anchors to check: "seq hash" lines, as copied from the audit channel's posts
 AUDIT_LOG_KEY (environment or .env) checks a keyed chain.
 Exit codes: 0 intact, 1 broken, 2 usage error, no database, or a keyed chain without its key.
 `;
@@ -52,18 +52,9 @@ async function main(argv: readonly string[]): Promise<Exit> {
 
   let anchors: Anchor[] | undefined;
   if (args.values.anchors !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(args.values.anchors, 'utf8');
-    } catch {
-      return usageError(`Cannot read the anchors file ${args.values.anchors}.`);
-    }
-    const parsed = parseAnchors(text);
-    if (parsed.badLines.length > 0) {
-      return usageError(`${args.values.anchors}: line ${parsed.badLines.slice(0, 5).join(', ')}${parsed.badLines.length > 5 ? ', …' : ''} is not "seq hash" (a row number, a space, 64 hex digits).`);
-    }
-    if (parsed.anchors.length === 0) return usageError(`${args.values.anchors} holds no anchors.`);
-    anchors = parsed.anchors;
+    const loaded = loadAnchorsFile(args.values.anchors);
+    if ('problem' in loaded) return usageError(loaded.problem);
+    anchors = loaded.anchors;
   }
 
   let checked: LogFileCheck;

@@ -68,16 +68,30 @@ export function interpretAnswer(record: RequestRecord, response: HttpAnswer, lat
   // A 5xx, or a code Binance documents as "may still execute" (-1007, -21006, -3007, ...),
   // whatever the HTTP status: never a plain rejection.
   const inFlight = code !== undefined && classifyBinanceCode(family, code) === 'in-flight';
-  if (status >= 500 || inFlight) {
+  if (inFlight) {
+    // Each in-flight code says in its own words that the call may still execute: -1007 is
+    // Binance's back end timing out, the others (-1000, -1006, -3000, -21006, 51007, …) errors
+    // Binance documents as "execution status unknown".
     return {
       kind: 'unknown',
       request: record,
-      reason: code === -1007 ? 'binance-timeout' : 'server-error',
+      reason: code === -1007 ? 'binance-timeout' : 'in-flight',
+      status,
+      explanation:
+        `Binance answered code ${code} (${message}) with HTTP ${status}: ${explainBinanceCode(family, code)} ` +
+        'So the request may have executed, or may still execute: the status is UNKNOWN. It will not be re-sent; check in Binance before trying again.',
+      latencyMs,
+    };
+  }
+  if (status >= 500) {
+    return {
+      kind: 'unknown',
+      request: record,
+      reason: 'server-error',
       status,
       explanation:
         `Binance answered HTTP ${status}${code === undefined ? '' : ` (${code}: ${message})`}. ` +
-        (inFlight ? `${explainBinanceCode(family, code)} ` : 'Binance documents that the execution status is then UNKNOWN: it may have happened. ') +
-        'It will not be re-sent; check in Binance before trying again.',
+        'Binance documents that the execution status is then UNKNOWN: it may have happened. It will not be re-sent; check in Binance before trying again.',
       latencyMs,
     };
   }

@@ -222,7 +222,7 @@ describe('outcomes', () => {
   });
 
   it.each([
-    ['a 500', { kind: 'server-error', status: 500 } as const, 'server-error'],
+    ['a 500 with Binance’s -1000 body', { kind: 'server-error', status: 500 } as const, 'in-flight'],
     ['a 503', { kind: 'server-error', status: 503, body: 'Service Unavailable' } as const, 'server-error'],
     ['-1007 (backend timeout)', { kind: 'error', code: -1007, status: 408 } as const, 'binance-timeout'],
     ['a dropped connection', { kind: 'drop' } as const, 'connection-lost'],
@@ -235,11 +235,18 @@ describe('outcomes', () => {
     expect(binance.requestsTo('/fapi/v1/marginType')).toHaveLength(1);
   });
 
-  it.each([-1000, -1006, -1007])('reports %i as UNKNOWN even with a 4xx status: Binance says it may have executed', async (code) => {
+  it.each([
+    [-1000, 'in-flight', /unknown error/],
+    [-1006, 'in-flight', /unexpected answer from its message bus/],
+    [-1007, 'binance-timeout', /timed out waiting for its back end/],
+  ] as const)('reports %i as UNKNOWN (%s) even with a 4xx status, in plain words: Binance says it may have executed', async (code, reason, meaning) => {
     binance.failNext('/fapi/v1/marginType', { kind: 'error', code, status: 400 });
     const unknown = expectKind(await client().execute(marginType()), 'unknown');
     expect(unknown.status).toBe(400);
-    expect(unknown.explanation).toMatch(/UNKNOWN/);
+    expect(unknown.reason).toBe(reason);
+    expect(unknown.explanation).toMatch(new RegExp(`^Binance answered code ${code} \\(.*\\) with HTTP 400: `));
+    expect(unknown.explanation).toMatch(meaning);
+    expect(unknown.explanation).toMatch(/may have executed, or may still execute: the status is UNKNOWN\. It will not be re-sent/);
     expect(binance.requestsTo('/fapi/v1/marginType')).toHaveLength(1);
   });
 

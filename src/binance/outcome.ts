@@ -59,13 +59,15 @@ export type BinanceOutcome =
     }
   /**
    * Sent, but whether Binance executed it is UNKNOWN: a timeout, a connection
-   * lost after sending, a 5xx or -1007. Binance documents that such a call may
-   * have succeeded, so it is never re-sent automatically.
+   * lost after sending, a 5xx, -1007 (`binance-timeout`) or another code Binance
+   * documents as "execution status unknown" (`in-flight`: -1000, -1006, -3000,
+   * -21006, 51007, …). Such a call may have succeeded, so it is never re-sent
+   * automatically.
    */
   | {
       readonly kind: 'unknown';
       readonly request: RequestRecord;
-      readonly reason: 'timeout' | 'connection-lost' | 'server-error' | 'binance-timeout' | 'unreadable-answer' | 'bot-error';
+      readonly reason: 'timeout' | 'connection-lost' | 'server-error' | 'binance-timeout' | 'in-flight' | 'unreadable-answer' | 'bot-error';
       readonly status: number | undefined;
       readonly explanation: string;
       readonly latencyMs: number;

@@ -20,13 +20,26 @@ describe('anchors', () => {
     }
   });
 
-  it('skips blank and # lines in a file and names every bad line', () => {
-    expect(parseAnchors(`# anchors from the audit channel\n\n10 ${HASH}\r\nnot an anchor\n20 ${HASH}\n`)).toEqual({
+  it('skips blank and # lines in a file and names every line that tries to be an anchor and is not one', () => {
+    expect(parseAnchors(`# anchors from the audit channel\n\n10 ${HASH}\r\n10 ${HASH.slice(3)}\n20 ${HASH}\n7 abc\n\`30 ${HASH}\` and \`31 ${HASH}\`\n`)).toEqual({
       anchors: [
         { seq: 10, hash: HASH },
         { seq: 20, hash: HASH },
       ],
-      badLines: [4],
+      badLines: [4, 6, 7],
     });
+  });
+
+  it('reads the anchors out of posts copied whole from the audit channel, their words around them skipped', () => {
+    const copied = [
+      'desk-bot APP — Today at 14:02',
+      '⚓ Log anchor · every 100 rows',
+      `\`1200 ${HASH}\``,
+      'Keep this line outside the bot’s host: npm run verify-log -- --anchors FILE checks row 1200 still has this hash.',
+      'desk-bot APP — Today at 14:03',
+      '#1201 ✅ outcome success · pm.repay-debt · by alice (100000000000000002) · ref Xy12ab34',
+      `⚓ Log anchor (shutdown): 1250 ${HASH} · 1250 rows`,
+    ].join('\n');
+    expect(parseAnchors(copied)).toEqual({ anchors: [{ seq: 1200, hash: HASH }, { seq: 1250, hash: HASH }], badLines: [] });
   });
 });

@@ -1,9 +1,9 @@
 // Runs the bot as `npm start` does (the built dist/ with the start script's
 // node command; configuration only from the environment) in one child process, collects its JSON log lines, and stops it
 // with a signal (a clean shutdown) or SIGKILL (a crash).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { ensureBuilt, ROOT, startCommand } from '../support/build.ts';
+import { spawnScript } from '../support/build.ts';
 
 export interface LogLine {
   readonly level: string;
@@ -46,16 +46,10 @@ export class BotProcess {
     child.stderr?.on('data', read);
   }
 
-  /** Starts the bot and waits for its "bot ready" line (or its exit). */
-  static async start(env: Readonly<Record<string, string>>, timeoutMs = 30_000): Promise<BotProcess> {
-    ensureBuilt();
-    const { command, args } = startCommand();
+  /** Starts the bot in `cwd` (an empty folder: no .env is read) and waits for its "bot ready" line (or its exit). */
+  static async start(env: Readonly<Record<string, string>>, cwd: string, timeoutMs = 30_000): Promise<BotProcess> {
     const spawnedHr = performance.now();
-    const child = spawn(command, args, {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnScript('start', [], { env: { HOME: process.env.HOME ?? '', ...env }, cwd });
     const bot = new BotProcess(child, spawnedHr);
     await bot.waitForLine((line) => line.message === 'bot ready', timeoutMs);
     return bot;

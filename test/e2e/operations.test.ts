@@ -126,7 +126,7 @@ describe('npm run backup', () => {
     const restored = join(w.dir, 'restored', 'bot.sqlite');
     mkdirSync(join(w.dir, 'restored'));
     copyFileSync(target, restored);
-    w.bot = await BotProcess.start({ ...w.env, DATABASE_PATH: restored });
+    w.bot = await BotProcess.start({ ...w.env, DATABASE_PATH: restored }, w.dir);
     expect((await healthUntil(restored, (run) => run.status === 0, 5_000)).run.stdout).toMatch(/^healthy: /);
     const after = await requestAndConfirm(w, admin.id, 'futures margin-type', { symbol: 'XRPUSDT', 'margin-type': 'ISOLATED' });
     expect(textOf(after.outcome)).toMatch(/^✅/);

@@ -1,10 +1,10 @@
 // The bot as `npm start` runs it, driven through the real discord.js Client
 // against the local Discord and the local Binance. Every scenario checks the
 // three sides: what Discord shows, what Binance received, what the log holds.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { COLOURS } from '../../src/discord/render.ts';
+import { runScript } from '../support/build.ts';
 import { buttonsOf, colourOf, textOf } from '../emulators/discord/index.ts';
 import { actionIdOf, eventsOf, expectEphemeralTo, expectNoLiveButtons, postsSince, requestAndConfirm, rowsOf, settle } from './support.ts';
 import { API_SECRET, CHANNEL_ID, DISCORD_TOKEN, OTHER_GUILD_ID, USERS, World } from './world.ts';
@@ -504,7 +504,7 @@ describe('load and hygiene', () => {
       expect(haystack.includes(DISCORD_TOKEN), `${name} holds the Discord token`).toBe(false);
       for (const signature of signatures) expect(haystack.includes(signature), `${name} holds a signature`).toBe(false);
     }
-    const verify = spawnSync(process.execPath, ['--import', 'tsx', 'src/verify-log.ts'], { env: { ...world.env, PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+    const verify = await runScript('verify-log', [], world.env);
     expect(verify.status, verify.stderr).toBe(0);
     expect(verify.stdout).toMatch(/intact|ok/i);
   });

@@ -1,6 +1,5 @@
 // Start-up failures: the bot stops at once, says why in one message, and
 // never prints a secret or a stack trace.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +8,7 @@ import { afterAll, expect, test } from 'vitest';
 import { Secret } from '../../src/secret.ts';
 import { openStore } from '../../src/store/index.ts';
 import { DiscordEmulator } from '../emulators/discord/index.ts';
-import { ensureBuilt, ROOT, startCommand } from '../support/build.ts';
+import { spawnScript } from '../support/build.ts';
 import { API_SECRET, APP_ID, CHANNEL_ID, GUILD_ID, USERS } from './world.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'startup-'));
@@ -17,14 +16,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the start command (async: the local Discord lives in this process and must keep answering). */
 async function start(env: Record<string, string>): Promise<{ status: number | null; output: string; ms: number }> {
-  ensureBuilt();
-  const { command, args } = startCommand();
   const started = Date.now();
-  // The cwd is an empty folder, so no .env is read; the entry point is given by its absolute path.
-  const child = spawn(command, args.map((arg) => (arg.endsWith('.js') ? join(ROOT, arg) : arg)), { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env } });
+  // The cwd is an empty folder, so no .env is read.
+  const child = spawnScript('start', [], { env, cwd: dir });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   const [status] = (await once(child, 'exit')) as [number | null];
   clearTimeout(timer);

@@ -80,7 +80,7 @@ export class World {
       ...options.env,
     };
     const world = new World(dir, dbPath, discord, binance, env);
-    world.bot = await BotProcess.start(env);
+    world.bot = await BotProcess.start(env, dir);
     return world;
   }
 
@@ -88,7 +88,7 @@ export class World {
   async restart(how: 'stop' | 'kill' = 'stop'): Promise<void> {
     if (how === 'kill') await this.bot.kill();
     else await this.bot.stop();
-    this.bot = await BotProcess.start(this.env);
+    this.bot = await BotProcess.start(this.env, this.dir);
   }
 
   /**
@@ -97,7 +97,7 @@ export class World {
    */
   async startAnotherBot(): Promise<BotProcess> {
     const sessions = this.discord.connectedSessions;
-    const bot = await BotProcess.start(this.env);
+    const bot = await BotProcess.start(this.env, this.dir);
     this.others.push(bot);
     await this.discord.waitFor(() => this.discord.connectedSessions > sessions, 'the other bot to join the gateway');
     return bot;

@@ -1,9 +1,10 @@
 // The bot runs compiled (`npm ci` builds dist/ in its `prepare` step and
 // `npm start` runs node on it), so tests, the demo and the benchmark build once
 // before starting it, then run exactly the command in package.json's scripts.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,22 +46,40 @@ export function startCommand(): { command: string; args: string[] } {
 }
 
 /**
- * Runs an npm script's node command (e.g. `health`, `backup`) as an operator
- * would, with only this environment. Asynchronous: the local Discord and
- * Binance may live in the calling process and must keep answering.
+ * Starts an npm script's node command as an operator would: its entry point by
+ * absolute path, in `cwd` — an empty folder of the caller's, so no `.env` of a
+ * developer's checkout is read — with only `env` (and PATH). The one way tests,
+ * the demo and the benchmark run the bot and the operator scripts.
+ */
+export function spawnScript(script: string, args: readonly string[], options: { readonly env: Readonly<Record<string, string>>; readonly cwd: string }): ChildProcess {
+  ensureBuilt();
+  const { command, args: base } = scriptCommand(script);
+  const absolute = base.map((arg) => (arg.endsWith('.js') ? join(ROOT, arg) : arg));
+  return spawn(command, [...absolute, ...args], { cwd: options.cwd, env: { PATH: process.env.PATH ?? '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * Runs an npm script's node command (e.g. `health`, `backup`, `verify-log`) to
+ * its end, with only this environment, in `cwd` (default: a fresh empty folder,
+ * removed afterwards). Asynchronous: the local Discord and Binance may live in
+ * the calling process and must keep answering.
  */
 export async function runScript(
   script: string,
   args: readonly string[],
   env: Readonly<Record<string, string>>,
+  options: { readonly cwd?: string } = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  ensureBuilt();
-  const { command, args: base } = scriptCommand(script);
-  const child = spawn(command, [...base, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const [status] = (await once(child, 'exit')) as [number | null];
-  return { status, stdout, stderr };
+  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), `${script}-`));
+  try {
+    const child = spawnScript(script, args, { env, cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const [status] = (await once(child, 'exit')) as [number | null];
+    return { status, stdout, stderr };
+  } finally {
+    if (options.cwd === undefined) rmSync(cwd, { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,8 @@
 // A real stack without Discord for pipeline tests: a SQLite file in a temp
-// dir, the local Binance server, the signed client, the action service and the
-// access, proposal and freeze services. Time is a variable the test moves.
+// dir, the local Binance server, the signed client (its per-host limits and
+// Binance's waits shared through the store, as src/main.ts builds them), the
+// action service and the access, proposal and freeze services. Time is a
+// variable the test moves.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { ProposalService } from '../../src/actions/proposals.ts';
 import { ActionService, type Actor } from '../../src/actions/service.ts';
 import type { BinanceClient } from '../../src/binance/index.ts';
 import { silentLogger } from '../../src/log.ts';
+import { sharedHostLimits } from '../../src/main.ts';
 import { openStore, type PendingAction, type Store } from '../../src/store/index.ts';
 import { BinanceEmulator } from '../emulators/binance/index.ts';
 import { hmacClient } from './binance-client.ts';
@@ -68,7 +71,7 @@ export async function createHarness(
     const dryRun = overrides.dryRun ?? options.dryRun ?? false;
     const url = overrides.baseUrl ?? binance.url;
     const store = await openStore(dbPath, { dryRun });
-    const client = hmacClient(url, { apiKey: TEST_API_KEY, secret: TEST_SECRET }, { dryRun });
+    const client = hmacClient(url, { apiKey: TEST_API_KEY, secret: TEST_SECRET }, { dryRun, hostLimits: sharedHostLimits(store, silentLogger) });
     const authorizer = new Authorizer(store.grants, new Set([ADMIN_ID]));
     const confirmTimeoutMs = options.confirmTimeoutMs ?? 60_000;
     const now = () => clock.now;
