@@ -93,6 +93,13 @@ describe('loadConfig', () => {
     },
   );
 
+  it('takes AUDIT_CHANNEL_ID as an optional channel snowflake, and names it when malformed', () => {
+    expect(loadConfig(valid).audit.channelId).toBeUndefined();
+    expect(loadConfig({ ...valid, AUDIT_CHANNEL_ID: '' }).audit.channelId).toBeUndefined();
+    expect(loadConfig({ ...valid, AUDIT_CHANNEL_ID: ' 300000000000000009 ' }).audit.channelId).toBe('300000000000000009');
+    expect(problemsOf({ ...valid, AUDIT_CHANNEL_ID: '#audit' })).toEqual([expect.stringMatching(/^AUDIT_CHANNEL_ID: must be the audit channel’s id \(a Discord snowflake/)]);
+  });
+
   it('takes AUDIT_LOG_KEY as a secret of at least 32 characters, and refuses a short one without printing it', () => {
     expect(loadConfig(valid).audit.logKey).toBeUndefined();
     const key = `${'k'.repeat(31)}Z`;

@@ -40,6 +40,8 @@ export interface Config {
   readonly audit: {
     /** AUDIT_LOG_KEY: the action log's rows are HMAC-chained under it; unset, plain SHA-256. */
     readonly logKey: Secret | undefined;
+    /** AUDIT_CHANNEL_ID: every log row is mirrored there, and the chain head anchored; unset, nowhere. */
+    readonly channelId: string | undefined;
   };
   readonly databasePath: string;
   readonly confirmTimeoutSeconds: number;
@@ -168,6 +170,14 @@ const environmentSchema = z.object({
   CONFIRM_TIMEOUT_SECONDS: integer(5, 840, 60, 'seconds'),
   LOG_LEVEL: z.preprocess(unset, z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info')),
   AUDIT_LOG_KEY: auditLogKey,
+  AUDIT_CHANNEL_ID: z.preprocess(
+    unset,
+    z
+      .string()
+      .trim()
+      .regex(SNOWFLAKE, { error: 'must be the audit channel’s id (a Discord snowflake: 17 to 20 digits), or unset for no audit channel' })
+      .optional(),
+  ),
 });
 
 /** Reads `.env` (when present) under the process environment: the environment wins. */
@@ -206,7 +216,7 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
       timeoutMs: vars.BINANCE_TIMEOUT_MS,
       dryRun: vars.BINANCE_DRY_RUN,
     },
-    audit: { logKey: vars.AUDIT_LOG_KEY === undefined ? undefined : new Secret(vars.AUDIT_LOG_KEY) },
+    audit: { logKey: vars.AUDIT_LOG_KEY === undefined ? undefined : new Secret(vars.AUDIT_LOG_KEY), channelId: vars.AUDIT_CHANNEL_ID },
     databasePath: vars.DATABASE_PATH,
     confirmTimeoutSeconds: vars.CONFIRM_TIMEOUT_SECONDS,
     logLevel: vars.LOG_LEVEL,

@@ -122,8 +122,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   }
 
   const render = { baseUrls: config.binance.baseUrls, recvWindowMs: config.binance.recvWindowMs, dryRun: config.binance.dryRun };
-  const flow = new ConfirmationFlow({ actions, render, log });
   const announcer = new Announcer(log);
+  const flow = new ConfirmationFlow({ actions, render, announcer, log });
   const proposalFlow = new ProposalFlow({ proposals, authorizer, announcer, log });
   const freezeWatch = new FreezeWatch(freeze, flow, proposalFlow);
   const autocomplete = new AutocompleteSources(binance, authorizer, log);

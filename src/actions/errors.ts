@@ -9,7 +9,9 @@ export type OperatorErrorKind =
   | 'expired'
   | 'closed'
   | 'not-found'
-  | 'unavailable';
+  | 'unavailable'
+  /** The stored action no longer matches its log (binding.ts): closed, nothing sent. */
+  | 'tampered';
 
 export class OperatorError extends Error {
   override readonly name = 'OperatorError';

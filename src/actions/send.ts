@@ -1,30 +1,25 @@
 // The send step: a claimed action's signed request goes to Binance, and its
-// outcome is recorded. The "sent" row is committed BEFORE the bytes leave, in a
-// transaction that checks this process still holds the claim and that the bot
-// is not frozen; a failure after that is UNKNOWN (it may have executed) and
-// is never retried.
-import { z } from 'zod';
-import type { BinanceClient, BinanceOutcome, RequestRecord } from '../binance/index.ts';
+// outcome is recorded. The request sent is the one rebuilt from the endpoint
+// declaration at the click, never the stored one. The "sent" row is committed
+// BEFORE the bytes leave, in a transaction that checks this process still
+// holds the claim, that the bot is not frozen and that the stored action still
+// matches its log (binding.ts); a failure after that is UNKNOWN (it may have
+// executed) and is never retried.
+import type { BinanceClient, BinanceOutcome, BinanceRequest, RequestRecord } from '../binance/index.ts';
 import type { Logger } from '../log.ts';
 import type { FreezeState, PendingAction, Store } from '../store/index.ts';
+import { checkBinding, type BindingContext } from './binding.ts';
 import { OperatorError } from './errors.ts';
 import { outcomeLogFields } from './explain.ts';
 import { frozenBy, frozenIn, frozenRefusal } from './freeze.ts';
-
-// The request as stored with a pending action: what was shown is what is sent.
-export const storedRequest = z.object({
-  family: z.enum(['sapi', 'papi', 'fapi']),
-  method: z.literal('POST'),
-  path: z.string(),
-  params: z.array(z.tuple([z.string(), z.string()])),
-  weight: z.object({ amount: z.number(), kind: z.enum(['ip', 'uid', 'order']) }),
-  security: z.literal('signed'),
-});
+import { closeTampered, TamperedError } from './tamper.ts';
 
 /** What the send step needs from the process. */
 export interface Sender {
   readonly store: Store;
   readonly binance: BinanceClient;
+  /** What the send re-checks the stored action against, in the "sent" row's transaction. */
+  readonly binding: BindingContext;
   readonly log: Logger;
   /** This process, as named on its claims. */
   readonly instanceId: string;
@@ -32,13 +27,13 @@ export interface Sender {
 }
 
 /**
- * Sends the claimed request. The "sent" row is committed before the bytes
- * leave, in a transaction that checks this process still holds the claim and
- * that the bot is not frozen.
+ * Sends `request` (rebuilt from the declaration at the click) for the claimed
+ * action. The "sent" row is committed before the bytes leave, in a transaction
+ * that checks this process still holds the claim, that the bot is not frozen,
+ * and that the stored action still matches its log and rebuilds to `request`.
  */
-export async function sendClaimed(sender: Sender, action: PendingAction): Promise<BinanceOutcome> {
+export async function sendClaimed(sender: Sender, action: PendingAction, request: BinanceRequest): Promise<BinanceOutcome> {
   const { store, binance, log, instanceId, now } = sender;
-  const request = storedRequest.parse(JSON.parse(action.requestJson));
   const clicker = action.approverId === null ? { id: action.requesterId, tag: action.requesterTag } : { id: action.approverId, tag: action.approverTag ?? action.approverId };
   const base = {
     actionId: action.id,
@@ -49,7 +44,7 @@ export async function sendClaimed(sender: Sender, action: PendingAction): Promis
     channelId: action.channelId,
   };
   let sent: RequestRecord | undefined;
-  let stopped: 'lost' | FreezeState | undefined;
+  let stopped: 'lost' | FreezeState | TamperedError | undefined;
   let outcome: BinanceOutcome;
   try {
     outcome = await binance.execute(request, {
@@ -62,6 +57,14 @@ export async function sendClaimed(sender: Sender, action: PendingAction): Promis
             await store.pending.finish(tx, action.id, 'failed', now());
             await store.log.appendIn(tx, { event: 'outcome', ...base, outcomeKind: 'not-sent', detail: `nothing was sent: ${frozenBy(frozen)}` });
             return frozen;
+          }
+          // The stored action re-read under the write lock: altered since the click, it sends nothing.
+          const current = await store.pending.getIn(tx, action.id);
+          const verdict = current === undefined ? undefined : await checkBinding(sender.binding, tx, current, 'send', request);
+          if (current === undefined || verdict?.kind !== 'bound') {
+            const finding = verdict?.kind === 'tampered' ? verdict : { actionKey: action.actionKey, findings: [verdict?.kind === 'cannot-run' ? verdict.detail : 'the stored action vanished'] };
+            await closeTampered(store, tx, current ?? action, { id: clicker.id, tag: clicker.tag, guildId: action.guildId, channelId: action.channelId }, finding, now(), 'send');
+            return new TamperedError(action.id, finding.actionKey, finding.findings);
           }
           await store.log.appendIn(tx, { event: 'sent', ...base, request: record });
           return undefined;
@@ -84,6 +87,8 @@ export async function sendClaimed(sender: Sender, action: PendingAction): Promis
       };
     } else if (stopped === 'lost') {
       throw new OperatorError('closed', 'Another bot process closed this action before it was sent; nothing was sent.');
+    } else if (stopped instanceof TamperedError) {
+      throw stopped;
     } else if (stopped !== undefined) {
       throw new OperatorError('revoked', `Nothing was sent: ${frozenRefusal(stopped)}.`);
     } else {

@@ -3,24 +3,27 @@
 // turns interactions into these calls and the results into messages, so no
 // command can skip a step. The rules it applies live in their own modules:
 // who may (authorization.ts), how much (caps.ts), whether anything may move at
-// all (freeze.ts), how a claimed request is sent and recorded (send.ts), and
-// what happens to work a stopped process left (recovery.ts).
+// all (freeze.ts), whether the stored action is still what was requested and
+// logged (binding.ts, tamper.ts), how a claimed request is sent and recorded
+// (send.ts), and what happens to work a stopped process left (recovery.ts).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { z } from 'zod';
-import { encodeParams, type BinanceClient, type BinanceOutcome, type BinanceRequest } from '../binance/index.ts';
+import type { BinanceClient, BinanceOutcome, BinanceRequest } from '../binance/index.ts';
 import type { Logger } from '../log.ts';
 import type { GatewayReport, LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
 import { who, type Actor } from './actor.ts';
 import { describeRight, type Authorizer, type Right } from './authorization.ts';
+import { buildRequest, checkBinding, recordOf, type BindingContext, type BindingVerdict } from './binding.ts';
 import { checkDaily, type AmountRequest, type DailyStanding } from './caps.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
 import { closedMessage, describeIssues } from './explain.ts';
 import { frozenBy, frozenIn, frozenRefusal } from './freeze.ts';
 import { HEARTBEAT_MS, HEARTBEAT_STALE_MS, Recovery, type RecoveredAction } from './recovery.ts';
-import { sendClaimed, storedRequest, type Sender } from './send.ts';
-import { targetChange, targetOf } from './target.ts';
+import { sendClaimed, type Sender } from './send.ts';
+import { closeTampered, TamperedError } from './tamper.ts';
+import { targetOf } from './target.ts';
 
 export type { Actor };
 export { HEARTBEAT_MS, HEARTBEAT_STALE_MS };
@@ -90,7 +93,8 @@ export class ActionService {
     this.#account = options.account ?? DEFAULT_ACCOUNT;
     this.#endpointsByKey = new Map(options.endpoints.map((endpoint) => [endpoint.actionKey, endpoint]));
     this.#recovery = new Recovery(options.store, this.#instanceId, this.#now, options.staleAfterMs);
-    this.#sender = { store: options.store, binance: options.binance, log: options.log, instanceId: this.#instanceId, now: this.#now };
+    const binding: BindingContext = { store: options.store, binance: options.binance, endpoints: this.#endpointsByKey };
+    this.#sender = { store: options.store, binance: options.binance, binding, log: options.log, instanceId: this.#instanceId, now: this.#now };
   }
 
   get endpoints(): readonly EndpointDeclaration[] {
@@ -125,15 +129,10 @@ export class ActionService {
     const now = this.#now();
     const daily = amount === undefined ? undefined : await checkDaily(store, store.db, { userId: actor.id, actionKey: endpoint.actionKey, account, request: amount, now });
     if (daily?.ok === false) return refuse(daily.reason);
-    const request: BinanceRequest = {
-      family: endpoint.binance.family,
-      method: endpoint.binance.method,
-      path: endpoint.binance.path,
-      params: endpoint.toParams(options),
-      weight: endpoint.binance.weight,
-      security: 'signed',
-    };
+    const request = buildRequest(endpoint, options);
+    const target = targetOf(this.#options.binance, request.family);
     const approvalsRequired = await store.grants.approvalsRequired(endpoint.actionKey, account);
+    const expiresAt = now + this.#options.confirmTimeoutMs;
     const action = await store.db.transaction(async (tx) => {
       // A freeze committed since the check above: store nothing.
       if ((await frozenIn(store, tx)) !== undefined) return undefined;
@@ -147,8 +146,8 @@ export class ActionService {
           channelId: actor.channelId,
           // The raw options: re-parsed at each click for the grant check.
           optionsJson: JSON.stringify(raw),
-          requestJson: JSON.stringify({ ...request, target: targetOf(this.#options.binance, request.family) }),
-          expiresAt: now + this.#options.confirmTimeoutMs,
+          requestJson: JSON.stringify({ ...request, target }),
+          expiresAt,
           account,
           approvalsRequired,
           amountAsset: amount?.asset ?? null,
@@ -156,7 +155,9 @@ export class ActionService {
         },
         now,
       );
-      await store.log.appendIn(tx, { event: 'requested', ...base, actionId: created.id, params: options, request: describeRequest(request) });
+      // Everything the send depends on, bound under the row's hash (binding.ts checks it at every click).
+      const record = recordOf(request, target, { account, approvalsRequired, expiresAt, amount: amount === undefined ? null : { asset: amount.asset, amount: amount.amount ?? null } });
+      await store.log.appendIn(tx, { event: 'requested', ...base, actionId: created.id, params: options, request: record });
       return created;
     });
     if (action === undefined) {
@@ -178,14 +179,14 @@ export class ActionService {
     return this.#options.store.pending.get(actionId);
   }
 
-  /** What a stored action will send, for messages shown after the request (the approval request). */
+  /** What a stored action will send (rebuilt from its declaration), for messages shown after the request (the approval request). */
   describe(action: PendingAction): Pick<ConfirmationView, 'endpoint' | 'summary' | 'notes' | 'request'> {
     const { endpoint, options } = this.#parseStored(action);
     return {
       endpoint,
       summary: endpoint.summary(options),
       notes: endpoint.notes?.(options) ?? [],
-      request: storedRequest.parse(JSON.parse(action.requestJson)),
+      request: buildRequest(endpoint, options),
     };
   }
 
@@ -201,9 +202,9 @@ export class ActionService {
       return this.#refuse(actor, action, 'confirm by someone else', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
     }
     await this.#assertState(action, 'pending');
+    const bound = await this.#bind(actor, action, 'confirm');
     const stored = this.#parseStored(action);
     await this.#reauthorize(actor, action, stored, 'requester');
-    await this.#assertSameTarget(actor, action);
 
     const base = { actionId, actionKey: action.actionKey, ...who(actor) };
     const now = this.#now();
@@ -214,13 +215,15 @@ export class ActionService {
         action.approvalsRequired === 1 && current === 0
           ? 'waiting for a second person to approve (required when it was requested; the policy was lowered since)'
           : 'waiting for a second person to approve';
-      await this.#claim(action, stored.endpoint, { event: 'confirmed', ...base, detail }, (tx) =>
-        store.pending.requestApproval(tx, actionId, now, now + this.#options.confirmTimeoutMs),
+      // The approval window is logged with the Confirm: the expiry an Approve is bound to.
+      const expiresAt = now + this.#options.confirmTimeoutMs;
+      await this.#claim(action, stored.endpoint, { event: 'confirmed', ...base, detail, params: { expiresAt } }, (tx) =>
+        store.pending.requestApproval(tx, actionId, now, expiresAt),
       );
       return { kind: 'awaiting-approval', action: await this.#load(actionId), endpoint: stored.endpoint };
     }
     await this.#claim(action, stored.endpoint, { event: 'confirmed', ...base }, (tx) => store.pending.claimForExecution(tx, actionId, now, this.#instanceId));
-    return this.#claimed(action, stored.endpoint);
+    return this.#claimed(action, stored.endpoint, bound.request);
   }
 
   /** A second person's Approve on a four-eyes action. */
@@ -231,14 +234,14 @@ export class ActionService {
     if (actor.id === action.requesterId) {
       return this.#refuse(actor, action, 'self-approval', 'You asked for this action, so you cannot approve it: a different person who holds the action must.');
     }
+    const bound = await this.#bind(actor, action, 'approve');
     const stored = this.#parseStored(action);
     const right = await this.#reauthorize(actor, action, stored, 'approver');
     await this.#reauthorize({ ...actor, id: action.requesterId, tag: action.requesterTag }, action, stored, 'requester-at-approval');
-    await this.#assertSameTarget(actor, action);
     const now = this.#now();
     const entry: LogEntry = { event: 'approved', actionId, actionKey: action.actionKey, ...who(actor), detail: describeRight(right) };
     await this.#claim(action, stored.endpoint, entry, (tx) => store.pending.claimApproved(tx, actionId, { id: actor.id, tag: actor.tag }, now, this.#instanceId));
-    return this.#claimed(action, stored.endpoint);
+    return this.#claimed(action, stored.endpoint, bound.request);
   }
 
   /** Cancel by the requester, before anything was sent. */
@@ -344,8 +347,8 @@ export class ActionService {
     return daily.ok ? undefined : { reason: daily.reason, closedReason: 'over the daily cap at the click' };
   }
 
-  /** The claimed action, to be run once by the caller after acknowledging the click. */
-  async #claimed(action: PendingAction, endpoint: EndpointDeclaration): Promise<ClaimedAction> {
+  /** The claimed action, to be run once by the caller after acknowledging the click; it sends `request`, rebuilt from the declaration. */
+  async #claimed(action: PendingAction, endpoint: EndpointDeclaration, request: BinanceRequest): Promise<ClaimedAction> {
     const claimed = await this.#load(action.id);
     let ran = false;
     return {
@@ -355,7 +358,7 @@ export class ActionService {
       run: () => {
         if (ran) throw new Error(`action ${action.id} was already run`);
         ran = true;
-        return sendClaimed(this.#sender, claimed);
+        return sendClaimed(this.#sender, claimed, request);
       },
     };
   }
@@ -404,12 +407,29 @@ export class ActionService {
     return { endpoint, options: endpoint.options.parse(JSON.parse(action.optionsJson)) };
   }
 
-  /** The click must send where the confirmation said: same host, same dry-run setting. */
-  async #assertSameTarget(actor: Actor, action: PendingAction): Promise<void> {
-    const detail = targetChange(this.#options.binance, action.requestJson);
-    if (detail === undefined) return;
-    await this.#closeRefused(actor, action, detail);
-    throw new OperatorError('revoked', `Closed: ${detail}. Nothing was sent; run the command again.`);
+  /**
+   * The stored action must still be what its `requested` row logged, and the
+   * click must send where the confirmation said (same host, same dry-run
+   * setting): binding.ts. A tampered action is closed with a `tamper` row; one
+   * that can no longer run as shown is closed as refused. Nothing is sent.
+   */
+  async #bind(actor: Actor, action: PendingAction, stage: 'confirm' | 'approve'): Promise<Extract<BindingVerdict, { kind: 'bound' }>> {
+    const { store } = this.#options;
+    const verdict = await checkBinding(this.#sender.binding, store.db, action, stage);
+    switch (verdict.kind) {
+      case 'bound':
+        return verdict;
+      case 'tampered':
+        await store.db.transaction((tx) => closeTampered(store, tx, action, actor, verdict, this.#now(), 'click'));
+        throw new TamperedError(action.id, verdict.actionKey, verdict.findings);
+      case 'cannot-run':
+        await this.#closeRefused(actor, action, verdict.detail);
+        throw new OperatorError('revoked', `Closed: ${verdict.detail}. Nothing was sent; run the command again.`);
+      default: {
+        const unreachable: never = verdict;
+        return unreachable;
+      }
+    }
   }
 
   /** A request that can never run as shown: closed, and the refusal logged, in one transaction. */
@@ -453,9 +473,4 @@ export class ActionService {
     }
     return this.#refuse(actor, action, `approval: ${decision.reason}`, `Refused: ${decision.reason}.`);
   }
-}
-
-/** The request as it will be logged and shown before timestamp and signature are added. */
-export function describeRequest(request: BinanceRequest): { family: string; method: string; path: string; params: string } {
-  return { family: request.family, method: request.method, path: request.path, params: encodeParams(request.params) };
 }

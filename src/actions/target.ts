@@ -1,25 +1,21 @@
 // What a confirmation is bound to besides its parameters: the Binance host
 // and the dry-run setting it showed. A click handled by a process configured
 // otherwise (another BINANCE_*_URL, BINANCE_DRY_RUN changed) must not send.
-import { z } from 'zod';
+// (binding.ts holds the click to the target its `requested` row logged.)
 import type { BinanceClient, Family } from '../binance/index.ts';
-import { storedRequest } from './send.ts';
 
 export interface Target {
   readonly baseUrl: string;
   readonly dryRun: boolean;
 }
 
-const storedTarget = storedRequest.extend({ target: z.object({ baseUrl: z.string(), dryRun: z.boolean() }).optional() });
-
 /** Where this process would send a request of `family`. */
 export function targetOf(binance: BinanceClient, family: Family): Target {
   return { baseUrl: binance.baseUrl(family), dryRun: binance.dryRun };
 }
 
-/** Why the stored request may not be sent by this process (its target changed), or undefined when it may. */
-export function targetChange(binance: BinanceClient, requestJson: string): string | undefined {
-  const { family, target: shown } = storedTarget.parse(JSON.parse(requestJson));
+/** Why a request shown for `shown` may not be sent by this process (its target changed), or undefined when it may. */
+export function targetChange(binance: BinanceClient, family: Family, shown: Target | undefined): string | undefined {
   const now = targetOf(binance, family);
   if (shown !== undefined && shown.baseUrl === now.baseUrl && shown.dryRun === now.dryRun) return undefined;
   const describe = (target: Target | undefined) => (target === undefined ? 'an older version of the bot' : `${target.baseUrl}${target.dryRun ? ' in DRY-RUN' : ''}`);

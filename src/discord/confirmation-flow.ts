@@ -12,6 +12,7 @@ import {
 } from 'discord.js';
 import type { EndpointDeclaration } from '../actions/endpoint.ts';
 import { OperatorError } from '../actions/errors.ts';
+import { TamperedError } from '../actions/tamper.ts';
 import type { ActionService, Actor, ClaimedAction } from '../actions/service.ts';
 import type { Logger } from '../log.ts';
 import { frozenBy } from '../actions/freeze.ts';
@@ -20,6 +21,7 @@ import {
   approvalRequestMessage,
   awaitingApprovalMessage,
   closedMessage,
+  COLOURS,
   confirmationMessage,
   noticeMessage,
   outcomeMessage,
@@ -29,12 +31,15 @@ import {
   withButtonsDisabled,
   type RenderContext,
 } from './render.ts';
+import type { Announcement, Announcer } from './announce.ts';
 import { optionValues } from './slash-options.ts';
 import { editPosted, postInChannel, replyInTime } from './respond.ts';
 
 export interface ConfirmationFlowOptions {
   readonly actions: ActionService;
   readonly render: RenderContext;
+  /** Where a tampered action is made public (the audit channel, when there is one). */
+  readonly announcer: Announcer;
   readonly log: Logger;
 }
 
@@ -101,8 +106,9 @@ export class ConfirmationFlow {
       }
     } catch (error) {
       if (!(error instanceof OperatorError)) throw error;
-      // Expiry and a lost right close the request: the message says so and loses its buttons.
-      if (error.kind === 'expired' || error.kind === 'revoked') {
+      if (error instanceof TamperedError) await this.options.announcer.announce(interaction, tamperAnnouncement(error, actor));
+      // Expiry, a lost right and tampering close the request: the message says so and loses its buttons.
+      if (error.kind === 'expired' || error.kind === 'revoked' || error.kind === 'tampered') {
         const action = await this.options.actions.find(actionId);
         this.#shown.delete(actionId);
         const closed = error.kind === 'expired' && action !== undefined ? closedMessage(this.#endpointOf(action), action, 'expired') : noticeMessage(error.message);
@@ -171,6 +177,7 @@ export class ConfirmationFlow {
       body = outcomeMessage(endpoint, { ...action, finishedAt: Date.now() }, outcome, actor.tag);
     } catch (error) {
       if (!(error instanceof OperatorError)) throw error;
+      if (error instanceof TamperedError) await this.options.announcer.announce(interaction, tamperAnnouncement(error, actor));
       body = noticeMessage(error.message);
     }
     await sending;
@@ -200,6 +207,19 @@ export class ConfirmationFlow {
   #endpointOf(action: PendingAction): EndpointDeclaration | undefined {
     return this.options.actions.endpoints.find((endpoint) => endpoint.actionKey === action.actionKey);
   }
+}
+
+/** What everyone is told when a click found a stored action altered. */
+function tamperAnnouncement(error: TamperedError, by: Actor): Announcement {
+  return {
+    title: '🚨 TAMPERING: a stored action did not match its log',
+    lines: [
+      `A click by <@${by.id}> on \`${error.actionKey}\` (ref ${error.actionId.slice(0, 8)}) found the stored action different from what was requested and logged. Nothing was sent; the action is closed.`,
+      `What differed: ${error.findings.join('; ').slice(0, 1500)}`,
+      'Someone with write access to the bot’s database may have changed it: check who can write the file, then run `npm run verify-log` on a copy.',
+    ],
+    colour: COLOURS.tamper,
+  };
 }
 
 export function actorOf(interaction: ChatInputCommandInteraction | ButtonInteraction): Actor {

@@ -26,6 +26,7 @@ export const COLOURS = {
   notSent: 0x95a5a6,
   dryRun: 0x3498db,
   closed: 0x99aab5,
+  tamper: 0x9b59b6,
 } as const;
 
 export const LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, content: 2000, total: 6000 } as const;

@@ -8,7 +8,7 @@
 // are described in change-log.ts.
 import type { Secret } from '../secret.ts';
 import type { Database, Queries } from './database.ts';
-import { GENESIS_HASH, sealRow, walkChain, type ChainedFields, type HashScheme } from './log-chain.ts';
+import { GENESIS_HASH, HASH_SCHEMES, rowHash, sealRow, walkChain, type ChainedFields, type HashScheme } from './log-chain.ts';
 
 export const LOG_EVENTS = [
   'requested',
@@ -27,6 +27,9 @@ export const LOG_EVENTS = [
   'proposed',
   'freeze',
   'unfreeze',
+  'tamper',
+  'startup',
+  'shutdown',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 
@@ -168,6 +171,22 @@ export class ActionLog {
   /** The "sent" row of an action, read inside a caller's transaction. */
   sentRowIn(tx: Queries, actionId: string): Promise<Pick<LogRow, 'user_id' | 'user_tag'> | undefined> {
     return tx.get<Pick<LogRow, 'user_id' | 'user_tag'>>("SELECT user_id, user_tag FROM action_log WHERE action_id = ? AND event = 'sent' LIMIT 1", [actionId]);
+  }
+
+  /**
+   * Every row about one action, read in `q`, each checked against its own hash
+   * with this log's key. When the log is keyed, each row must be keyed too: a
+   * row written by someone without the key could otherwise pass as a plain one.
+   * The rows, or the first that fails: what a click may trust of the log.
+   */
+  async checkedRowsOf(q: Queries, actionId: string): Promise<{ readonly ok: true; readonly rows: LogRow[] } | { readonly ok: false; readonly seq: number; readonly reason: string }> {
+    const rows = await q.all<LogRow>(`SELECT ${COLUMNS} FROM action_log WHERE action_id = ? ORDER BY seq`, [actionId]);
+    for (const row of rows) {
+      if (!(HASH_SCHEMES as readonly string[]).includes(row.hash_scheme)) return { ok: false, seq: row.seq, reason: `its hash scheme is not one the bot writes` };
+      if (this.key !== undefined && row.hash_scheme !== 'hmac-sha256') return { ok: false, seq: row.seq, reason: `it is not keyed (${row.hash_scheme}) although the log is` };
+      if (rowHash(row, row.hash_scheme, this.key) !== row.hash) return { ok: false, seq: row.seq, reason: 'its contents do not match its hash' };
+    }
+    return { ok: true, rows };
   }
 
   /** Every row about one pending action, oldest first. */

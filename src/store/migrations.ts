@@ -335,6 +335,61 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE bot_processes ADD COLUMN gateway_since INTEGER;
     `,
   },
+  {
+    version: 13,
+    name: 'log events: tamper findings, start-ups and shutdowns',
+    sql: `
+      -- tamper: a stored action that no longer matches its hash-checked "requested" row (nothing is sent);
+      -- startup / shutdown: a bot process starting on, and stopping from, this database.
+      INSERT INTO log_events (name) VALUES ('tamper'), ('startup'), ('shutdown');
+    `,
+  },
+  {
+    version: 14,
+    name: 'the audit channel outbox, and leases',
+    sql: `
+      -- What the audit channel must show, written in the same transaction as the log row it
+      -- mirrors (an event) or anchors (the chain head): nothing logged is missed, nothing
+      -- unlogged is posted. Posted strictly in id order; the nonce makes a re-post after a
+      -- crash return the message already created (Discord's enforce_nonce).
+      CREATE TABLE audit_outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('event', 'anchor')),
+        seq INTEGER NOT NULL,
+        body_json TEXT NOT NULL,
+        nonce TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        last_attempt_at INTEGER,
+        posted_at INTEGER,
+        message_id TEXT
+      );
+      CREATE INDEX audit_outbox_waiting ON audit_outbox (id) WHERE posted_at IS NULL;
+      -- A job only one bot process may run at a time (the audit poster): the holder renews
+      -- it; another process takes it over once until_ms has passed.
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        until_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 15,
+    name: 'refusal counters for people who hold no grant',
+    sql: `
+      -- Refusals and invalid input from people who hold no grant: counted per user and
+      -- minute, never stored with their text, never a log row.
+      CREATE TABLE refusal_counts (
+        user_id TEXT NOT NULL,
+        minute INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('refused', 'invalid')),
+        count INTEGER NOT NULL CHECK (count > 0),
+        PRIMARY KEY (user_id, minute, kind)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

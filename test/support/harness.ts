@@ -16,6 +16,7 @@ import { ActionService, type Actor } from '../../src/actions/service.ts';
 import type { BinanceClient } from '../../src/binance/index.ts';
 import { silentLogger } from '../../src/log.ts';
 import { sharedHostLimits } from '../../src/main.ts';
+import { Secret } from '../../src/secret.ts';
 import { openStore, type PendingAction, type Store } from '../../src/store/index.ts';
 import { BinanceEmulator } from '../emulators/binance/index.ts';
 import { hmacClient } from './binance-client.ts';
@@ -60,7 +61,7 @@ export interface BuildOverrides {
 }
 
 export async function createHarness(
-  options: { confirmTimeoutMs?: number; dryRun?: boolean; onExpired?: (expired: readonly PendingAction[]) => void } = {},
+  options: { confirmTimeoutMs?: number; dryRun?: boolean; auditLogKey?: string; onExpired?: (expired: readonly PendingAction[]) => void } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'pipeline-'));
   const dbPath = join(dir, 'bot.sqlite');
@@ -70,7 +71,7 @@ export async function createHarness(
   const build = async (overrides: BuildOverrides = {}) => {
     const dryRun = overrides.dryRun ?? options.dryRun ?? false;
     const url = overrides.baseUrl ?? binance.url;
-    const store = await openStore(dbPath, { dryRun });
+    const store = await openStore(dbPath, { dryRun, auditLogKey: options.auditLogKey === undefined ? undefined : new Secret(options.auditLogKey) });
     const client = hmacClient(url, { apiKey: TEST_API_KEY, secret: TEST_SECRET }, { dryRun, hostLimits: sharedHostLimits(store, silentLogger) });
     const authorizer = new Authorizer(store.grants, new Set([ADMIN_ID]));
     const confirmTimeoutMs = options.confirmTimeoutMs ?? 60_000;

@@ -1,0 +1,243 @@
+// What a confirmation is bound to, and the check that holds every click and
+// every send to it. Someone who can write the database file (a host user, a
+// restored backup, a shared volume) can rewrite a pending action's row: its
+// request, its options, its approvals rule, its expiry. So the row is never
+// trusted by itself:
+//
+// - At the request, the `requested` log row records the request and everything
+//   its send and its guard rails depend on (BoundRecord): the family, method,
+//   path and parameters, the target host and dry-run setting, the account, the
+//   approvals rule, the capped amount and the expiry; its action key, requester
+//   and validated options are columns of the same row. The row's hash covers
+//   them all: an HMAC under AUDIT_LOG_KEY, which a database writer does not hold.
+// - At each click (Confirm, Approve) and again in the transaction that writes
+//   the `sent` row, checkBinding re-reads the stored action, checks the hash of
+//   every log row about it, rebuilds the request from the endpoint declaration
+//   and the stored options re-validated by its schema, and compares the stored
+//   row, the logged row and the rebuilt request field by field. The action's
+//   story in the log must also allow the step (no second Confirm, an approval
+//   before a two-person send). What is sent is the REBUILT request, never the
+//   stored one.
+//
+// Without AUDIT_LOG_KEY the logged row is a plain hash that a writer can
+// recompute: the check then still catches a careless edit, not a careful one.
+import { z } from 'zod';
+import { encodeParams, FAMILIES, type BinanceClient, type BinanceRequest } from '../binance/index.ts';
+import type { LogRow, PendingAction, Queries, Store } from '../store/index.ts';
+import type { EndpointDeclaration } from './endpoint.ts';
+import { targetChange, targetOf, type Target } from './target.ts';
+
+/** What the `requested` row records in its request column. */
+export const boundRecord = z.object({
+  family: z.enum(FAMILIES),
+  method: z.literal('POST'),
+  path: z.string(),
+  /** The parameters as encoded on the wire (before timestamp and signature). */
+  params: z.string(),
+  target: z.object({ baseUrl: z.string(), dryRun: z.boolean() }),
+  account: z.string(),
+  approvalsRequired: z.union([z.literal(0), z.literal(1)]),
+  expiresAt: z.number().int(),
+  amount: z.object({ asset: z.string(), amount: z.string().nullable() }).nullable(),
+});
+export type BoundRecord = z.infer<typeof boundRecord>;
+
+/** The params of the `confirmed` row of a request handed to a second person: when the approval window ends. */
+export const awaitingApprovalParams = z.object({ expiresAt: z.number().int() });
+
+/** The request as stored with a pending action (what the confirmation showed), with its target. */
+const storedRequest = z.object({
+  family: z.enum(FAMILIES),
+  method: z.literal('POST'),
+  path: z.string(),
+  params: z.array(z.tuple([z.string(), z.string()])),
+  target: z.object({ baseUrl: z.string(), dryRun: z.boolean() }).optional(),
+});
+
+/** The request an endpoint's validated options make, as its declaration says: the only request the bot sends. */
+export function buildRequest(endpoint: EndpointDeclaration, options: z.output<z.ZodObject>): BinanceRequest {
+  return {
+    family: endpoint.binance.family,
+    method: endpoint.binance.method,
+    path: endpoint.binance.path,
+    params: endpoint.toParams(options),
+    weight: endpoint.binance.weight,
+    security: 'signed',
+  };
+}
+
+/** The `requested` row's record of `request` and the fields bound with it. */
+export function recordOf(
+  request: BinanceRequest,
+  target: Target,
+  bound: { account: string; approvalsRequired: 0 | 1; expiresAt: number; amount: { asset: string; amount: string | null } | null },
+): BoundRecord {
+  return { family: request.family, method: 'POST', path: request.path, params: encodeParams(request.params), target, ...bound };
+}
+
+/** The step being checked: the requester's Confirm, a second person's Approve, or the send itself. */
+export type BindingStage = 'confirm' | 'approve' | 'send';
+
+export type BindingVerdict =
+  | {
+      readonly kind: 'bound';
+      readonly endpoint: EndpointDeclaration;
+      readonly options: z.output<z.ZodObject>;
+      /** Rebuilt from the declaration: what is sent. */
+      readonly request: BinanceRequest;
+      readonly record: BoundRecord;
+    }
+  /** The stored action, or the log about it, was altered: nothing may be sent. */
+  | { readonly kind: 'tampered'; readonly actionKey: string; readonly findings: readonly string[] }
+  /** Genuine, but it can no longer run as shown (another host or dry-run setting, an older version's request). */
+  | { readonly kind: 'cannot-run'; readonly detail: string };
+
+export interface BindingContext {
+  readonly store: Store;
+  readonly binance: BinanceClient;
+  readonly endpoints: ReadonlyMap<string, EndpointDeclaration>;
+}
+
+/** Events after which a step may not happen any more. */
+const CLOSING_EVENTS = new Set(['sent', 'outcome', 'rejected', 'cancelled', 'expired', 'tamper']);
+
+/**
+ * Checks `action` (as read in `q`) against the log for `stage`. `sending`, in
+ * the send stage, is the request about to leave: it must be the one rebuilt now.
+ */
+export async function checkBinding(context: BindingContext, q: Queries, action: PendingAction, stage: BindingStage, sending?: BinanceRequest): Promise<BindingVerdict> {
+  const tampered = (findings: readonly string[], actionKey = action.actionKey): BindingVerdict => ({ kind: 'tampered', actionKey, findings });
+  const checked = await context.store.log.checkedRowsOf(q, action.id);
+  if (!checked.ok) return tampered([`log row ${checked.seq} about this action fails its hash check: ${checked.reason}`]);
+  const rows = checked.rows;
+  const requestedRows = rows.filter((row) => row.event === 'requested');
+  const [requested] = requestedRows;
+  if (requested === undefined || requestedRows.length > 1) {
+    return tampered([requested === undefined ? 'no "requested" row in the log for this action' : `${requestedRows.length} "requested" rows in the log for this action`]);
+  }
+  const logged = boundRecord.safeParse(parseJson(requested.request_json));
+  if (!logged.success) {
+    // A genuine row (its hash checked) in the older shape: requested before this version, so nothing binds it.
+    return { kind: 'cannot-run', detail: 'it was requested before this version of the bot, which cannot check it: run the command again' };
+  }
+  const record = logged.data;
+  const actionKey = requested.action_key ?? action.actionKey;
+
+  const findings = [
+    ...differences(action, requested, record),
+    ...expiryFindings(action, rows, record, stage),
+    ...lifecycleFindings(rows, requested, record, stage),
+  ];
+  const endpoint = context.endpoints.get(actionKey);
+  if (endpoint === undefined) return findings.length > 0 ? tampered(findings, actionKey) : { kind: 'cannot-run', detail: `the bot no longer knows the action \`${actionKey}\`` };
+  const options = endpoint.options.safeParse(parseJson(action.optionsJson));
+  if (!options.success) return tampered([...findings, 'options: the stored options no longer pass the command’s own validation'], actionKey);
+  if (JSON.stringify(options.data) !== requested.params_json) findings.push(`options: stored ${clip(JSON.stringify(options.data))}, logged ${clip(requested.params_json ?? '')}`);
+  const request = buildRequest(endpoint, options.data);
+  const rebuilt = describe(request.method, request.path, encodeParams(request.params));
+  if (rebuilt !== describe(record.method, record.path, record.params) || request.family !== record.family) {
+    findings.push(`request: rebuilt from the declaration ${clip(rebuilt)}, logged ${clip(describe(record.method, record.path, record.params))}`);
+  }
+  const stored = storedRequest.safeParse(parseJson(action.requestJson));
+  if (!stored.success) findings.push('request: the stored request is unreadable');
+  else {
+    const shown = describe(stored.data.method, stored.data.path, encodeParams(stored.data.params));
+    if (shown !== rebuilt || stored.data.family !== request.family) findings.push(`request: stored ${clip(shown)}, logged and rebuilt ${clip(rebuilt)}`);
+    if (JSON.stringify(stored.data.target) !== JSON.stringify(record.target)) findings.push('target: the stored host or dry-run setting is not the one logged');
+  }
+  if (sending !== undefined && describe(sending.method, sending.path, encodeParams(sending.params)) !== rebuilt) {
+    findings.push(`request: about to send ${clip(describe(sending.method, sending.path, encodeParams(sending.params)))}, rebuilt now ${clip(rebuilt)}`);
+  }
+  if (findings.length > 0) return tampered(findings, actionKey);
+
+  const moved = targetChange(context.binance, record.family, record.target);
+  if (moved !== undefined) return { kind: 'cannot-run', detail: moved };
+  return { kind: 'bound', endpoint, options: options.data, request, record };
+}
+
+/** Every stored field that must equal what the `requested` row recorded. */
+function differences(action: PendingAction, requested: LogRow, record: BoundRecord): string[] {
+  const pairs: ReadonlyArray<readonly [string, unknown, unknown]> = [
+    ['action_key', action.actionKey, requested.action_key],
+    ['requester', action.requesterId, requested.user_id],
+    ['requester_tag', action.requesterTag, requested.user_tag],
+    ['guild_id', action.guildId, requested.guild_id],
+    ['channel_id', action.channelId, requested.channel_id],
+    ['account', action.account, record.account],
+    ['approvals_required', action.approvalsRequired, record.approvalsRequired],
+    ['amount', amountOf(action), record.amount === null ? null : `${record.amount.amount ?? 'all'} ${record.amount.asset}`],
+  ];
+  return pairs.filter(([, stored, logged]) => stored !== logged).map(([field, stored, logged]) => `${field}: stored ${clip(String(stored))}, logged ${clip(String(logged))}`);
+}
+
+/**
+ * The expiry must be the one the log gave it: the request's until the requester
+ * confirms, then the approval window the `confirmed` row recorded.
+ */
+function expiryFindings(action: PendingAction, rows: readonly LogRow[], record: BoundRecord, stage: BindingStage): string[] {
+  const window = approvalWindow(rows);
+  const expected = stage === 'confirm' || (stage === 'send' && window === undefined) ? record.expiresAt : window;
+  if (expected === undefined) return [];
+  return action.expiresAt === expected ? [] : [`expires_at: stored ${iso(action.expiresAt)}, logged ${iso(expected)}`];
+}
+
+/** The step must be the next one in the action's logged story. */
+function lifecycleFindings(rows: readonly LogRow[], requested: LogRow, record: BoundRecord, stage: BindingStage): string[] {
+  const closing = rows.find((row) => CLOSING_EVENTS.has(row.event));
+  if (closing !== undefined) return [`the log already closed this action (row ${closing.seq}: ${closing.event})`];
+  const confirmed = rows.filter((row) => row.event === 'confirmed');
+  const approved = rows.filter((row) => row.event === 'approved');
+  const findings: string[] = [];
+  if (stage === 'confirm') {
+    if (confirmed.length > 0 || approved.length > 0) findings.push(`the log already holds a ${confirmed.length > 0 ? 'Confirm' : 'approval'} of this action`);
+    return findings;
+  }
+  const [confirm] = confirmed;
+  if (confirm === undefined || confirmed.length > 1 || confirm.user_id !== requested.user_id) {
+    findings.push(confirm === undefined ? 'the log holds no Confirm by the requester' : 'the log’s Confirm is not the requester’s, or not the only one');
+  }
+  const awaiting = approvalWindow(rows) !== undefined;
+  if (record.approvalsRequired === 1 && !awaiting) findings.push('approvals_required: the request needed a second person, and the log never handed it to one');
+  if (stage === 'approve') {
+    if (!awaiting) findings.push('the log never handed this action to a second person');
+    if (approved.length > 0) findings.push('the log already holds an approval of this action');
+  }
+  if (stage === 'send' && awaiting) {
+    const [approval] = approved;
+    if (approval === undefined || approved.length > 1 || approval.user_id === requested.user_id) findings.push('the log holds no approval by a second person');
+  }
+  return findings;
+}
+
+/** The approval window the `confirmed` row recorded, when the requester's Confirm handed the action to a second person. */
+function approvalWindow(rows: readonly LogRow[]): number | undefined {
+  const confirm = rows.find((row) => row.event === 'confirmed');
+  const params = awaitingApprovalParams.safeParse(parseJson(confirm?.params_json ?? null));
+  return params.success ? params.data.expiresAt : undefined;
+}
+
+function amountOf(action: PendingAction): string | null {
+  return action.amountAsset === null ? null : `${action.amount ?? 'all'} ${action.amountAsset}`;
+}
+
+function describe(method: string, path: string, params: string): string {
+  return `${method} ${path}${params === '' ? '' : ` ${params}`}`;
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function iso(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
+}
+
+/** A stored value quoted in a finding: an attacker wrote it, so it is cut short. */
+function clip(text: string): string {
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
