@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { encodeParams, FAMILIES, type BinanceClient, type BinanceRequest } from '../binance/index.ts';
 import type { LogRow, PendingAction, Queries, Store } from '../store/index.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
-import { targetChange, targetOf, type Target } from './target.ts';
+import { targetChange, type Target } from './target.ts';
 
 /** What the `requested` row records in its request column. */
 export const boundRecord = z.object({
