@@ -3,7 +3,7 @@
 // `npm start` runs this file.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, REST } from 'discord.js';
 import { ENDPOINTS } from '../commands/index.ts';
 import { AccessService } from './actions/access.ts';
 import { Authorizer } from './actions/authorization.ts';
@@ -13,6 +13,7 @@ import { ActionService, HEARTBEAT_MS } from './actions/service.ts';
 import { BinanceClient, createSigner, HostLimits } from './binance/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { Announcer } from './discord/announce.ts';
+import { AuditChannelPoster } from './discord/audit-channel.ts';
 import { AutocompleteSources } from './discord/autocomplete.ts';
 import { syncCommands } from './discord/command-sync.ts';
 import { AccessCommand } from './discord/commands/access.ts';
@@ -33,6 +34,8 @@ const RECOVERY_SWEEP_MS = 5_000;
 /** How long a shutdown waits for interactions in flight, then for Binance calls (deploy/ and compose.yaml allow for both). */
 export const DRAIN_MS = 20_000;
 export const BINANCE_CLOSE_MS = 5_000;
+/** How long a shutdown keeps posting to the audit channel what is left (the shutdown row and its anchor). */
+export const AUDIT_DRAIN_MS = 5_000;
 
 export interface RunningBot {
   stop(): Promise<void>;
@@ -74,7 +77,8 @@ export function sharedHostLimits(store: Store, log: Logger): HostLimits {
 /** Config → migrated DB → Binance client → Discord login → command sync → serving. */
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const startedAt = Date.now();
-  const store = await openStore(config.databasePath, { dryRun: config.binance.dryRun, auditLogKey: config.audit.logKey });
+  const auditChannelId = config.audit.channelId;
+  const store = await openStore(config.databasePath, { dryRun: config.binance.dryRun, auditLogKey: config.audit.logKey, auditMirror: auditChannelId !== undefined });
   // Rows written without the key (or under another one) after keyed rows would break the chain for good.
   await store.log.assertKeyFits().catch(async (error: unknown) => {
     await store.close();
@@ -116,13 +120,22 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       flow.showExpired(client, expired).catch((error: unknown) => log.warn('could not show expired confirmations', { error }));
     },
   });
+  // The start-up is an event of its own (mirrored to the audit channel), and the head it found is anchored.
+  const version = packageVersion();
+  await store.log.append({
+    event: 'startup',
+    detail:
+      `version ${version} on ${actions.instanceId}; audit channel ${auditChannelId ?? 'NOT set'}; ` +
+      `log chain ${config.audit.logKey === undefined ? 'NOT keyed (plain SHA-256)' : 'keyed (HMAC-SHA256)'}${config.binance.dryRun ? '; DRY-RUN' : ''}`,
+  });
+  if (auditChannelId !== undefined) await store.outbox.anchorHead('startup');
   await actions.heartbeat();
   for (const { action, outcome } of await actions.recoverInterrupted()) {
     log.warn('an action was interrupted by the last shutdown', { actionId: action.id, actionKey: action.actionKey, outcome });
   }
 
   const render = { baseUrls: config.binance.baseUrls, recvWindowMs: config.binance.recvWindowMs, dryRun: config.binance.dryRun };
-  const announcer = new Announcer(log);
+  const announcer = new Announcer(log, auditChannelId);
   const flow = new ConfirmationFlow({ actions, render, announcer, log });
   const proposalFlow = new ProposalFlow({ proposals, authorizer, announcer, log });
   const freezeWatch = new FreezeWatch(freeze, flow, proposalFlow);
@@ -130,7 +143,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const commands = {
     access: new AccessCommand({ store, authorizer, access, proposals: proposalFlow, announcer, endpoints: ENDPOINTS, roots: config.discord.adminIds }),
     audit: new AuditCommand(store, authorizer, ENDPOINTS),
-    status: new StatusCommand({ store, authorizer, binance, startedAt, version: packageVersion() }),
+    status: new StatusCommand({ store, authorizer, binance, startedAt, version, audit: { channelId: auditChannelId, keyed: config.audit.logKey !== undefined } }),
     freeze: new FreezeCommand({ freeze, authorizer, flow, proposals: proposalFlow, announcer }),
   };
   const router = new InteractionRouter({ actions, flow, proposals: proposalFlow, commands, autocomplete, guildId: config.discord.guildId, log });
@@ -159,6 +172,18 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   await ready;
   await actions.heartbeat(gatewayReport(client));
   log.info('logged in to Discord', { user: client.user?.tag, guilds: client.guilds.cache.size, dryRun: config.binance.dryRun });
+  // Its own REST client: the poster retries on its own schedule (audit-channel.ts), so one post never waits on discord.js's retries.
+  const poster =
+    auditChannelId === undefined
+      ? undefined
+      : new AuditChannelPoster({
+          store,
+          rest: new REST({ api: config.discord.apiUrl, retries: 0, timeout: 5_000 }).setToken(config.discord.token.reveal()),
+          channelId: auditChannelId,
+          instanceId: actions.instanceId,
+          log,
+        });
+  poster?.start();
 
   const sync = await syncCommands(client.rest, { applicationId: config.discord.clientId, guildId: config.discord.guildId }, slashCommands(ENDPOINTS));
   log.info('slash commands synced', { result: sync, scope: config.discord.guildId ?? 'global' });
@@ -193,7 +218,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     actions.heartbeat(gatewayReport(client)).catch((error: unknown) => log.warn('heartbeat failed', { error }));
   }, HEARTBEAT_MS);
 
-  log.info('bot ready', { version: packageVersion() });
+  log.info('bot ready', { version, auditChannel: auditChannelId !== undefined });
   let stopping: Promise<void> | undefined;
   return {
     stop: () =>
@@ -205,6 +230,13 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         const drained = await router.drain(DRAIN_MS);
         if (!drained) log.warn('some interactions were still running at shutdown', { inFlight: router.inFlight });
         await binance.close(BINANCE_CLOSE_MS);
+        await store.log
+          .append({ event: 'shutdown', detail: `${actions.instanceId} stopped cleanly${drained ? '' : `; ${router.inFlight} interactions were still running`}` })
+          .catch((error: unknown) => log.warn('could not log the shutdown', { error }));
+        if (poster !== undefined) {
+          await store.outbox.anchorHead('shutdown').catch((error: unknown) => log.warn('could not anchor the log at shutdown', { error }));
+          await poster.stop(AUDIT_DRAIN_MS);
+        }
         clearInterval(beating);
         await client.destroy();
         if (drained) await actions.retire().catch((error: unknown) => log.warn('could not record the clean stop', { error }));

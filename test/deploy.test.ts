@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BINANCE_CLOSE_MS, DRAIN_MS } from '../src/main.ts';
+import { AUDIT_DRAIN_MS, BINANCE_CLOSE_MS, DRAIN_MS } from '../src/main.ts';
 
 const CHECKOUT = fileURLToPath(new URL('..', import.meta.url));
 const read = (file: string) => readFileSync(join(CHECKOUT, file), 'utf8');
@@ -17,7 +17,7 @@ const dockerfile = read('Dockerfile');
 const compose = read('compose.yaml');
 const unit = read('deploy/binance-pm-bot.service');
 /** The shutdown's longest path, in seconds, before Discord and the database close. */
-const drainSeconds = (DRAIN_MS + BINANCE_CLOSE_MS) / 1000;
+const drainSeconds = (DRAIN_MS + BINANCE_CLOSE_MS + AUDIT_DRAIN_MS) / 1000;
 
 /** Instructions with their continuation lines joined, comments dropped. */
 function instructions(): string[] {
@@ -106,7 +106,7 @@ describe('deploy/binance-pm-bot.service', () => {
     expect(settings.filter((line) => line.startsWith('MemoryDenyWriteExecute'))).toEqual([]);
   });
 
-  it('gives the shutdown drain (DRAIN_MS + BINANCE_CLOSE_MS) time before SIGKILL', () => {
+  it('gives the shutdown drain (DRAIN_MS + BINANCE_CLOSE_MS + AUDIT_DRAIN_MS) time before SIGKILL', () => {
     expect(Number(value('TimeoutStopSec')[0])).toBeGreaterThanOrEqual(drainSeconds + 10);
   });
 

@@ -97,6 +97,11 @@ export class ActionService {
     this.#sender = { store: options.store, binance: options.binance, binding, log: options.log, instanceId: this.#instanceId, now: this.#now };
   }
 
+  /** This process, as named on its claims, its heartbeat and the audit poster's lease. */
+  get instanceId(): string {
+    return this.#instanceId;
+  }
+
   get endpoints(): readonly EndpointDeclaration[] {
     return this.#options.endpoints;
   }

@@ -1,10 +1,11 @@
 // The one seam through which changes that everyone must see are made public:
 // a root admin's access change, an applied proposal, the freeze and its
-// release. Each is posted (not ephemeral) in the channel where it happened;
-// with no permission to post there, as a follow-up of the interaction that
-// caused it. Whoever needs to announce calls announce(); nothing else posts
-// these, so moving them elsewhere (an audit channel, an outbox) changes only
-// this file.
+// release, a tampered action. With an audit channel (AUDIT_CHANNEL_ID), the
+// log row each of them wrote is the announcement: the outbox posts it there,
+// in order and exactly once (audit-channel.ts), so nothing is posted here and
+// nothing is posted twice. Without one, it is posted (not ephemeral) in the
+// channel where it happened; with no permission to post there, as a follow-up
+// of the interaction that caused it.
 import type { RepliableInteraction } from 'discord.js';
 import type { Logger } from '../log.ts';
 import { embed, type MessageBody } from './render.ts';
@@ -17,10 +18,18 @@ export interface Announcement {
 }
 
 export class Announcer {
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    /** AUDIT_CHANNEL_ID: announcements go there, as the log rows they announce. */
+    private readonly auditChannelId?: string,
+  ) {}
 
-  /** Posts `announcement` where `origin` happened; `origin` must already be answered or deferred. */
+  /** Makes `announcement` public: in the audit channel when there is one, else where `origin` happened (`origin` answered or deferred). */
   async announce(origin: RepliableInteraction, announcement: Announcement): Promise<void> {
+    if (this.auditChannelId !== undefined) {
+      this.log.debug('announced in the audit channel, through the log row it mirrors', { title: announcement.title });
+      return;
+    }
     const body: MessageBody = {
       embeds: [embed({ title: announcement.title, description: announcement.lines.join('\n'), color: announcement.colour })],
       components: [],

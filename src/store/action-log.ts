@@ -2,6 +2,8 @@
 // row before it (keyed with AUDIT_LOG_KEY when set: see log-chain.ts). Editing
 // or deleting a row (around the triggers that forbid it) breaks the chain, and
 // verify() names the first row where it breaks.
+// With an audit channel, appendIn also queues the row for it (outbox.ts) in the
+// same transaction, so the channel shows exactly what the log holds.
 // The events a row may carry are rows of the log_events table (a foreign key),
 // so a later migration adds one with a single INSERT; LOG_EVENTS is the same
 // list for the compiler. The rows of access changes, proposals and the freeze
@@ -87,6 +89,8 @@ export class ActionLog {
     private readonly dryRun = false,
     /** AUDIT_LOG_KEY: rows are HMAC-chained under it; without it, plain SHA-256. */
     private readonly key: Secret | undefined = undefined,
+    /** With an audit channel: every row is queued for it in the row's own transaction. */
+    private readonly mirror: { mirrorIn(tx: Queries, row: LogRow): Promise<void> } | undefined = undefined,
   ) {}
 
   /** Appends one event; committed (and synced to disk) when the promise resolves. */
@@ -147,6 +151,7 @@ export class ActionLog {
         complete.hash,
       ],
     );
+    await this.mirror?.mirrorIn(tx, complete);
     return complete;
   }
 

@@ -7,7 +7,9 @@ import { Database } from './database.ts';
 import { FreezeStore } from './freeze.ts';
 import { Grants } from './grants.ts';
 import { HostBans } from './host-bans.ts';
+import { Leases } from './leases.ts';
 import { migrate } from './migrations.ts';
+import { AuditOutbox } from './outbox.ts';
 import { PendingActions } from './pending-actions.ts';
 import { Processes } from './processes.ts';
 import { Proposals } from './proposals.ts';
@@ -22,6 +24,10 @@ export interface Store {
   readonly freeze: FreezeStore;
   /** Binance's 429/418 waits per host, honoured by every process on this database. */
   readonly hostBans: HostBans;
+  /** What the audit channel must show (filled only when there is one), and the anchors. */
+  readonly outbox: AuditOutbox;
+  /** Jobs one process runs at a time (the audit poster). */
+  readonly leases: Leases;
   close(): Promise<void>;
 }
 
@@ -31,6 +37,8 @@ export interface StoreOptions {
   readonly dryRun?: boolean;
   /** AUDIT_LOG_KEY: the action log's rows are HMAC-chained under it. */
   readonly auditLogKey?: Secret | undefined;
+  /** AUDIT_CHANNEL_ID is set: every log row this process writes is queued for the audit channel. */
+  readonly auditMirror?: boolean;
 }
 
 export async function openStore(path: string, options: StoreOptions = {}): Promise<Store> {
@@ -41,15 +49,19 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     await db.close();
     throw error;
   }
+  const now = options.now ?? Date.now;
+  const outbox = new AuditOutbox(db, now);
   return {
     db,
-    log: new ActionLog(db, options.now ?? Date.now, options.dryRun ?? false, options.auditLogKey),
+    log: new ActionLog(db, now, options.dryRun ?? false, options.auditLogKey, options.auditMirror === true ? outbox : undefined),
     pending: new PendingActions(db),
     grants: new Grants(db),
     processes: new Processes(db),
     proposals: new Proposals(db),
     freeze: new FreezeStore(db),
-    hostBans: new HostBans(db, options.now ?? Date.now),
+    hostBans: new HostBans(db, now),
+    outbox,
+    leases: new Leases(db),
     close: () => db.close(),
   };
 }
@@ -93,7 +105,9 @@ export {
 export { FreezeStore, type FreezeState } from './freeze.ts';
 export { ANY_ACCOUNT, GRANT_ROLES, Grants, LEGACY_ANY_ASSET, type Cap, type Grant, type GrantRole, type GrantSpec, type Policy } from './grants.ts';
 export { HostBans, type StoredHostBan } from './host-bans.ts';
+export { Leases } from './leases.ts';
 export { MigrationError, migrate } from './migrations.ts';
+export { ANCHOR_EVERY_ROWS, ANCHOR_MAX_AGE_MS, AuditOutbox, type AnchorReason, type MirroredRow, type OutboxBacklog, type OutboxBody, type OutboxEntry } from './outbox.ts';
 export { PendingActions, type PendingAction, type PendingState, type SpendQuery } from './pending-actions.ts';
 export { Processes, type GatewayReport, type ProcessBeat } from './processes.ts';
 export { Proposals, type Proposal, type ProposalState } from './proposals.ts';

@@ -18,6 +18,8 @@ export const APP_ID = '100000000000000099';
 export { CHANNEL_ID, GUILD_ID };
 export const OTHER_GUILD_ID = '200000000000000002';
 export const OTHER_CHANNEL_ID = '300000000000000002';
+/** The desk guild's second channel: the audit channel, when a world sets AUDIT_CHANNEL_ID to it (see withAudit). */
+export const AUDIT_CHANNEL_ID = '300000000000000003';
 
 export const USERS = {
   admin: { id: ADMIN_ID, username: 'desk-admin' },
@@ -34,6 +36,8 @@ export interface WorldOptions {
   readonly heartbeatIntervalMs?: number;
   /** More environment for the bot (wins over the defaults). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Sets AUDIT_CHANNEL_ID to the guild's audit channel. */
+  readonly audit?: boolean;
 }
 
 export class World {
@@ -56,6 +60,7 @@ export class World {
       applicationId: APP_ID,
       guildId: GUILD_ID,
       channelId: CHANNEL_ID,
+      auditChannelId: AUDIT_CHANNEL_ID,
       users: Object.values(USERS),
       otherGuilds: [{ guildId: OTHER_GUILD_ID, channelId: OTHER_CHANNEL_ID }],
       ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
@@ -77,6 +82,7 @@ export class World {
       DATABASE_PATH: dbPath,
       CONFIRM_TIMEOUT_SECONDS: String(options.confirmTimeoutSeconds ?? 60),
       LOG_LEVEL: 'debug',
+      ...(options.audit === true ? { AUDIT_CHANNEL_ID } : {}),
       ...options.env,
     };
     const world = new World(dir, dbPath, discord, binance, env);
@@ -120,6 +126,21 @@ export class World {
     } finally {
       await db.close();
     }
+  }
+
+  /** Writes the database as an insider with access to the file would (a second connection, no bot code). */
+  async sql(sql: string, params: ReadonlyArray<string | number> = []): Promise<void> {
+    const db = await Database.open(this.dbPath);
+    try {
+      await db.run(sql, params);
+    } finally {
+      await db.close();
+    }
+  }
+
+  /** The audit channel's posts so far, oldest first. */
+  auditPosts(): EmulatedMessage[] {
+    return this.discord.channelMessages(AUDIT_CHANNEL_ID);
   }
 
   /** Runs a slash command and waits until the bot's answer is there. */

@@ -1,6 +1,7 @@
 // /status: the freeze first when it is engaged (who, when, why), then each
 // Binance API family (reachable, clock, usage against the limits, bans), the
-// bot, the database, pending confirmations and the latest UNKNOWN outcomes.
+// bot, the database, the audit trail (the audit channel and its backlog, the
+// chain's key), pending confirmations and the latest UNKNOWN outcomes.
 // For anyone holding a grant; it keeps working while the bot is frozen.
 import { statSync } from 'node:fs';
 import { MessageFlags, type ChatInputCommandInteraction, type InteractionEditReplyOptions } from 'discord.js';
@@ -8,7 +9,7 @@ import { z } from 'zod';
 import type { Actor } from '../../actions/actor.ts';
 import type { Authorizer } from '../../actions/authorization.ts';
 import { FAMILIES, FAMILY_SPECS, type BinanceClient } from '../../binance/index.ts';
-import type { Store } from '../../store/index.ts';
+import type { OutboxBacklog, Store } from '../../store/index.ts';
 import { COLOURS, discordTime, embed, noticeMessage, type MessageBody } from '../render.ts';
 import { optionsFromSchema } from '../slash-options.ts';
 import { GUILD_ONLY } from './shared.ts';
@@ -28,6 +29,8 @@ export interface StatusCommandOptions {
   readonly binance: BinanceClient;
   readonly startedAt: number;
   readonly version: string;
+  /** AUDIT_CHANNEL_ID, and whether AUDIT_LOG_KEY is set: /status warns when either is missing. */
+  readonly audit: { readonly channelId: string | undefined; readonly keyed: boolean };
   readonly now?: () => number;
 }
 
@@ -51,11 +54,12 @@ export class StatusCommand {
   async #statusMessage(): Promise<MessageBody> {
     const { binance, store, startedAt, version } = this.options;
     const now = this.#now();
-    const [health, pending, unknown, freeze] = await Promise.all([
+    const [health, pending, unknown, freeze, backlog] = await Promise.all([
       Promise.all(FAMILIES.map((family) => binance.health(family))),
       store.pending.countOpen(now),
       store.log.unknownOutcomes(5),
       store.freeze.current(),
+      store.outbox.backlog(),
     ]);
     const familyFields = health.map((h) => ({
       name: `${h.reachable ? '🟢' : '🔴'} ${FAMILY_SPECS[h.family].label}`,
@@ -91,6 +95,7 @@ export class StatusCommand {
             { name: 'Bot', value: `version ${version}, up since ${discordTime(startedAt, 'R')}`, inline: true },
             { name: 'Database', value: `${formatBytes(databaseBytes(store.db.path))}`, inline: true },
             { name: 'Pending confirmations', value: String(pending), inline: true },
+            { name: 'Audit trail', value: auditLines(this.options.audit, backlog, now).join('\n') },
             { name: 'Latest UNKNOWN outcomes (check these in Binance)', value: unknownLines.join('\n') || 'None.' },
           ],
         }),
@@ -98,6 +103,21 @@ export class StatusCommand {
       components: [],
     };
   }
+}
+
+/** The audit channel and its backlog, and the chain's key: each missing one is a warning. */
+function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog, now: number): string[] {
+  const channel =
+    audit.channelId === undefined
+      ? '⚠️ No audit channel: AUDIT_CHANNEL_ID is not set, so events and anchors exist only in the bot’s own database.'
+      : backlog.waiting === 0
+        ? `📣 Audit channel <#${audit.channelId}>: every event posted${backlog.lastPostedAt === undefined ? '' : ` (latest ${discordTime(backlog.lastPostedAt, 'R')})`}.`
+        : `📣 Audit channel <#${audit.channelId}>: **${backlog.waiting} waiting**, the oldest for ${Math.round((now - (backlog.oldestAt ?? now)) / 1000)} s` +
+          (backlog.lastError === null ? '.' : `; last error: ${backlog.lastError} (${backlog.attempts} attempts). Check the bot's permissions there (View Channel, Send Messages, Embed Links).`);
+  const key = audit.keyed
+    ? '🔑 Log chain keyed with AUDIT_LOG_KEY (HMAC-SHA256).'
+    : '⚠️ Log chain NOT keyed: AUDIT_LOG_KEY is not set, so anyone who can write the database could recompute the chain after an edit.';
+  return [channel, key];
 }
 
 function databaseBytes(path: string): number {

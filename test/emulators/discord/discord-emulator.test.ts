@@ -9,6 +9,7 @@ const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.test.emulator-token';
 const APP = '123456789012345678';
 const GUILD = '223456789012345678';
 const CHANNEL = '323456789012345678';
+const AUDIT = '323456789012345679';
 const USER = { id: '423456789012345678', username: 'trader' };
 
 let emulator: DiscordEmulator;
@@ -18,7 +19,7 @@ let handler: (interaction: ChatInputCommandInteraction) => Promise<unknown> = as
 const ping = { name: 'ping', description: 'Replies', options: [{ type: 3, name: 'text', description: 'What to say', required: false }] };
 
 beforeAll(async () => {
-  emulator = await DiscordEmulator.start({ token: TOKEN, applicationId: APP, guildId: GUILD, channelId: CHANNEL, users: [USER], heartbeatIntervalMs: 200 });
+  emulator = await DiscordEmulator.start({ token: TOKEN, applicationId: APP, guildId: GUILD, channelId: CHANNEL, auditChannelId: AUDIT, users: [USER], heartbeatIntervalMs: 200 });
   client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: emulator.apiUrl } });
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(TOKEN);
@@ -227,5 +228,57 @@ describe('message state', () => {
     await clicked;
     expect(clickedOn).toBe(sent.id);
     expect(click.callbacks.map((callback) => callback.type)).toEqual([6]);
+  });
+});
+
+describe('the audit channel: a second channel, nonces, refusals', () => {
+  test('is a channel of the desk’s guild the bot sees', () => {
+    expect(client.guilds.cache.get(GUILD)?.channels.cache.get(AUDIT)?.name).toBe('audit');
+  });
+
+  test('enforce_nonce: a post repeated with the same nonce returns the first message and creates none (as Discord documents); without it, two', async () => {
+    const body = { content: '#1 requested', nonce: 'n0nce-0123456789abcdefgh', enforce_nonce: true };
+    const first = (await client.rest.post(Routes.channelMessages(AUDIT), { body })) as { id: string; nonce?: string };
+    const again = (await client.rest.post(Routes.channelMessages(AUDIT), { body })) as { id: string };
+    expect(again.id).toBe(first.id);
+    expect(first.nonce).toBe(body.nonce);
+    expect(emulator.channelMessages(AUDIT).filter((message) => message.content === '#1 requested')).toHaveLength(1);
+
+    const loose = { content: '#2 requested', nonce: 'another-nonce' };
+    await client.rest.post(Routes.channelMessages(AUDIT), { body: loose });
+    await client.rest.post(Routes.channelMessages(AUDIT), { body: loose });
+    expect(emulator.channelMessages(AUDIT).filter((message) => message.content === '#2 requested')).toHaveLength(2);
+  });
+
+  test('remembers a nonce for a few minutes only', async () => {
+    const body = { content: '#3 requested', nonce: 'nonce-for-minutes', enforce_nonce: true };
+    const first = (await client.rest.post(Routes.channelMessages(AUDIT), { body })) as { id: string };
+    emulator.advanceClock(6 * 60_000);
+    const later = (await client.rest.post(Routes.channelMessages(AUDIT), { body })) as { id: string };
+    expect(later.id).not.toBe(first.id);
+    emulator.advanceClock(-6 * 60_000);
+  });
+
+  test('refuses a nonce longer than 25 characters with 50035', async () => {
+    const result = await client.rest.post(Routes.channelMessages(AUDIT), { body: { content: 'x', nonce: 'n'.repeat(26), enforce_nonce: true } }).catch((error: unknown) => error);
+    expect(codeOf(result)).toBe(50035);
+  });
+
+  test('refuses posts in one channel for a while: 50013 Missing Permissions, or a 503; the other channel keeps working', async () => {
+    emulator.refusePosts(AUDIT);
+    const refused = await client.rest.post(Routes.channelMessages(AUDIT), { body: { content: 'while refused' } }).catch((error: unknown) => error);
+    expect(codeOf(refused)).toBe(50013);
+    expect((await client.rest.post(Routes.channelMessages(CHANNEL), { body: { content: 'desk channel' } })) as { id: string }).toHaveProperty('id');
+    emulator.refusePosts(AUDIT, 'server-error');
+    const direct = await fetch(`${emulator.apiUrl}/v10/channels/${AUDIT}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bot ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'while down' }),
+    });
+    expect(direct.status).toBe(503);
+    emulator.acceptPosts(AUDIT);
+    await client.rest.post(Routes.channelMessages(AUDIT), { body: { content: 'after' } });
+    expect(emulator.channelMessages(AUDIT).map((message) => message.content)).not.toContain('while refused');
+    expect(emulator.channelMessages(AUDIT).map((message) => message.content)).toContain('after');
   });
 });

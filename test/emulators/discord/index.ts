@@ -25,6 +25,10 @@ export interface DiscordEmulatorOptions {
   readonly applicationId: string;
   readonly guildId: string;
   readonly channelId: string;
+  /** A second channel in the desk's guild, for the audit channel (AUDIT_CHANNEL_ID). */
+  readonly auditChannelId?: string;
+  /** How long Discord remembers a message nonce for enforce_nonce ("the past few minutes"). */
+  readonly nonceWindowMs?: number;
   /** The people in the guild (the bot is added by itself). */
   readonly users: readonly EmulatedUser[];
   /** Other guilds the bot is in (to test refusals). */
@@ -66,6 +70,8 @@ export interface EmulatedMessage {
   components: Json[];
   attachments: Attachment[];
   flags: number;
+  /** The nonce it was created with, if any. */
+  readonly nonce: string | undefined;
   /** Every state the message has had, the first included. */
   readonly versions: MessageVersion[];
 }
@@ -177,10 +183,14 @@ export class DiscordEmulator {
   readonly commands = new Map<string, Json[]>();
   /** The bot's permissions in the guild's channels; a test may take Send Messages away. */
   readonly permissions = { sendMessages: true };
+  /** Channels whose new messages Discord refuses for now (see refusePosts), and how. */
+  readonly #refusing = new Map<string, 'missing-permission' | 'server-error'>();
+  /** Nonces of messages created with enforce_nonce, per channel: the message, and when. */
+  readonly #nonces = new Map<string, { messageId: string; at: number }>();
   /** Gateway events: connections, identifies (with whether the token was right), heartbeats. */
   readonly gateway = { connections: 0, identified: 0, badTokens: 0, heartbeats: 0 };
 
-  readonly #options: Required<Omit<DiscordEmulatorOptions, 'otherGuilds'>> & Pick<DiscordEmulatorOptions, 'otherGuilds'>;
+  readonly #options: Required<Omit<DiscordEmulatorOptions, 'otherGuilds' | 'auditChannelId'>> & Pick<DiscordEmulatorOptions, 'otherGuilds' | 'auditChannelId'>;
   readonly #server: Server;
   readonly #wss: WebSocketServer;
   readonly #sockets = new Set<Socket>();
@@ -191,7 +201,7 @@ export class DiscordEmulator {
   #snowflakeCounter = 0n;
 
   private constructor(options: DiscordEmulatorOptions) {
-    this.#options = { heartbeatIntervalMs: 41_250, ackDeadlineMs: 3_000, tokenLifetimeMs: 15 * 60_000, ...options };
+    this.#options = { heartbeatIntervalMs: 41_250, ackDeadlineMs: 3_000, tokenLifetimeMs: 15 * 60_000, nonceWindowMs: 5 * 60_000, ...options };
     for (const user of options.users) this.#users.set(user.id, user);
     this.#users.set(options.applicationId, { id: options.applicationId, username: 'desk-bot' });
     this.#server = createServer((request, response) => void this.#handle(request, response));
@@ -246,11 +256,30 @@ export class DiscordEmulator {
     this.#gatewayDown = false;
   }
 
+  /**
+   * New messages in `channelId` are refused until acceptPosts(): 403 50013
+   * Missing Permissions (Send Messages taken away in that channel), or a 503
+   * (Discord having trouble). Edits and interaction answers are unaffected.
+   */
+  refusePosts(channelId: string, how: 'missing-permission' | 'server-error' = 'missing-permission'): void {
+    this.#refusing.set(channelId, how);
+  }
+
+  acceptPosts(channelId: string): void {
+    this.#refusing.delete(channelId);
+  }
+
+  /** The messages posted in a channel (not interaction answers), oldest first. */
+  channelMessages(channelId: string): EmulatedMessage[] {
+    return [...this.messages.values()].filter((message) => message.channelId === channelId && message.interactionId === undefined);
+  }
+
   /** Forgets recorded calls, messages and interactions (registered commands stay). */
   reset(): void {
     this.calls.length = 0;
     this.messages.clear();
     this.interactions.clear();
+    this.#nonces.clear();
     this.#clockOffsetMs = 0;
   }
 
@@ -628,6 +657,7 @@ export class DiscordEmulator {
 
   #guildPayloads(): Json[] {
     const guilds = [{ guildId: this.#options.guildId, channelId: this.#options.channelId }, ...(this.#options.otherGuilds ?? [])];
+    const channel = (id: string, name: string, position: number) => ({ id, type: 0, name, position, permission_overwrites: [], nsfw: false, parent_id: null, topic: null, rate_limit_per_user: 0 });
     return guilds.map(({ guildId, channelId }) => ({
       id: guildId,
       name: guildId === this.#options.guildId ? 'Trading desk' : `Guild ${guildId}`,
@@ -652,7 +682,10 @@ export class DiscordEmulator {
       member_count: this.#users.size,
       voice_states: [],
       members: [{ user: this.#botUser(), roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 }],
-      channels: [{ id: channelId, type: 0, name: 'desk-ops', position: 0, permission_overwrites: [], nsfw: false, parent_id: null, topic: null, rate_limit_per_user: 0 }],
+      channels: [
+        channel(channelId, 'desk-ops', 0),
+        ...(guildId === this.#options.guildId && this.#options.auditChannelId !== undefined ? [channel(this.#options.auditChannelId, 'audit', 1)] : []),
+      ],
       threads: [],
       presences: [],
       stage_instances: [],
@@ -766,14 +799,17 @@ export class DiscordEmulator {
       case 'GET /channels/:': {
         needAuth();
         const guild = this.#guildOfChannel(parts[1] ?? '');
-        return { status: 200, body: { id: parts[1], type: 0, guild_id: guild, name: 'desk-ops', position: 0, permission_overwrites: [], nsfw: false, parent_id: null } };
+        const name = parts[1] === this.#options.auditChannelId ? 'audit' : 'desk-ops';
+        return { status: 200, body: { id: parts[1], type: 0, guild_id: guild, name, position: 0, permission_overwrites: [], nsfw: false, parent_id: null } };
       }
       case 'POST /channels/:/messages': {
         needAuth();
-        if (!this.permissions.sendMessages) throw new HttpError(403, { code: 50013, message: 'Missing Permissions' });
         const channelId = parts[1] ?? '';
-        const message = this.#create(parsed, { channelId, guildId: this.#guildOfChannel(channelId), interactionId: undefined, visibleTo: undefined, flags: 0 });
-        return { status: 200, body: this.#serialize(message) };
+        const refusing = this.#refusing.get(channelId);
+        if (!this.permissions.sendMessages || refusing === 'missing-permission') throw new HttpError(403, { code: 50013, message: 'Missing Permissions' });
+        if (refusing === 'server-error') throw new HttpError(503, { code: 0, message: '503: Service Unavailable' });
+        const guildId = this.#guildOfChannel(channelId);
+        return { status: 200, body: this.#serialize(this.#createWithNonce(parsed, channelId, guildId)) };
       }
       case 'GET /channels/:/messages/:':
         needAuth();
@@ -786,8 +822,30 @@ export class DiscordEmulator {
     }
   }
 
+  /**
+   * A channel message, with Discord's nonce rules: a nonce is an integer or a
+   * string of at most 25 characters; with enforce_nonce, a nonce this author
+   * used in the past few minutes returns that message, and none is created.
+   */
+  #createWithNonce(parsed: ParsedBody, channelId: string, guildId: string): EmulatedMessage {
+    const data = (parsed.json ?? {}) as Json;
+    const nonce = data.nonce;
+    if (nonce !== undefined && nonce !== null && !(Number.isInteger(nonce) || (typeof nonce === 'string' && nonce.length <= 25))) {
+      throw formError([{ path: 'nonce', code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be an integer or a string of at most 25 characters.' }]);
+    }
+    const key = nonce === undefined || nonce === null ? undefined : `${channelId}:${String(nonce)}`;
+    if (key !== undefined && data.enforce_nonce === true) {
+      const seen = this.#nonces.get(key);
+      const existing = seen === undefined ? undefined : this.messages.get(seen.messageId);
+      if (seen !== undefined && existing !== undefined && this.now() - seen.at <= this.#options.nonceWindowMs) return existing;
+    }
+    const message = this.#create(parsed, { channelId, guildId, interactionId: undefined, visibleTo: undefined, flags: 0 });
+    if (key !== undefined) this.#nonces.set(key, { messageId: message.id, at: this.now() });
+    return message;
+  }
+
   #guildOfChannel(channelId: string): string {
-    if (channelId === this.#options.channelId) return this.#options.guildId;
+    if (channelId === this.#options.channelId || channelId === this.#options.auditChannelId) return this.#options.guildId;
     const other = this.#options.otherGuilds?.find((guild) => guild.channelId === channelId);
     if (other === undefined) throw new HttpError(404, { code: 10003, message: 'Unknown Channel' });
     return other.guildId;
@@ -908,6 +966,7 @@ export class DiscordEmulator {
       components: arrayOf(data.components),
       attachments: parsed.files.map((file) => ({ ...file, id: this.#snowflake() })),
       flags: where.flags,
+      nonce: typeof data.nonce === 'string' || typeof data.nonce === 'number' ? String(data.nonce) : undefined,
       versions: [],
     };
     message.versions.push(versionOf(message, now));
@@ -957,6 +1016,7 @@ export class DiscordEmulator {
         proxy_url: `http://${this.#base}/attachments/${message.channelId}/${attachment.id}/${attachment.filename}`,
       })),
       flags: message.flags,
+      ...(message.nonce === undefined ? {} : { nonce: message.nonce }),
       timestamp: new Date(message.createdAt).toISOString(),
       edited_timestamp: message.editedAt === undefined ? null : new Date(message.editedAt).toISOString(),
       tts: false,
