@@ -56,7 +56,7 @@ export async function backup(source: string, target: string, options: BackupOpti
           .filter((result) => result.status === 'broken' || result.status === 'incomplete')
           .map((result) => `${result.name}: ${[result.summary, ...(result.status === 'incomplete' ? result.notes : [])].join('; ')}`);
         throw new BackupFailed(
-          `the copy's action log ${verdict.status === 'broken' ? `is BROKEN from row ${verdict.firstBadSeq ?? '?'}` : 'could not be fully checked'} (${findings.join(' / ')}). ` +
+          `the copy's action log ${verdict.status === 'broken' ? (verdict.firstBadSeq === undefined ? 'does not explain its tables' : `is BROKEN from row ${verdict.firstBadSeq}`) : 'could not be fully checked'} (${findings.join(' / ')}). ` +
             `Nothing was written to ${target}; run npm run verify-log on the live database.`,
         );
       }

@@ -80,7 +80,11 @@ function report(path: string, keyed: boolean, verdict: LogVerdict): string {
       lines.push('Action log intact: every check passed.');
       break;
     case 'broken':
-      lines.push(`Action log BROKEN: the first row that cannot be trusted is row ${verdict.firstBadSeq ?? '?'}.`);
+      lines.push(
+        verdict.firstBadSeq === undefined
+          ? 'Action log BROKEN: the tables of who may do what (grants, policies, the freeze) are not what the log explains; see above.'
+          : `Action log BROKEN: the first row that cannot be trusted is row ${verdict.firstBadSeq}.`,
+      );
       break;
     case 'incomplete':
       lines.push('Action log NOT fully checked: see the notes above.');

@@ -32,7 +32,8 @@
 // all for account '*' and role requester: `grant` {user, action, limit?:
 // {asset, maxAmount}} ADDED or replaced one asset's per-request cap (asset '*'
 // meant every asset; such a cap now refuses amounts), `revoke` {user, action},
-// `policy` {action, approvals}. A replay applies them with those meanings.
+// `policy` {action, approvals}. A replay applies them with those meanings
+// (changeRowShapes reads either; derived-state.ts replays them for verify-log).
 import { z } from 'zod';
 import { GRANT_ROLES, type Cap, type GrantSpec } from './grants.ts';
 
@@ -60,6 +61,44 @@ export type UnfreezeParams = z.infer<typeof unfreezeParams>;
 export const legacyGrantParams = z.object({ user: z.string(), action: z.string(), limit: z.object({ asset: z.string(), maxAmount: decimal }).optional() });
 export const legacyRevokeParams = z.object({ user: z.string(), action: z.string() });
 export const legacyPolicyParams = z.object({ action: z.string(), approvals: z.union([z.literal(0), z.literal(1)]) });
+
+/** A change row as a replay reads it: its current shape, or (for rows before migration 6) the legacy one, account '*'. */
+export type ChangeRowShape =
+  | ({ readonly kind: 'grant' } & GrantParams)
+  | { readonly kind: 'legacy-grant'; readonly user: string; readonly action: string; readonly limit?: { readonly asset: string; readonly maxAmount: string } | undefined }
+  | ({ readonly kind: 'revoke' } & RevokeParams)
+  | ({ readonly kind: 'policy' } & PolicyParams)
+  | ({ readonly kind: 'freeze' } & FreezeParams)
+  | { readonly kind: 'unfreeze' };
+
+/** Reads the params of a grant, revoke, policy, freeze or unfreeze row; undefined when no shape the bot wrote fits. */
+export function changeRowShapes(event: string, params: unknown): ChangeRowShape | undefined {
+  const first = <T>(...results: Array<{ success: boolean; data?: T }>): T | undefined => results.find((result) => result.success)?.data;
+  switch (event) {
+    case 'grant': {
+      const current = grantParams.safeParse(params);
+      if (current.success) return { kind: 'grant', ...current.data };
+      const legacy = legacyGrantParams.safeParse(params);
+      return legacy.success ? { kind: 'legacy-grant', ...legacy.data } : undefined;
+    }
+    case 'revoke': {
+      const revoke = first(revokeParams.safeParse(params), legacyRevokeParams.transform((legacy) => ({ ...legacy, account: '*' })).safeParse(params));
+      return revoke === undefined ? undefined : { kind: 'revoke', ...revoke };
+    }
+    case 'policy': {
+      const policy = first(policyParams.safeParse(params), legacyPolicyParams.transform((legacy) => ({ ...legacy, account: '*' })).safeParse(params));
+      return policy === undefined ? undefined : { kind: 'policy', ...policy };
+    }
+    case 'freeze': {
+      const freeze = freezeParams.safeParse(params);
+      return freeze.success ? { kind: 'freeze', ...freeze.data } : undefined;
+    }
+    case 'unfreeze':
+      return { kind: 'unfreeze' };
+    default:
+      return undefined;
+  }
+}
 
 /** A change someone asked for: applied at once, or held as a proposal until approved. */
 export const accessChange = z.discriminatedUnion('kind', [

@@ -1,10 +1,12 @@
 // What `npm run verify-log` checks, as a list: each check reads the database
 // (read-only) and says what it checked, and whether and where the log is
-// broken. A new check (e.g. the grants, policies and freezes rebuilt from the
-// log and compared with their tables) is one more entry in LOG_CHECKS.
+// broken: the chain, the anchors kept outside the database, and the grants,
+// policies and freeze rebuilt from the log and compared with their tables
+// (derived-state.ts). A new check is one more entry in LOG_CHECKS.
 import type { Secret } from '../secret.ts';
 import { formatAnchor, type Anchor } from './anchors.ts';
 import { Database, type Queries } from './database.ts';
+import { derivedStateCheck } from './derived-state.ts';
 import { walkChain, type ChainReport, type HashScheme } from './log-chain.ts';
 
 export interface CheckContext {
@@ -17,7 +19,8 @@ export interface CheckContext {
 
 /**
  * - `ok`: checked, nothing wrong;
- * - `broken`: the log was tampered with, from row `firstBadSeq`;
+ * - `broken`: the log was tampered with, from row `firstBadSeq` (or, without
+ *   one, the tables do not match the log);
  * - `incomplete`: part could not be checked (a keyed chain without its key);
  * - `skipped`: nothing to check with (no anchors given).
  */
@@ -137,7 +140,7 @@ export const anchorsCheck: LogCheck = {
   },
 };
 
-export const LOG_CHECKS: readonly LogCheck[] = [chainCheck, anchorsCheck];
+export const LOG_CHECKS: readonly LogCheck[] = [chainCheck, anchorsCheck, derivedStateCheck];
 
 /** Runs every check; the log is intact only when none found it broken or could not finish. */
 export async function runLogChecks(context: CheckContext, checks: readonly LogCheck[] = LOG_CHECKS): Promise<LogVerdict> {
