@@ -20,6 +20,7 @@ import { who, type Actor } from './actor.ts';
 import type { Authorizer } from './authorization.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
+import { recordRefusal } from './refusals.ts';
 import { ACCESS_ADMIN, type ProposalService } from './proposals.ts';
 
 export interface GrantRequest {
@@ -126,13 +127,13 @@ export class AccessService {
     const { authorizer, store } = this.#options;
     const decision = await authorizer.check(actor.id, ACCESS_ADMIN, { use: 'request' });
     if (decision.allowed) return decision.via === 'root' ? 'root' : 'delegated';
-    await store.log.append({ event: 'refused', actionKey: ACCESS_ADMIN, ...who(actor), detail: `access change about \`${about}\`: ${decision.reason}` });
+    await recordRefusal(store, authorizer, { event: 'refused', actionKey: ACCESS_ADMIN, ...who(actor), userId: actor.id, detail: `access change about \`${about}\`: ${decision.reason}` });
     throw new OperatorError('refused', `Refused: ${decision.reason}.`);
   }
 
   async #refuseSelf(actor: Actor, user: string, action: string): Promise<void> {
     if (actor.id !== user) return;
-    await this.#options.store.log.append({ event: 'refused', actionKey: ACCESS_ADMIN, ...who(actor), params: { user, action }, detail: 'a change to their own access' });
+    await recordRefusal(this.#options.store, this.#options.authorizer, { event: 'refused', actionKey: ACCESS_ADMIN, ...who(actor), userId: actor.id, params: { user, action }, detail: 'a change to their own access' });
     throw new OperatorError(
       'refused',
       'Refused: nobody may grant to, revoke from or cap themselves (root admins included). Another admin must make this change.',

@@ -14,6 +14,7 @@ import { who, type Actor } from './actor.ts';
 import type { Authorizer } from './authorization.ts';
 import { OperatorError } from './errors.ts';
 import { ACCESS_ADMIN, type ProposalService } from './proposals.ts';
+import { recordRefusal } from './refusals.ts';
 
 export interface FreezeServiceOptions {
   readonly store: Store;
@@ -46,7 +47,7 @@ export class FreezeService {
   async engage(actor: Actor, reason: string): Promise<Engaged> {
     const { store, authorizer } = this.#options;
     if (!(await authorizer.isKnownUser(actor.id))) {
-      await store.log.append({ event: 'refused', ...who(actor), detail: 'freeze: holds no grant' });
+      await recordRefusal(store, authorizer, { event: 'refused', ...who(actor), userId: actor.id, detail: 'freeze: holds no grant' });
       throw new OperatorError('refused', 'Refused: /freeze is for users who hold at least one grant.');
     }
     const now = this.#now();
@@ -78,7 +79,7 @@ export class FreezeService {
     if ((await store.freeze.current()) === undefined) throw new OperatorError('invalid', 'The bot is not frozen; nothing changed.');
     const decision = await authorizer.check(actor.id, ACCESS_ADMIN, { use: 'request' });
     if (!decision.allowed) {
-      await store.log.append({ event: 'refused', ...who(actor), detail: `unfreeze: ${decision.reason}` });
+      await recordRefusal(store, authorizer, { event: 'refused', ...who(actor), userId: actor.id, detail: `unfreeze: ${decision.reason}` });
       throw new OperatorError(
         'refused',
         'Refused: releasing the freeze needs two people — a root admin, or an `access.admin` holder whose /freeze off a second admin approves.',

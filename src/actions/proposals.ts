@@ -11,6 +11,7 @@ import { applyChange, basisOf, targetOf } from './access-changes.ts';
 import { who, type Actor } from './actor.ts';
 import { describeRight, type Authorizer } from './authorization.ts';
 import { OperatorError } from './errors.ts';
+import { recordRefusal } from './refusals.ts';
 
 /** The action key of every proposal's lifecycle rows. */
 export const ACCESS_ADMIN = 'access.admin';
@@ -208,7 +209,7 @@ export class ProposalService {
   }
 
   async #refuse(actor: Actor, proposal: Proposal, detail: string, message: string): Promise<never> {
-    await this.#options.store.log.append({ event: 'refused', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(actor), detail });
+    await recordRefusal(this.#options.store, this.#options.authorizer, { event: 'refused', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(actor), userId: actor.id, detail });
     throw new OperatorError('refused', message);
   }
 }

@@ -209,10 +209,21 @@ describe('confirmation', () => {
 });
 
 describe('authorization', () => {
-  it('refuses a user without a grant before anything is stored or sent', async () => {
+  it('refuses a user without a grant before anything is stored or sent, and only counts it: no log row, none of their text kept', async () => {
     const error = await refusal(h.service.request(h.actor(ALICE_ID, 'alice'), h.endpoint('pm.repay-debt'), { asset: 'BTC' }));
     expect(error).toMatchObject({ kind: 'refused', message: expect.stringMatching(/not been granted `pm.repay-debt`.*Nothing was sent/) });
+    const junk = await refusal(h.service.request(h.actor(ALICE_ID, 'alice'), h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: '=HYPERLINK("x")' }));
+    expect(junk.kind).toBe('invalid');
     expect(await h.store.db.get('SELECT COUNT(*) AS n FROM pending_actions')).toEqual({ n: 0 });
+    expect(await h.store.log.recent({ limit: 5 })).toEqual([]);
+    await h.store.refusals.flush();
+    expect(await h.store.refusals.since(0)).toEqual([{ userId: ALICE_ID, refused: 1, invalid: 1 }]);
+    expect(JSON.stringify(await h.store.db.all('SELECT * FROM refusal_counts'))).not.toContain('HYPERLINK');
+  });
+
+  it('logs a refusal in full for someone who holds a grant (of another action)', async () => {
+    await grant(ALICE_ID, 'futures.margin-type');
+    await refusal(h.service.request(h.actor(ALICE_ID, 'alice'), h.endpoint('pm.repay-debt'), { asset: 'BTC' }));
     expect((await h.store.log.recent({ limit: 1 }))[0]).toMatchObject({ event: 'refused', user_id: ALICE_ID, action_key: 'pm.repay-debt' });
   });
 
@@ -281,8 +292,10 @@ describe('two-person approval', () => {
     expect(won).toHaveLength(1);
     expect((await won[0]!.value.run()).kind).toBe('success');
     expect(h.binance.requestsTo('/papi/v1/margin/repay-debt')).toHaveLength(1);
-    // Both refusals are logged: the self-approval and carol's (no grant).
-    expect(await events(view.action.id)).toEqual(['requested', 'confirmed', 'refused', 'refused', 'approved', 'sent', 'outcome:success']);
+    // The self-approval is logged; carol's (no grant) is counted.
+    expect(await events(view.action.id)).toEqual(['requested', 'confirmed', 'refused', 'approved', 'sent', 'outcome:success']);
+    await h.store.refusals.flush();
+    expect(await h.store.refusals.since(0)).toEqual([{ userId: CAROL_ID, refused: 1, invalid: 0 }]);
   });
 
   it('a reject closes it; the requester withdrawing counts as cancel', async () => {

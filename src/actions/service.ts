@@ -21,6 +21,7 @@ import { OperatorError } from './errors.ts';
 import { closedMessage, describeIssues } from './explain.ts';
 import { frozenBy, frozenIn, frozenRefusal } from './freeze.ts';
 import { HEARTBEAT_MS, HEARTBEAT_STALE_MS, Recovery, type RecoveredAction } from './recovery.ts';
+import { recordRefusal } from './refusals.ts';
 import { sendClaimed, type Sender } from './send.ts';
 import { closeTampered, TamperedError } from './tamper.ts';
 import { targetOf } from './target.ts';
@@ -118,12 +119,12 @@ export class ActionService {
     const parsed = endpoint.options.safeParse(raw);
     if (!parsed.success) {
       const problems = describeIssues(parsed.error, raw);
-      await store.log.append({ event: 'invalid', ...base, params: raw, detail: problems });
+      await recordRefusal(store, authorizer, { event: 'invalid', ...base, userId: actor.id, params: raw, detail: problems });
       throw new OperatorError('invalid', `Nothing was sent: the command has invalid options.\n${problems}`);
     }
     const options = parsed.data;
     const refuse = async (reason: string): Promise<never> => {
-      await store.log.append({ event: 'refused', ...base, params: options, detail: reason });
+      await recordRefusal(store, authorizer, { event: 'refused', ...base, userId: actor.id, params: options, detail: reason });
       throw new OperatorError('refused', `Refused: ${reason}. Nothing was sent.`);
     };
     const frozen = await store.freeze.current();
@@ -448,7 +449,7 @@ export class ActionService {
 
   /** A click the bot turns down (someone else's button, a self-approval): logged, then explained. */
   async #refuse(actor: Actor, action: PendingAction, detail: string, message: string): Promise<never> {
-    await this.#options.store.log.append({ event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail });
+    await recordRefusal(this.#options.store, this.#options.authorizer, { event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), userId: actor.id, detail });
     throw new OperatorError('refused', message);
   }
 

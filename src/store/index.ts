@@ -13,6 +13,7 @@ import { AuditOutbox } from './outbox.ts';
 import { PendingActions } from './pending-actions.ts';
 import { Processes } from './processes.ts';
 import { Proposals } from './proposals.ts';
+import { RefusalCounts } from './refusal-counts.ts';
 
 export interface Store {
   readonly db: Database;
@@ -28,6 +29,8 @@ export interface Store {
   readonly outbox: AuditOutbox;
   /** Jobs one process runs at a time (the audit poster). */
   readonly leases: Leases;
+  /** Refusals of people who hold no grant: counted, never logged. */
+  readonly refusals: RefusalCounts;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
   }
   const now = options.now ?? Date.now;
   const outbox = new AuditOutbox(db, now);
+  const refusals = new RefusalCounts(db, now);
   return {
     db,
     log: new ActionLog(db, now, options.dryRun ?? false, options.auditLogKey, options.auditMirror === true ? outbox : undefined),
@@ -62,7 +66,11 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     hostBans: new HostBans(db, now),
     outbox,
     leases: new Leases(db),
-    close: () => db.close(),
+    refusals,
+    close: async () => {
+      await refusals.flush().catch(() => undefined);
+      await db.close();
+    },
   };
 }
 
@@ -111,3 +119,4 @@ export { ANCHOR_EVERY_ROWS, ANCHOR_MAX_AGE_MS, AuditOutbox, type AnchorReason, t
 export { PendingActions, type PendingAction, type PendingState, type SpendQuery } from './pending-actions.ts';
 export { Processes, type GatewayReport, type ProcessBeat } from './processes.ts';
 export { Proposals, type Proposal, type ProposalState } from './proposals.ts';
+export { RefusalCounts, type RefusalKind, type RefusalTally } from './refusal-counts.ts';

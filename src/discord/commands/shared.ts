@@ -8,6 +8,7 @@ import { ADMIN_ACTIONS, type Authorizer, type Use } from '../../actions/authoriz
 import { who, type Actor } from '../../actions/actor.ts';
 import type { EndpointDeclaration } from '../../actions/endpoint.ts';
 import { OperatorError } from '../../actions/errors.ts';
+import { recordRefusal } from '../../actions/refusals.ts';
 import type { Store } from '../../store/index.ts';
 import { DISCORD_USER, optionsFromSchema } from '../slash-options.ts';
 
@@ -59,6 +60,6 @@ export function parseOptions<Schema extends z.ZodType>(schema: Schema, raw: Reco
 export async function requireGrant(store: Store, authorizer: Authorizer, actor: Actor, actionKey: 'access.admin' | 'audit.read', use: Use): Promise<void> {
   const decision = await authorizer.check(actor.id, actionKey, { use });
   if (decision.allowed) return;
-  await store.log.append({ event: 'refused', actionKey, ...who(actor), detail: decision.reason });
+  await recordRefusal(store, authorizer, { event: 'refused', actionKey, ...who(actor), userId: actor.id, detail: decision.reason });
   throw new OperatorError('refused', `Refused: ${decision.reason}.`);
 }

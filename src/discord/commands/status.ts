@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Actor } from '../../actions/actor.ts';
 import type { Authorizer } from '../../actions/authorization.ts';
 import { FAMILIES, FAMILY_SPECS, type BinanceClient } from '../../binance/index.ts';
-import type { OutboxBacklog, Store } from '../../store/index.ts';
+import type { OutboxBacklog, RefusalTally, Store } from '../../store/index.ts';
 import { COLOURS, discordTime, embed, noticeMessage, type MessageBody } from '../render.ts';
 import { optionsFromSchema } from '../slash-options.ts';
 import { GUILD_ONLY } from './shared.ts';
@@ -43,6 +43,8 @@ export class StatusCommand {
 
   async run(interaction: ChatInputCommandInteraction, actor: Actor): Promise<void> {
     if (!(await this.options.authorizer.isKnownUser(actor.id))) {
+      // Someone without a grant: counted, not logged (refusal-counts.ts).
+      this.options.store.refusals.count(actor.id, 'refused');
       await interaction.reply({ ...noticeMessage('Refused: /status is for users who hold at least one grant.'), flags: MessageFlags.Ephemeral });
       return;
     }
@@ -54,12 +56,13 @@ export class StatusCommand {
   async #statusMessage(): Promise<MessageBody> {
     const { binance, store, startedAt, version } = this.options;
     const now = this.#now();
-    const [health, pending, unknown, freeze, backlog] = await Promise.all([
+    const [health, pending, unknown, freeze, backlog, strangers] = await Promise.all([
       Promise.all(FAMILIES.map((family) => binance.health(family))),
       store.pending.countOpen(now),
       store.log.unknownOutcomes(5),
       store.freeze.current(),
       store.outbox.backlog(),
+      store.refusals.since(now - 3_600_000),
     ]);
     const familyFields = health.map((h) => ({
       name: `${h.reachable ? '🟢' : '🔴'} ${FAMILY_SPECS[h.family].label}`,
@@ -96,6 +99,7 @@ export class StatusCommand {
             { name: 'Database', value: `${formatBytes(databaseBytes(store.db.path))}`, inline: true },
             { name: 'Pending confirmations', value: String(pending), inline: true },
             { name: 'Audit trail', value: auditLines(this.options.audit, backlog, now).join('\n') },
+            { name: 'Turned down, people without a grant (last hour; counted, not logged)', value: strangerLine(strangers) },
             { name: 'Latest UNKNOWN outcomes (check these in Binance)', value: unknownLines.join('\n') || 'None.' },
           ],
         }),
@@ -118,6 +122,14 @@ function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog
     ? '🔑 Log chain keyed with AUDIT_LOG_KEY (HMAC-SHA256).'
     : '⚠️ Log chain NOT keyed: AUDIT_LOG_KEY is not set, so anyone who can write the database could recompute the chain after an edit.';
   return [channel, key];
+}
+
+/** "42 from 2 people: <@…> 40 (38 invalid), <@…> 2". */
+function strangerLine(tallies: readonly RefusalTally[]): string {
+  if (tallies.length === 0) return 'None.';
+  const total = tallies.reduce((sum, tally) => sum + tally.refused + tally.invalid, 0);
+  const top = tallies.slice(0, 5).map((tally) => `<@${tally.userId}> ${tally.refused + tally.invalid}${tally.invalid === 0 ? '' : ` (${tally.invalid} invalid)`}`);
+  return `${total} from ${tallies.length} ${tallies.length === 1 ? 'person' : 'people'}: ${top.join(', ')}${tallies.length > 5 ? ', …' : ''}`;
 }
 
 function databaseBytes(path: string): number {
