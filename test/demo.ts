@@ -1,15 +1,21 @@
 // `npm run demo`: the whole bot at work with no Discord or Binance account.
 // Starts the local Discord and the local Binance, starts the bot exactly as
-// `npm start` does, plays a short session as a few desk members (a request
-// and its confirmation, refusals, the log, a delegated admin's change approved
-// by a second person, the emergency stop), and prints what Discord, Binance
-// and the action log saw at each step.
+// `npm start` does (with an audit channel and a keyed log), plays a short
+// session as a few desk members (a request and its confirmation, refusals, the
+// log, a delegated admin's change approved by a second person, the emergency
+// stop), and prints what Discord (the desk's channel and the audit channel),
+// Binance and the action log saw at each step. It ends by stopping the bot and
+// running `npm run verify-log` with the anchors taken from the audit channel.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buttonsOf, textOf, type EmulatedMessage } from './emulators/discord/index.ts';
-import { channelPost, channelPosts, isSettled } from './e2e/support.ts';
-import { USERS, World } from './e2e/world.ts';
-import { startCommand } from './support/build.ts';
+import { auditCaughtUp, channelPost, isSettled } from './e2e/support.ts';
+import { CHANNEL_ID, USERS, World } from './e2e/world.ts';
+import { runScript, startCommand } from './support/build.ts';
 
 const { admin, alice, bob, mallory } = USERS;
+/** The demo's AUDIT_LOG_KEY (a real one comes from `openssl rand -hex 32`, kept off the bot's host too). */
+const DEMO_LOG_KEY = 'demo-audit-log-key-0000000000000000000000000001';
 const rule = (title: string) => `\n${'─'.repeat(8)} ${title} ${'─'.repeat(Math.max(0, 70 - title.length))}`;
 const indent = (text: string, by = '   │ ') => text.split('\n').map((line) => `${by}${line}`).join('\n');
 
@@ -37,6 +43,7 @@ function showBinance(world: World, since: number): void {
 
 async function showLog(world: World, since: number): Promise<void> {
   const rows = (await world.log()).filter((row) => row.at_ms >= since);
+  if (rows.length === 0) return void console.log('  The action log (SQLite) gained: nothing.');
   console.log('  The action log (SQLite) gained:');
   for (const row of rows) {
     const outcome = row.outcome_kind === null ? '' : ` → ${row.outcome_kind}${row.http_status === null ? '' : ` (HTTP ${row.http_status})`}`;
@@ -44,21 +51,30 @@ async function showLog(world: World, since: number): Promise<void> {
   }
 }
 
+/** What the audit channel received: one line per post. */
+function showAudit(world: World, since: number): void {
+  const posts = world.auditPosts().filter((post) => post.createdAt >= since);
+  if (posts.length === 0) return;
+  console.log('  The audit channel got (everyone with access to it sees these; the bot cannot take them back):');
+  for (const post of posts) console.log(indent(textOf(post).replace(/\n/g, ' ⏎ ').slice(0, 320)));
+}
+
 async function step(world: World, title: string, act: () => Promise<void>): Promise<void> {
   console.log(rule(title));
   const since = Date.now();
   await act();
-  // Announcements follow the answer by a moment: let them land before printing.
-  await new Promise((resolve) => setTimeout(resolve, 150));
-  for (const post of channelPosts(world, since, /./)) showMessage('everyone', post);
+  // Posts follow the answer by a moment: let every logged row reach the audit channel before printing.
+  await auditCaughtUp(world);
+  for (const post of world.discord.channelMessages(CHANNEL_ID).filter((message) => message.createdAt >= since)) showMessage('everyone', post);
   showBinance(world, since);
   await showLog(world, since);
+  showAudit(world, since);
 }
 
 async function main(): Promise<void> {
   const { args } = startCommand();
   console.log(`Starting the local Discord, the local Binance and the bot (\`node ${args.join(' ')}\`, npm start's command, on the dist/ compiled from this checkout)…`);
-  const world = await World.start({ env: { LOG_LEVEL: 'info' } });
+  const world = await World.start({ audit: true, env: { LOG_LEVEL: 'info', AUDIT_LOG_KEY: DEMO_LOG_KEY } });
   try {
     console.log(`Bot ready. Discord API: ${world.discord.apiUrl} · Binance: ${world.binance.url} · database: ${world.dbPath}`);
     console.log(`Commands the bot registered: ${(world.discord.commands.get([...world.discord.commands.keys()][0] ?? '') ?? []).map((command) => `/${String(command.name)}`).join(' ')}`);
@@ -82,6 +98,7 @@ async function main(): Promise<void> {
     await step(world, '3. mallory (no grant) tries: /pm repay-debt asset:BTC amount:1', async () => {
       const { message } = await world.command(mallory.id, 'pm repay-debt', { asset: 'BTC', amount: '1' });
       showMessage(mallory.username, message);
+      console.log('  (mallory holds no grant at all: her refusal is counted per user and minute, not logged and not posted, so nobody can flood the log.)');
     });
 
     await step(world, '4. desk-admin mistypes: /pm repay-debt asset:BTC amount:0,5', async () => {
@@ -129,16 +146,17 @@ async function main(): Promise<void> {
       showMessage(admin.username, message);
     });
 
-    console.log(rule('the hash chain'));
-    const verdict = await import('../src/store/index.ts').then(async ({ openStore }) => {
-      const store = await openStore(world.dbPath);
-      try {
-        return await store.log.verify();
-      } finally {
-        await store.close();
-      }
-    });
-    console.log(verdict.ok ? `  ${verdict.rows} rows, chain intact (what \`npm run verify-log\` checks).` : `  chain BROKEN at row ${verdict.seq}: ${verdict.reason}`);
+    console.log(rule('11. the bot stops; the log is checked against the anchors the audit channel holds'));
+    const since = Date.now();
+    await world.bot.stop();
+    showAudit(world, since);
+    // An operator copies the anchor posts out of the channel (the words around them are fine) into a file.
+    const anchorsFile = join(world.dir, 'anchors.txt');
+    writeFileSync(anchorsFile, world.auditPosts().filter((post) => post.content.startsWith('⚓')).map(textOf).join('\n'));
+    console.log(`  ${anchorsFile} holds the channel's anchor posts; then: npm run verify-log -- ${world.dbPath} --anchors ${anchorsFile}`);
+    const verify = await runScript('verify-log', [world.dbPath, '--anchors', anchorsFile], { AUDIT_LOG_KEY: DEMO_LOG_KEY });
+    console.log(indent(`${verify.stdout}${verify.stderr}`.trim()));
+    console.log(`  (exit ${verify.status})`);
   } finally {
     await world.close();
   }

@@ -20,12 +20,20 @@ test('npm run demo plays its session and cleans up', () => {
   expect(out).toContain('└ buttons: [Approve] [Reject]');
   expect(out).toContain('You proposed this change, so you cannot approve it');
   expect(out).toContain('✅ Approved by bob and applied.');
-  expect(out).toMatch(/Proposed by <@\d+>, approved by <@\d+> \(admin\)\./);
-  // The emergency stop and its release.
-  expect(out).toContain('🧊 FROZEN: every money-moving command is stopped');
+  // The audit channel shows every row as it happens: the applied change names both people.
+  expect(out).toContain('The audit channel got');
+  expect(out).toMatch(/\*\*#\d+\*\* 🔐 \*\*access: grant\*\* · `futures.margin-type` · by <@\d+> \(bob\).* ⏎ grant `futures.margin-type` to <@\d+> as requester \(no caps\) ⏎ proposal \S+: proposed by alice/);
+  expect(out).toContain('her refusal is counted per user and minute, not logged');
+  // The emergency stop and its release, in the audit channel.
+  expect(out).toMatch(/🧊 \*\*FROZEN\*\* · by <@\d+> \(bob\) ⏎ every money-moving command is stopped: demo drill/);
   expect(out).toMatch(/Refused: the bot is frozen by bob: demo drill/);
-  expect(out).toContain('🟢 Freeze released');
+  expect(out).toContain('🟢 **freeze released**');
   expect(out).toMatch(/#\d+ unfreeze +desk-admin/);
-  expect(out).toMatch(/\d+ rows, chain intact/);
+  // The bot stops, anchoring its head; verify-log checks the log against the anchors from the channel.
+  expect(out).toMatch(/⚓ Log anchor \(at shutdown\): `\d+ [0-9a-f]{64}`/);
+  expect(out).toMatch(/chain +ok +\d+ rows \(1 to \d+\): \d+ HMAC-SHA256, checked with AUDIT_LOG_KEY/);
+  expect(out).toMatch(/anchors +ok +(\d+) given, \1 matched/);
+  expect(out).toContain('Action log intact: every check passed.');
+  expect(out).toContain('(exit 0)');
   expect(out).toContain('Done: the bot stopped');
 }, 90_000);

@@ -84,3 +84,23 @@ export function channelPosts(world: World, since: number, pattern: RegExp): Emul
 export async function rowsSince(world: World, since: number): Promise<LogRow[]> {
   return (await world.log()).filter((row) => row.at_ms >= since);
 }
+
+/** The #seq of every event post in the audit channel, in the order they arrived. */
+export function postedSeqs(posts: readonly EmulatedMessage[]): number[] {
+  return posts.flatMap((message) => {
+    const match = /^\*\*#(\d+)\*\*/.exec(textOf(message));
+    return match === null ? [] : [Number(match[1])];
+  });
+}
+
+/** Waits until the audit channel has posted every row the log holds. */
+export async function auditCaughtUp(world: World, timeoutMs = 15_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const logged = (await world.log()).map((row) => row.seq);
+    const posted = postedSeqs(world.auditPosts());
+    if (posted.length >= logged.length && logged.every((seq) => posted.includes(seq))) return logged;
+    if (Date.now() > deadline) throw new Error(`the audit channel posted ${posted.length} of ${logged.length} rows`);
+    await settle(100);
+  }
+}

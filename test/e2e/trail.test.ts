@@ -6,34 +6,14 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Database } from '../../src/store/database.ts';
-import { textOf, type EmulatedMessage } from '../emulators/discord/index.ts';
+import { textOf } from '../emulators/discord/index.ts';
 import { runScript } from '../support/build.ts';
 import { cutTail, forgeChainFrom, withoutTriggers } from '../support/tamper.ts';
-import { actionIdOf, isSettled, postsSince, requestAndConfirm, settle } from './support.ts';
+import { actionIdOf, auditCaughtUp, isSettled, postedSeqs, postsSince, requestAndConfirm, settle } from './support.ts';
 import { AUDIT_CHANNEL_ID, CHANNEL_ID, USERS, World } from './world.ts';
 
 const { admin, mallory } = USERS;
 const KEY = 'e2e-audit-log-key-0000000000000000000000000001';
-
-/** The #seq of every event post in the audit channel, in the order they arrived. */
-function postedSeqs(posts: readonly EmulatedMessage[]): number[] {
-  return posts.flatMap((message) => {
-    const match = /^\*\*#(\d+)\*\*/.exec(textOf(message));
-    return match === null ? [] : [Number(match[1])];
-  });
-}
-
-/** Waits until the audit channel has posted every row the log holds. */
-async function auditCaughtUp(world: World, timeoutMs = 15_000): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const logged = (await world.log()).map((row) => row.seq);
-    const posted = postedSeqs(world.auditPosts());
-    if (posted.length >= logged.length && logged.every((seq) => posted.includes(seq))) return logged;
-    if (Date.now() > deadline) throw new Error(`the audit channel posted ${posted.length} of ${logged.length} rows`);
-    await settle(100);
-  }
-}
 
 describe('a pending action rewritten in the database, then confirmed (AUDIT_CHANNEL_ID set)', () => {
   let world: World;
@@ -94,6 +74,11 @@ describe('a pending action rewritten in the database, then confirmed (AUDIT_CHAN
     const logged = await auditCaughtUp(world, 40_000);
     const posted = postedSeqs(world.auditPosts());
     expect(posted).toEqual(logged);
+    // The root admin's grant is announced in the audit channel, as the row it wrote, and not in the desk's channel.
+    expect(world.auditPosts().map(textOf)).toContainEqual(
+      expect.stringMatching(new RegExp(`🔐 \\*\\*access: grant\\*\\* · \`audit.read\` · by <@${admin.id}> \\(desk-admin\\)\\ngrant \`audit.read\` to <@${USERS.bob.id}> as requester`)),
+    );
+    expect(world.discord.channelMessages(CHANNEL_ID).filter((message) => /Access changed/.test(textOf(message)))).toEqual([]);
     const { message: after } = await world.command(admin.id, 'status');
     expect(textOf(after)).toContain(`Audit channel <#${AUDIT_CHANNEL_ID}>: every event posted`);
     expect(textOf(after)).toContain('Log chain NOT keyed');
