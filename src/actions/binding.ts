@@ -26,6 +26,7 @@ import { encodeParams, FAMILIES, type BinanceClient, type BinanceRequest } from 
 import type { LogRow, PendingAction, Queries, Store } from '../store/index.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { targetChange, type Target } from './target.ts';
+import { parseJsonText } from '../json-text.ts';
 
 /** What the `requested` row records in its request column. */
 export const boundRecord = z.object({
@@ -115,7 +116,7 @@ export async function checkBinding(context: BindingContext, q: Queries, action: 
   if (requested === undefined || requestedRows.length > 1) {
     return tampered([requested === undefined ? 'no "requested" row in the log for this action' : `${requestedRows.length} "requested" rows in the log for this action`]);
   }
-  const logged = boundRecord.safeParse(parseJson(requested.request_json));
+  const logged = boundRecord.safeParse(parseJsonText(requested.request_json));
   if (!logged.success) {
     // A genuine row (its hash checked) in the older shape: requested before this version, so nothing binds it.
     return { kind: 'cannot-run', detail: 'it was requested before this version of the bot, which cannot check it: run the command again' };
@@ -130,7 +131,7 @@ export async function checkBinding(context: BindingContext, q: Queries, action: 
   ];
   const endpoint = context.endpoints.get(actionKey);
   if (endpoint === undefined) return findings.length > 0 ? tampered(findings, actionKey) : { kind: 'cannot-run', detail: `the bot no longer knows the action \`${actionKey}\`` };
-  const options = endpoint.options.safeParse(parseJson(action.optionsJson));
+  const options = endpoint.options.safeParse(parseJsonText(action.optionsJson));
   if (!options.success) return tampered([...findings, 'options: the stored options no longer pass the command’s own validation'], actionKey);
   if (JSON.stringify(options.data) !== requested.params_json) findings.push(`options: stored ${clip(JSON.stringify(options.data))}, logged ${clip(requested.params_json ?? '')}`);
   const request = buildRequest(endpoint, options.data);
@@ -138,7 +139,7 @@ export async function checkBinding(context: BindingContext, q: Queries, action: 
   if (rebuilt !== describe(record.method, record.path, record.params) || request.family !== record.family) {
     findings.push(`request: rebuilt from the declaration ${clip(rebuilt)}, logged ${clip(describe(record.method, record.path, record.params))}`);
   }
-  const stored = storedRequest.safeParse(parseJson(action.requestJson));
+  const stored = storedRequest.safeParse(parseJsonText(action.requestJson));
   if (!stored.success) findings.push('request: the stored request is unreadable');
   else {
     const shown = describe(stored.data.method, stored.data.path, encodeParams(stored.data.params));
@@ -212,7 +213,7 @@ function lifecycleFindings(rows: readonly LogRow[], requested: LogRow, record: B
 /** The approval window the `confirmed` row recorded, when the requester's Confirm handed the action to a second person. */
 function approvalWindow(rows: readonly LogRow[]): number | undefined {
   const confirm = rows.find((row) => row.event === 'confirmed');
-  const params = awaitingApprovalParams.safeParse(parseJson(confirm?.params_json ?? null));
+  const params = awaitingApprovalParams.safeParse(parseJsonText(confirm?.params_json));
   return params.success ? params.data.expiresAt : undefined;
 }
 
@@ -224,14 +225,6 @@ function describe(method: string, path: string, params: string): string {
   return `${method} ${path}${params === '' ? '' : ` ${params}`}`;
 }
 
-function parseJson(text: string | null): unknown {
-  if (text === null) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 function iso(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);

@@ -6,9 +6,10 @@
 // a signature, and the text is cut to Discord's limits. Mentions are shown,
 // never pinged.
 import type { APIEmbed, RESTPostAPIChannelMessageJSONBody } from 'discord.js';
-import { accessChange, formatAnchor, proposedParams, type AnchorReason, type MirroredRow, type OutboxBody } from '../store/index.ts';
+import { accessChange, formatAnchor, freezeParams, proposedParams, type AnchorReason, type LogEvent, type MirroredRow, type OutboxBody } from '../store/index.ts';
 import { changeText } from './proposal-flow.ts';
 import { COLOURS, embed, truncate } from './render.ts';
+import { parseJsonText } from '../json-text.ts';
 
 /** Colours of audit posts: UNKNOWN's yellow is used by nothing else. */
 export const AUDIT_COLOURS = {
@@ -62,28 +63,36 @@ function eventEmbed(row: MirroredRow): APIEmbed {
   return embed({ description: lines.join('\n'), color: colour, timestamp: new Date(row.at_ms).toISOString() });
 }
 
+interface Shown {
+  readonly icon: string;
+  readonly label: string;
+  readonly colour: number;
+  readonly text: string;
+}
+
+/** Events shown by their detail (or, for `request`, the request they carry). */
+const PLAIN: Partial<Record<LogEvent, Omit<Shown, 'text'> & { readonly show: 'detail' | 'request' }>> = {
+  requested: { icon: '📝', label: 'requested', colour: AUDIT_COLOURS.request, show: 'request' },
+  invalid: { icon: '⛔', label: 'invalid input', colour: AUDIT_COLOURS.refusal, show: 'detail' },
+  refused: { icon: '⛔', label: 'refused', colour: AUDIT_COLOURS.refusal, show: 'detail' },
+  confirmed: { icon: '✔️', label: 'confirmed', colour: AUDIT_COLOURS.request, show: 'detail' },
+  approved: { icon: '👥', label: 'approved', colour: AUDIT_COLOURS.request, show: 'detail' },
+  rejected: { icon: '✋', label: 'rejected', colour: AUDIT_COLOURS.closed, show: 'detail' },
+  cancelled: { icon: '✖️', label: 'cancelled', colour: AUDIT_COLOURS.closed, show: 'detail' },
+  expired: { icon: '⌛', label: 'expired', colour: AUDIT_COLOURS.closed, show: 'detail' },
+  sent: { icon: '📤', label: 'sent to Binance', colour: AUDIT_COLOURS.request, show: 'request' },
+  unfreeze: { icon: '🟢', label: 'freeze released', colour: AUDIT_COLOURS.success, show: 'detail' },
+  tamper: { icon: '🚨', label: 'TAMPERING', colour: AUDIT_COLOURS.tamper, show: 'detail' },
+  startup: { icon: '▶️', label: 'bot started', colour: AUDIT_COLOURS.process, show: 'detail' },
+  shutdown: { icon: '⏹️', label: 'bot stopped', colour: AUDIT_COLOURS.process, show: 'detail' },
+};
+
 /** Icon, label, colour and one line of text per event. */
-function describeRow(row: MirroredRow): { icon: string; label: string; colour: number; text: string } {
+function describeRow(row: MirroredRow): Shown {
   const detail = row.detail ?? '';
+  const plain = PLAIN[row.event];
+  if (plain !== undefined) return { icon: plain.icon, label: plain.label, colour: plain.colour, text: plain.show === 'request' ? requestLine(row.request_json) : detail };
   switch (row.event) {
-    case 'requested':
-      return { icon: '📝', label: 'requested', colour: AUDIT_COLOURS.request, text: requestLine(row.request_json) };
-    case 'invalid':
-      return { icon: '⛔', label: 'invalid input', colour: AUDIT_COLOURS.refusal, text: detail };
-    case 'refused':
-      return { icon: '⛔', label: 'refused', colour: AUDIT_COLOURS.refusal, text: detail };
-    case 'confirmed':
-      return { icon: '✔️', label: 'confirmed', colour: AUDIT_COLOURS.request, text: detail };
-    case 'approved':
-      return { icon: '👥', label: 'approved', colour: AUDIT_COLOURS.request, text: detail };
-    case 'rejected':
-      return { icon: '✋', label: 'rejected', colour: AUDIT_COLOURS.closed, text: detail };
-    case 'cancelled':
-      return { icon: '✖️', label: 'cancelled', colour: AUDIT_COLOURS.closed, text: detail };
-    case 'expired':
-      return { icon: '⌛', label: 'expired', colour: AUDIT_COLOURS.closed, text: detail };
-    case 'sent':
-      return { icon: '📤', label: 'sent to Binance', colour: AUDIT_COLOURS.request, text: requestLine(row.request_json) };
     case 'outcome':
       return outcomeLine(row);
     case 'grant':
@@ -91,29 +100,19 @@ function describeRow(row: MirroredRow): { icon: string; label: string; colour: n
     case 'policy':
       return { icon: '🔐', label: `access: ${row.event}`, colour: AUDIT_COLOURS.access, text: [changeLine(row), detail].filter(Boolean).join('\n') };
     case 'proposed': {
-      const proposed = proposedParams.safeParse(parseJson(row.params_json));
+      const proposed = proposedParams.safeParse(parseJsonText(row.params_json));
       return { icon: '🗳️', label: 'proposed', colour: AUDIT_COLOURS.access, text: proposed.success ? `proposes: ${changeText(proposed.data.change)}` : detail };
     }
     case 'freeze': {
-      const reason = (parseJson(row.params_json) as { reason?: unknown } | undefined)?.reason;
-      return { icon: '🧊', label: 'FROZEN', colour: AUDIT_COLOURS.freeze, text: `every money-moving command is stopped: ${typeof reason === 'string' ? reason : detail}` };
+      const freeze = freezeParams.safeParse(parseJsonText(row.params_json));
+      return { icon: '🧊', label: 'FROZEN', colour: AUDIT_COLOURS.freeze, text: `every money-moving command is stopped: ${freeze.success ? freeze.data.reason : detail}` };
     }
-    case 'unfreeze':
-      return { icon: '🟢', label: 'freeze released', colour: AUDIT_COLOURS.success, text: detail };
-    case 'tamper':
-      return { icon: '🚨', label: 'TAMPERING', colour: AUDIT_COLOURS.tamper, text: detail };
-    case 'startup':
-      return { icon: '▶️', label: 'bot started', colour: AUDIT_COLOURS.process, text: detail };
-    case 'shutdown':
-      return { icon: '⏹️', label: 'bot stopped', colour: AUDIT_COLOURS.process, text: detail };
-    default: {
-      const unreachable: never = row.event;
-      return { icon: '•', label: String(unreachable), colour: AUDIT_COLOURS.closed, text: detail };
-    }
+    default:
+      return { icon: '•', label: row.event, colour: AUDIT_COLOURS.closed, text: detail };
   }
 }
 
-function outcomeLine(row: MirroredRow): { icon: string; label: string; colour: number; text: string } {
+function outcomeLine(row: MirroredRow): Shown {
   const status = [row.http_status === null ? undefined : `HTTP ${row.http_status}`, row.binance_code === null ? undefined : `code ${row.binance_code}`, row.latency_ms === null ? undefined : `${row.latency_ms} ms`]
     .filter(Boolean)
     .join(', ');
@@ -136,22 +135,14 @@ function outcomeLine(row: MirroredRow): { icon: string; label: string; colour: n
 
 /** `POST /papi/v1/margin/repay-debt asset=BTC&amount=0.01` from a requested or sent row. */
 function requestLine(json: string | null): string {
-  const request = parseJson(json) as { method?: unknown; path?: unknown; params?: unknown; totalParams?: unknown } | undefined;
+  const request = parseJsonText(json) as { method?: unknown; path?: unknown; params?: unknown; totalParams?: unknown } | undefined;
   if (request === undefined || typeof request.path !== 'string') return '';
   const params = typeof request.params === 'string' ? request.params : '';
   return `\`${String(request.method ?? 'POST')} ${request.path}${params === '' ? '' : ` ${params}`}\``;
 }
 
 function changeLine(row: MirroredRow): string {
-  const change = accessChange.safeParse({ kind: row.event, ...(parseJson(row.params_json) as object | undefined) });
+  const change = accessChange.safeParse({ kind: row.event, ...(parseJsonText(row.params_json) as object | undefined) });
   return change.success ? changeText(change.data) : '';
 }
 
-function parseJson(text: string | null): unknown {
-  if (text === null) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

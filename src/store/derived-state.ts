@@ -7,6 +7,7 @@
 import { changeRowShapes } from './change-log.ts';
 import type { CheckResult, LogCheck } from './log-checks.ts';
 import type { Queries } from './database.ts';
+import { parseJsonText } from '../json-text.ts';
 
 type Reader = Pick<Queries, 'all' | 'get'>;
 
@@ -49,7 +50,7 @@ export async function replayChanges(db: Reader): Promise<DerivedState> {
     "SELECT seq, event, user_id, user_tag, params_json FROM action_log WHERE event IN ('grant', 'revoke', 'policy', 'freeze', 'unfreeze') ORDER BY seq",
   );
   for (const row of rows) {
-    const params = parse(row.params_json);
+    const params = parseJsonText(row.params_json);
     const shape = changeRowShapes(row.event, params);
     switch (shape?.kind) {
       case 'grant':
@@ -164,11 +165,3 @@ function sortCaps(caps: CapState[]): CapState[] {
   return caps.sort((a, b) => (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : 0));
 }
 
-function parse(text: string | null): unknown {
-  if (text === null) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
