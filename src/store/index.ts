@@ -91,7 +91,7 @@ export {
   type UnfreezeParams,
 } from './change-log.ts';
 export { FreezeStore, type FreezeState } from './freeze.ts';
-export { ANY_ACCOUNT, GRANT_ROLES, Grants, LEGACY_ANY_ASSET, type Cap, type Grant, type GrantRole, type GrantSpec, type Policy } from './grants.ts';
+export { ANY_ACCOUNT, GRANT_ROLES, Grants, LEGACY_ANY_ASSET, strictestGrant, type Cap, type EffectiveGrant, type Grant, type GrantRole, type GrantSpec, type Policy } from './grants.ts';
 export { HostBans, type StoredHostBan } from './host-bans.ts';
 export { MigrationError, migrate } from './migrations.ts';
 export { PendingActions, type PendingAction, type PendingState, type SpendQuery } from './pending-actions.ts';

@@ -12,7 +12,8 @@ import { OperatorError } from '../../actions/errors.ts';
 import type { Engaged, FreezeService } from '../../actions/freeze.ts';
 import type { Announcer } from '../announce.ts';
 import type { ConfirmationFlow } from '../confirmation-flow.ts';
-import { appliedAnnouncement, changeText, type ProposalFlow } from '../proposal-flow.ts';
+import { changeText } from '../change-text.ts';
+import { appliedAnnouncement, type ProposalFlow } from '../proposal-flow.ts';
 import { COLOURS, discordTime, noticeMessage } from '../render.ts';
 import { replyInTime } from '../respond.ts';
 import { optionValues } from '../slash-options.ts';
@@ -74,7 +75,7 @@ export class FreezeCommand {
       }
     });
     if (engaged !== undefined) await this.#announceFreeze(interaction, engaged);
-    if (released?.kind === 'applied') await this.options.announcer.announce(interaction, appliedAnnouncement(released.change, actor, this.options.authorizer));
+    if (released?.kind === 'applied') await this.options.announcer.announce(interaction, appliedAnnouncement(released.change, released.before, actor, this.options.authorizer));
     if (released?.kind === 'proposed') await this.options.proposals.post(interaction, released.proposal);
   }
 

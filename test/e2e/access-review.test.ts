@@ -6,8 +6,8 @@
 // repays alone. FAILS today: the repay reaches Binance.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { buttonsOf, textOf } from '../emulators/discord/index.ts';
-import { channelPost, isSettled, postsSince } from '../e2e/support.ts';
-import { USERS, World } from '../e2e/world.ts';
+import { channelPost, isSettled, postsSince } from './support.ts';
+import { USERS, World } from './world.ts';
 
 const { admin, alice, bob, mallory } = USERS;
 let world: World;
