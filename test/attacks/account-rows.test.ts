@@ -4,7 +4,7 @@
 // from Discord (/access has no account option: it always writes '*').
 // LATENT today: a 'main' row can only be written through AccessService's
 // `account` field (or the database), not from Discord; it becomes reachable the
-// day /access gains `account`. Each test states the guard rail and FAILS today.
+// day /access gains `account`. Each test states the guard rail; each failed at 6ba83d3 (the review) and holds since its fix.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OperatorError } from '../../src/actions/errors.ts';
 import type { ConfirmResult } from '../../src/actions/service.ts';
@@ -44,14 +44,14 @@ describe('policies per account', () => {
     await put(ALICE_ID, BANKRUPTCY);
     // While nothing is required, alice "confirms" approvals:0 for account main: not a lowering, so it applies at once.
     const planted = await h.access.policy(alice(), { action: BANKRUPTCY, account: 'main', approvals: 0 });
-    expect(planted.kind).toBe('applied'); // today: at once, announced as a harmless "approvals: 0"
+    expect(planted.kind).toBe('applied'); // at the review: at once, announced as a harmless "approvals: 0" (still at once: nothing is lowered, and under the strictest-row rule it can never loosen '*')
 
     // Later the root requires a second person (the only thing /access policy can set: the '*' row) ...
     await h.access.policy(admin(), { action: BANKRUPTCY, approvals: 1 });
     // ... and alice runs the action alone on account main anyway.
     const view = await h.service.request(alice(), h.endpoint(BANKRUPTCY), {});
     const result: ConfirmResult = await h.service.confirm(alice(), view.action.id);
-    if (result.kind === 'claimed') await result.run(); // today: alice alone, and it is sent
+    if (result.kind === 'claimed') await result.run(); // at the review: alice alone, and it was sent
     expect(result.kind).toBe('awaiting-approval');
     expect(h.binance.requestsTo('/sapi/v1/portfolio/repay')).toHaveLength(0);
   });

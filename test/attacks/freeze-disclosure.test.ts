@@ -3,7 +3,7 @@
 // authorizer.check). Anyone in the server, with no grant at all, learns who
 // froze the bot and why (the reason is meant for the desk: "suspected key
 // leak", ...), and the log records a freeze refusal instead of "no grant".
-// FAILS today.
+// It failed at 6ba83d3 (the review) and holds since its fix.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { OperatorError } from '../../src/actions/errors.ts';
 import { ADMIN_ID, createHarness, type Harness } from '../support/harness.ts';

@@ -6,7 +6,7 @@
 // write lock, the click's BEGIN IMMEDIATE waits for it (busy timeout 5 s) and
 // then claims with what it read before. The interleaving is forced here by a
 // hook that commits the admin's change at exactly that point (a second
-// "process" on the same file). Each test states the guard rail and FAILS today.
+// "process" on the same file). Each test states the guard rail; each failed at 6ba83d3 (the review) and holds since its fix.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENDPOINTS } from '../../commands/index.ts';
 import { Authorizer, type AuthDecision, type CheckOptions } from '../../src/actions/authorization.ts';

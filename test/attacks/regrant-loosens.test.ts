@@ -1,6 +1,6 @@
 // Review of issue 11 (attacks): a re-grant meant to TIGHTEN or adjust a grant
-// silently loosens it. Each test states the guard rail as it should hold and
-// FAILS today because the attack succeeds. Calls go through the same service
+// silently loosened it. Each test states the guard rail as it should hold; each
+// failed at 6ba83d3 (the review), when the attack succeeded. Calls go through the same service
 // entry points as /access grant does (src/discord/commands/access.ts passes
 // role/asset/max-amount/daily-max exactly like this; an omitted option is
 // undefined).

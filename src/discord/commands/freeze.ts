@@ -58,7 +58,7 @@ export class FreezeCommand {
           const { reason } = parseOptions(freezeSchemas.on, optionValues(interaction.options.data));
           engaged = await freeze.engage(actor, reason);
           return noticeMessage(
-            `🧊 Frozen. ${engaged.actions.length} confirmation(s) and ${engaged.proposals.length} proposal(s) were closed; money-moving commands and clicks are refused in every bot process until it is released with \`/freeze off\`.`,
+            `🧊 Frozen. ${engaged.actions.length} confirmation(s) and ${engaged.proposals.length} proposal(s) were closed; ${keptText(engaged, '; ')}money-moving commands and clicks are refused in every bot process until it is released with \`/freeze off\`.`,
             COLOURS.rejected,
           );
         }
@@ -85,7 +85,7 @@ export class FreezeCommand {
       title: '🧊 FROZEN: every money-moving command is stopped',
       lines: [
         `<@${freeze.byId}> froze the bot ${discordTime(freeze.since, 'R')}: ${freeze.reason}`,
-        `${engaged.actions.length} confirmation(s) or approval request(s) and ${engaged.proposals.length} proposal(s) were closed; nothing of them was sent.`,
+        `${engaged.actions.length} confirmation(s) or approval request(s) and ${engaged.proposals.length} proposal(s) were closed; nothing of them was sent.${keptText(engaged, '.', ' ')}`,
         'Read-only commands (/status, /audit) keep working. Release: `/freeze off` by a root admin, or by an admin whose release a second admin approves.',
       ],
       colour: COLOURS.rejected,
@@ -94,4 +94,10 @@ export class FreezeCommand {
     await this.options.flow.showFrozen(interaction.client, freeze, engaged.actions);
     await this.options.proposals.showFrozen(interaction.client, freeze, engaged.proposals);
   }
+}
+
+/** "1 proposal(s) that only take rights away stay open (…)" with its separators, or nothing: the freeze keeps those, an incident needs them. */
+function keptText(engaged: Engaged, after: string, before = ''): string {
+  if (engaged.kept.length === 0) return '';
+  return `${before}${engaged.kept.length} proposal(s) that only take rights away stay open (revokes, lower caps, narrower roles, stricter policies)${after}`;
 }
