@@ -4,7 +4,8 @@
 // from Discord (/access has no account option: it always writes '*').
 // LATENT today: a 'main' row can only be written through AccessService's
 // `account` field (or the database), not from Discord; it becomes reachable the
-// day /access gains `account`. Each test states the guard rail; each failed at 6ba83d3 (the review) and holds since its fix.
+// day /access gains `account`. Each test states the guard rail; each failed
+// at 6ba83d3 (the review) and holds since its fix.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OperatorError } from '../../src/actions/errors.ts';
 import type { ConfirmResult } from '../../src/actions/service.ts';
