@@ -10,7 +10,7 @@
 // changes was changed since) is closed by the next sweep, not left live until
 // a click. While the bot is frozen, only changes that take rights away may be
 // proposed (and only those survive the freeze: freeze.ts).
-import { accessChange, type AccessChange, type Proposal, type Queries, type Store } from '../store/index.ts';
+import { accessChange, type AccessChange, type LogEntry, type Proposal, type Queries, type Store } from '../store/index.ts';
 import { applyChange, basisJson, basisOf, beforeOf, targetOf, widensNothing } from './access-changes.ts';
 import { who, type Actor } from './actor.ts';
 import { ACCESS_ADMIN, describeRight, type Authorizer } from './authorization.ts';
@@ -161,16 +161,7 @@ export class ProposalService {
         if (why === undefined) continue;
         const cancelled = await store.proposals.cancel(tx, proposal.id, why, this.#now());
         if (cancelled === undefined) continue;
-        await store.log.appendIn(tx, {
-          event: 'cancelled',
-          actionId: proposal.id,
-          actionKey: ACCESS_ADMIN,
-          userId: proposal.makerId,
-          userTag: proposal.makerTag,
-          guildId: proposal.guildId,
-          channelId: proposal.channelId,
-          detail: why,
-        });
+        await store.log.appendIn(tx, closedWithoutClick(proposal, 'cancelled', why));
         done.push(cancelled);
       }
       return done;
@@ -185,16 +176,7 @@ export class ProposalService {
     const expired = await store.db.transaction(async (tx) => {
       const due = await store.proposals.expireDue(tx, this.#now());
       for (const proposal of due) {
-        await store.log.appendIn(tx, {
-          event: 'expired',
-          actionId: proposal.id,
-          actionKey: ACCESS_ADMIN,
-          userId: proposal.makerId,
-          userTag: proposal.makerTag,
-          guildId: proposal.guildId,
-          channelId: proposal.channelId,
-          detail: 'not approved in time; nothing changed',
-        });
+        await store.log.appendIn(tx, closedWithoutClick(proposal, 'expired', 'not approved in time; nothing changed'));
       }
       return due;
     });
@@ -266,6 +248,20 @@ export class ProposalService {
     await this.#options.store.log.append({ event: 'refused', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(actor), detail });
     throw new OperatorError('refused', message);
   }
+}
+
+/** The log row of a proposal closed without a click (expired, or stale at the sweep): under its maker, with why. */
+function closedWithoutClick(proposal: Proposal, event: 'expired' | 'cancelled', detail: string): LogEntry {
+  return {
+    event,
+    actionId: proposal.id,
+    actionKey: ACCESS_ADMIN,
+    userId: proposal.makerId,
+    userTag: proposal.makerTag,
+    guildId: proposal.guildId,
+    channelId: proposal.channelId,
+    detail,
+  };
 }
 
 export function closedProposalMessage(proposal: Proposal): string {

@@ -7,9 +7,9 @@
 // day /access gains `account`. Each test states the guard rail; each failed
 // at 6ba83d3 (the review) and holds since its fix.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OperatorError } from '../../src/actions/errors.ts';
 import type { ConfirmResult } from '../../src/actions/service.ts';
 import type { Cap } from '../../src/store/index.ts';
+import { refusal } from '../support/outcomes.ts';
 import { ADMIN_ID, ALICE_ID, CAROL_ID, createHarness, type Harness } from '../support/harness.ts';
 
 let h: Harness;
@@ -28,15 +28,6 @@ const carol = () => h.actor(CAROL_ID, 'carol');
 
 async function put(userId: string, actionKey: string, account = '*', caps: Cap[] = []) {
   await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey, account, role: 'requester', caps }, ADMIN_ID, h.clock.now));
-}
-
-async function refusal(promise: Promise<unknown>): Promise<OperatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error, 'expected the bot to refuse').toBeInstanceOf(OperatorError);
-  return error as OperatorError;
 }
 
 describe('policies per account', () => {

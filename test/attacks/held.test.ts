@@ -3,10 +3,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENDPOINTS } from '../../commands/index.ts';
 import { Authorizer } from '../../src/actions/authorization.ts';
-import { OperatorError } from '../../src/actions/errors.ts';
-import { ActionService, type ClaimedAction, type ConfirmResult } from '../../src/actions/service.ts';
+import { ActionService } from '../../src/actions/service.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { Cap } from '../../src/store/index.ts';
+import { claimed, refusal } from '../support/outcomes.ts';
 import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, createHarness, type Harness } from '../support/harness.ts';
 
 let h: Harness;
@@ -27,20 +27,6 @@ const repays = () => h.binance.requestsTo('/papi/v1/margin/repay-debt');
 
 async function put(userId: string, actionKey: string, caps: Cap[] = [], role: 'requester' | 'approver' = 'requester') {
   await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey, account: '*', role, caps }, ADMIN_ID, h.clock.now));
-}
-
-async function refusal(promise: Promise<unknown>): Promise<OperatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error, 'expected the bot to refuse').toBeInstanceOf(OperatorError);
-  return error as OperatorError;
-}
-
-function claimed(result: ConfirmResult): ClaimedAction {
-  if (result.kind !== 'claimed') throw new Error(`expected a claim, got ${result.kind}`);
-  return result;
 }
 
 async function spend(actor: ReturnType<typeof alice>, amount: string, asset = 'BNB') {

@@ -6,10 +6,9 @@
 // undefined).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Authorizer } from '../../src/actions/authorization.ts';
-import { OperatorError } from '../../src/actions/errors.ts';
-import type { ClaimedAction, ConfirmResult } from '../../src/actions/service.ts';
 import { proposalMessage } from '../../src/discord/proposal-flow.ts';
 import type { Cap } from '../../src/store/index.ts';
+import { claimed, refusal } from '../support/outcomes.ts';
 import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, createHarness, type Harness } from '../support/harness.ts';
 
 let h: Harness;
@@ -31,20 +30,6 @@ const posts = () => h.binance.requestsTo('/papi/v1/margin/repay-debt');
 
 async function put(userId: string, actionKey: string, role: 'requester' | 'approver' = 'requester', caps: Cap[] = []) {
   await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey, account: '*', role, caps }, ADMIN_ID, h.clock.now));
-}
-
-async function refusal(promise: Promise<unknown>): Promise<OperatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error, 'expected the bot to refuse').toBeInstanceOf(OperatorError);
-  return error as OperatorError;
-}
-
-function claimed(result: ConfirmResult): ClaimedAction {
-  if (result.kind !== 'claimed') throw new Error(`expected a claim, got ${result.kind}`);
-  return result;
 }
 
 /** alice proposes, bob approves: the maker-checker path a delegated admin's change takes. */

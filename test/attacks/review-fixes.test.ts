@@ -109,7 +109,7 @@ describe('stale proposals are closed by the sweep', () => {
   it('a proposal whose basis changed (a root re-granted meanwhile) is closed at the next sweep', async () => {
     const proposal = await proposed(h.access.grant(alice(), { user: CAROL_ID, action: REPAY, role: 'approver' }));
     await h.access.grant(admin(), { user: CAROL_ID, action: REPAY, asset: 'BTC', maxAmount: '1' });
-    expect((await h.proposals.closeStale()).map((p) => p.closedReason)).toEqual(['what it changes was changed by someone else since it was proposed']);
+    expect((await h.proposals.closeStale()).map((p) => [p.id, p.closedReason])).toEqual([[proposal.id, 'what it changes was changed by someone else since it was proposed']]);
     expect((await h.store.grants.get(CAROL_ID, REPAY))?.role).toBe('requester');
   });
 });
