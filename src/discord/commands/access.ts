@@ -41,7 +41,7 @@ export function accessSchemas(endpoints: readonly EndpointDeclaration[]) {
         .regex(/^(\*|[A-Z0-9]{2,20})$/, { error: 'must be an asset: 2 to 20 letters or digits, such as BTC' })
         .optional()
         .describe('The asset the caps apply to, such as BTC (required with max-amount and daily-max)'),
-      role: z.enum(GRANT_ROLES).optional().describe('requester (default): may request and approve; approver: may only approve or reject'),
+      role: z.enum(GRANT_ROLES).optional().describe('requester (new grants): may request and approve; approver: only approve/reject. A re-grant keeps it'),
       'daily-max': decimalAmount(8).optional().describe('Cap on the total over any rolling 24 hours (amount-bearing actions; needs asset)'),
     }),
     revoke: z.object({ user: userOption('Whose grant to remove'), action: anyActionOption(endpoints, 'The action to take away') }),
