@@ -101,8 +101,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     store,
     authorizer,
     timeoutMs: confirmTimeoutMs,
-    onExpired: (expired) => {
-      proposalFlow.showExpired(client, expired).catch((error: unknown) => log.warn('could not show expired proposals', { error }));
+    onClosed: (closed) => {
+      proposalFlow.showClosed(client, closed).catch((error: unknown) => log.warn('could not show closed proposals', { error }));
     },
   });
   const access = new AccessService({ store, authorizer, proposals, endpoints: ENDPOINTS });
@@ -188,8 +188,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const sync = await syncCommands(client.rest, { applicationId: config.discord.clientId, guildId: config.discord.guildId }, slashCommands(ENDPOINTS));
   log.info('slash commands synced', { result: sync, scope: config.discord.guildId ?? 'global' });
 
-  // Every second: expired confirmations and proposals (shown as such through onExpired,
-  // whoever notices them) and a freeze engaged by another process; every 5 s, recovery.
+  // Every second: expired confirmations and proposals, proposals that can no longer apply as
+  // shown (each greyed out through onExpired / onClosed, whoever notices them) and a freeze
+  // engaged by another process; every 5 s, recovery.
   let sweeping = false;
   let lastRecovery = Date.now();
   const sweeper = setInterval(() => {
@@ -200,6 +201,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     actions
       .expireDue()
       .then(() => proposals.expireDue())
+      .then(() => proposals.closeStale())
       .then(() => freezeWatch.check(client))
       .then(async () => {
         if (!recover) return;

@@ -52,13 +52,18 @@ describe('roles', () => {
     expect(await detail(second.action.id, 'rejected')).toBe('as approver of `pm.repay-negative-balance`');
   });
 
-  it('reads the most specific grant: an account row over the * row (accounts are named in a later issue)', async () => {
+  it("reads the strictest of an account's row and the * row: an account row narrows, never widens", async () => {
     await put(ALICE_ID, 'futures.margin-type', 'approver');
     await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId: ALICE_ID, actionKey: 'futures.margin-type', account: 'futures', role: 'requester', caps: [] }, ADMIN_ID, 0));
+    await put(BOB_ID, 'futures.margin-type');
+    await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId: BOB_ID, actionKey: 'futures.margin-type', account: 'futures', role: 'approver', caps: [] }, ADMIN_ID, 0));
     const check = new Authorizer(h.store.grants, new Set([ADMIN_ID]));
-    expect(await check.check(ALICE_ID, 'futures.margin-type', { account: 'futures', use: 'request' })).toMatchObject({ allowed: true, via: 'grant' });
-    expect(await check.check(ALICE_ID, 'futures.margin-type', { account: 'main', use: 'request' })).toMatchObject({ allowed: false, reason: expect.stringMatching(/as an approver/) });
+    // alice: an approver everywhere; her requester row on 'futures' cannot widen that.
+    expect(await check.check(ALICE_ID, 'futures.margin-type', { account: 'futures', use: 'request' })).toMatchObject({ allowed: false, reason: expect.stringMatching(/as an approver/) });
     expect(await check.check(ALICE_ID, 'futures.margin-type', { account: 'main', use: 'approve' })).toMatchObject({ allowed: true });
+    // bob: a requester everywhere, narrowed to approver on 'futures'.
+    expect(await check.check(BOB_ID, 'futures.margin-type', { account: 'futures', use: 'request' })).toMatchObject({ allowed: false });
+    expect(await check.check(BOB_ID, 'futures.margin-type', { account: 'main', use: 'request' })).toMatchObject({ allowed: true, via: 'grant' });
     expect(await check.check(ADMIN_ID, 'futures.margin-type', { account: 'main' })).toEqual({ allowed: true, via: 'root' });
   });
 

@@ -3,7 +3,11 @@
 // changes things at once; a delegated admin (an access.admin holder who is not
 // root) proposes, and a second person approves (proposals.ts). Nobody grants
 // to, revokes from or caps themselves, roots included. Raising a policy is
-// safe and applies at once; lowering one is a proposal unless a root does it.
+// safe and applies at once; lowering one (compared with the rule that holds,
+// the strictest of the account's row and '*') is a proposal unless a root
+// does it. A re-grant changes only what it names: the role stays unless `role`
+// is given, and a cap it sets is merged into that asset's existing cap, so
+// removing a limit is an explicit act (revoke, then grant anew).
 import {
   ANY_ACCOUNT,
   grantToParams,
@@ -15,13 +19,13 @@ import {
   type Proposal,
   type Store,
 } from '../store/index.ts';
-import { applyChange } from './access-changes.ts';
+import { applyChange, beforeOf, parseBasis, type Before } from './access-changes.ts';
 import { who, type Actor } from './actor.ts';
-import type { Authorizer } from './authorization.ts';
+import { ACCESS_ADMIN, type Authorizer } from './authorization.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
+import type { ProposalService } from './proposals.ts';
 import { recordRefusal } from './refusals.ts';
-import { ACCESS_ADMIN, type ProposalService } from './proposals.ts';
 
 export interface GrantRequest {
   readonly user: string;
@@ -47,8 +51,8 @@ export interface PolicyRequest {
 
 /** What became of a change: applied now (announce it), or a proposal waiting for a second person. */
 export type AccessResult =
-  | { readonly kind: 'applied'; readonly change: AccessChange; readonly by: Actor }
-  | { readonly kind: 'proposed'; readonly change: AccessChange; readonly proposal: Proposal };
+  | { readonly kind: 'applied'; readonly change: AccessChange; readonly before: Before; readonly by: Actor }
+  | { readonly kind: 'proposed'; readonly change: AccessChange; readonly before: Before; readonly proposal: Proposal };
 
 export interface AccessServiceOptions {
   readonly store: Store;
@@ -67,42 +71,59 @@ export class AccessService {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Sets a user's grant of an action: its role and, optionally, one asset's caps (other assets' caps are kept). */
+  /**
+   * Sets a user's grant of an action. A re-grant keeps what it does not name:
+   * the role (unless `role` is given), every other asset's caps, the half of
+   * this asset's cap it does not set, and a legacy '*' cap unless it names an
+   * asset cap to replace it.
+   */
   async grant(actor: Actor, input: GrantRequest): Promise<AccessResult> {
     const maker = await this.#maker(actor, input.action);
     await this.#refuseSelf(actor, input.user, input.action);
-    const role = input.role ?? 'requester';
-    const cap = this.#capOf(input, role);
     const account = input.account ?? ANY_ACCOUNT;
     const existing = await this.#options.store.grants.getExact(input.user, input.action, account);
-    // A re-grant keeps the other assets' caps; a legacy '*' cap goes (it would refuse everything).
-    const caps = (existing?.caps ?? []).filter((line) => line.asset !== LEGACY_ANY_ASSET && line.asset !== cap?.asset);
+    const role = input.role ?? existing?.role ?? 'requester';
+    const cap = this.#capOf(input, role, existing?.caps ?? []);
+    const kept = (existing?.caps ?? []).filter((line) => cap === undefined || (line.asset !== LEGACY_ANY_ASSET && line.asset !== cap.asset));
     const grant: GrantParams = grantToParams({
       userId: input.user,
       actionKey: input.action,
       account,
       role,
-      caps: [...caps, ...(cap === undefined ? [] : [cap])].sort((a, b) => a.asset.localeCompare(b.asset)),
+      caps: [...kept, ...(cap === undefined ? [] : [cap])].sort((a, b) => a.asset.localeCompare(b.asset)),
     });
     return this.#decide(actor, maker, { kind: 'grant', ...grant }, { needsRoot: input.action === ACCESS_ADMIN });
   }
 
+  /**
+   * Removes a user's grant of an action. Without `account` ('*') it removes it
+   * on every account; on one account only when no '*' row would go on granting
+   * it there.
+   */
   async revoke(actor: Actor, input: RevokeRequest): Promise<AccessResult> {
     const maker = await this.#maker(actor, input.action);
     await this.#refuseSelf(actor, input.user, input.action);
-    if (this.#options.authorizer.isRoot(input.user)) {
+    const { store, authorizer } = this.#options;
+    if (authorizer.isRoot(input.user)) {
       throw new OperatorError('refused', `<@${input.user}> is in BOT_ADMIN_IDS and holds every action; that can only be changed in the bot's configuration.`);
     }
     const account = input.account ?? ANY_ACCOUNT;
-    if ((await this.#options.store.grants.getExact(input.user, input.action, account)) === undefined) {
-      throw new OperatorError('invalid', `<@${input.user}> had no grant of \`${input.action}\`${account === ANY_ACCOUNT ? '' : ` on account ${account}`}; nothing changed.`);
+    if (account !== ANY_ACCOUNT && (await store.grants.getExact(input.user, input.action, ANY_ACCOUNT)) !== undefined) {
+      throw new OperatorError(
+        'invalid',
+        `<@${input.user}> holds \`${input.action}\` on every account (*), which covers account ${account} too: revoking only account ${account} would leave it. Revoke it without \`account\` (every account), then grant back the accounts they keep. Nothing changed.`,
+      );
     }
-    return this.#decide(actor, maker, { kind: 'revoke', user: input.user, action: input.action, account }, { needsRoot: false });
+    const change: AccessChange = { kind: 'revoke', user: input.user, action: input.action, account };
+    const before = await beforeOf(store, store.db, change);
+    if (before.kind === 'revoke' && before.grants.length === 0) throw nothingToRevoke(change);
+    return this.#decide(actor, maker, change, { needsRoot: false });
   }
 
   async policy(actor: Actor, input: PolicyRequest): Promise<AccessResult> {
     const maker = await this.#maker(actor, input.action);
     const account = input.account ?? ANY_ACCOUNT;
+    // The rule that holds now: on an account, the stricter of its row and '*'. Planting a looser account row is a lowering.
     const current = await this.#options.store.grants.approvalsRequired(input.action, account);
     const change: AccessChange = { kind: 'policy', action: input.action, account, approvals: input.approvals };
     // Raising (or confirming) the rule only makes things stricter: any admin may, at once.
@@ -113,13 +134,21 @@ export class AccessService {
   /** A root's change applies now; a delegated admin's is proposed. */
   #decide(actor: Actor, maker: 'root' | 'delegated', change: AccessChange, options: { needsRoot: boolean }): Promise<AccessResult> {
     if (maker === 'root') return this.#apply(actor, change);
-    return this.#options.proposals.propose(actor, change, options).then((proposal) => ({ kind: 'proposed' as const, change, proposal }));
+    return this.#options.proposals
+      .propose(actor, change, options)
+      .then((proposal) => ({ kind: 'proposed' as const, change, before: parseBasis(change, proposal.basisJson), proposal }));
   }
 
+  /** Applies `change` at once, reading what it replaces in the same transaction (announced as BEFORE → AFTER). */
   async #apply(actor: Actor, change: AccessChange): Promise<AccessResult> {
     const { store } = this.#options;
-    await store.db.transaction((tx) => applyChange(store, tx, change, { by: actor, now: this.#now() }));
-    return { kind: 'applied', change, by: actor };
+    const before = await store.db.transaction(async (tx) => {
+      const read = await beforeOf(store, tx, change);
+      return (await applyChange(store, tx, change, { by: actor, now: this.#now() })) ? read : undefined;
+    });
+    // A revoke whose grant someone removed a moment ago: nothing happened, so nothing is announced.
+    if (before === undefined) throw nothingToRevoke(change);
+    return { kind: 'applied', change, before, by: actor };
   }
 
   /** Whether the actor may change access at all, and as what: a root, or a delegated admin (requester role). */
@@ -140,8 +169,12 @@ export class AccessService {
     );
   }
 
-  /** The cap of a grant request, checked: one named asset, on an action that carries an amount. */
-  #capOf(input: GrantRequest, role: GrantRole): Cap | undefined {
+  /**
+   * The cap of a grant request, checked (one named asset, on an action that
+   * carries an amount) and merged with that asset's existing cap: a limit it
+   * does not set stays as it was.
+   */
+  #capOf(input: GrantRequest, role: GrantRole, existing: readonly Cap[]): Cap | undefined {
     const { asset, maxAmount, dailyMax } = input;
     const endpoint = this.#options.endpoints.find((candidate) => candidate.actionKey === input.action);
     if (role === 'approver' && input.action === 'audit.read') {
@@ -169,6 +202,13 @@ export class AccessService {
     if (role === 'approver' && dailyMax !== undefined) {
       throw new OperatorError('invalid', '`daily-max` limits what a requester spends; an `approver` requests nothing. Use `max-amount` to limit what they may approve.');
     }
-    return { asset, maxAmount: maxAmount ?? null, dailyMax: dailyMax ?? null };
+    const old = existing.find((line) => line.asset === asset);
+    return { asset, maxAmount: maxAmount ?? old?.maxAmount ?? null, dailyMax: dailyMax ?? old?.dailyMax ?? null };
   }
+}
+
+function nothingToRevoke(change: AccessChange): OperatorError {
+  if (change.kind !== 'revoke') return new OperatorError('invalid', 'Nothing changed: there was nothing to apply.');
+  const where = change.account === ANY_ACCOUNT ? '' : ` on account ${change.account}`;
+  return new OperatorError('invalid', `<@${change.user}> had no grant of \`${change.action}\`${where}; nothing was removed and nothing is announced.`);
 }

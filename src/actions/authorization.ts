@@ -2,17 +2,21 @@
 // action. The answer comes from the bot's own grants (and BOT_ADMIN_IDS, the
 // roots), checked at the command and again at every click, never from Discord
 // roles. A grant's role says what it allows: a requester may request and
-// approve others' requests; an approver may only approve or reject.
-import { ANY_ACCOUNT, type Grant, type Grants, type Queries } from '../store/index.ts';
+// approve others' requests; an approver may only approve or reject. Where an
+// account's row and the '*' row both apply, the strictest of them holds
+// (Grants.get): an account row can narrow a right, never widen it.
+import { ANY_ACCOUNT, type EffectiveGrant, type Grants, type Queries } from '../store/index.ts';
 import { checkPerRequest, type AmountRequest } from './caps.ts';
 
 export const ADMIN_ACTIONS = ['audit.read', 'access.admin'] as const;
+/** Who may change who may do what; also the action key of every proposal's lifecycle rows. */
+export const ACCESS_ADMIN = 'access.admin';
 
 /** What someone wants to do with an action. */
 export type Use = 'request' | 'approve';
 
 /** Why someone was allowed: as a root admin, or by a grant (logged as "on what right"). */
-export type Right = { readonly via: 'root' } | { readonly via: 'grant'; readonly grant: Grant };
+export type Right = { readonly via: 'root' } | { readonly via: 'grant'; readonly grant: EffectiveGrant };
 
 export type AuthDecision = ({ readonly allowed: true } & Right) | { readonly allowed: false; readonly reason: string };
 
@@ -22,7 +26,7 @@ export interface CheckOptions {
   readonly use?: Use;
   /** The amount the grant's per-request caps apply to, when the action moves one. */
   readonly amount?: AmountRequest | undefined;
-  /** The transaction to read in, to decide inside it. */
+  /** The transaction to read in, to decide inside it (a click's claim re-checks there). */
   readonly q?: Queries;
 }
 
@@ -46,15 +50,15 @@ export class Authorizer {
       return { allowed: false, reason: `you hold \`${actionKey}\` as an approver: you may approve or reject other people's requests, not make one` };
     }
     if (options.amount !== undefined) {
-      const caps = checkPerRequest(actionKey, grant.caps, options.amount);
+      const caps = checkPerRequest(actionKey, grant, options.amount);
       if (!caps.ok) return { allowed: false, reason: caps.reason };
     }
     return { allowed: true, via: 'grant', grant };
   }
 
   /** Roots and anyone holding at least one grant (e.g. for /status and /freeze on). */
-  async isKnownUser(userId: string): Promise<boolean> {
-    return this.roots.has(userId) || (await this.grants.hasAny(userId));
+  async isKnownUser(userId: string, q?: Queries): Promise<boolean> {
+    return this.roots.has(userId) || (await this.grants.hasAny(userId, q));
   }
 }
 

@@ -7,7 +7,7 @@
 // transaction, where the write lock makes it atomic: two requests on screen
 // at once cannot both pass a total that only one of them fits.
 import { addDecimals, compareDecimals, subtractDecimalsFloor } from '../decimal.ts';
-import { ANY_ACCOUNT, LEGACY_ANY_ASSET, type Cap, type Grant, type Queries, type Store } from '../store/index.ts';
+import { LEGACY_ANY_ASSET, type Cap, type EffectiveGrant, type Grant, type Queries, type Store } from '../store/index.ts';
 
 export const DAILY_WINDOW_MS = 24 * 60 * 60_000;
 
@@ -27,9 +27,10 @@ export interface DailyStanding {
   readonly left: string;
 }
 
-/** The per-request caps of a grant, for one request. A grant without caps is not capped. */
-export function checkPerRequest(actionKey: string, caps: readonly Cap[], request: AmountRequest): CapDecision {
-  if (caps.length === 0) return { ok: true };
+/** The per-request caps of a grant (all its rows together), for one request. A grant no row caps is not capped. */
+export function checkPerRequest(actionKey: string, grant: Pick<EffectiveGrant, 'capped' | 'caps'>, request: AmountRequest): CapDecision {
+  const { caps } = grant;
+  if (!grant.capped) return { ok: true };
   if (caps.some((cap) => cap.asset === LEGACY_ANY_ASSET)) {
     // Fail closed: "100" under a '*' cap could mean 100 USDT or 100 BTC.
     return {
@@ -39,7 +40,8 @@ export function checkPerRequest(actionKey: string, caps: readonly Cap[], request
   }
   const cap = caps.find((line) => line.asset === request.asset);
   if (cap === undefined) {
-    return { ok: false, reason: `your grant of \`${actionKey}\` covers only ${caps.map(describeCap).join(', ')}, not ${request.asset}` };
+    const covered = caps.length === 0 ? 'no asset on this account (its rows cap different assets)' : `only ${caps.map(describeCap).join(', ')}`;
+    return { ok: false, reason: `your grant of \`${actionKey}\` covers ${covered}, not ${request.asset}` };
   }
   if (request.amount === undefined) {
     return {
@@ -69,38 +71,45 @@ export type DailyDecision =
   | { readonly ok: false; readonly reason: string; readonly standing: DailyStanding };
 
 /**
- * Checks `query` against the daily cap of the requester's grant (none for a
- * root admin or an uncapped asset). Pass the transaction's queries to make the
- * check and what follows it one atomic step.
+ * Checks `query` against the daily caps of the requester's grant (none for a
+ * root admin or an uncapped asset): each row that caps the asset counts on its
+ * own scope (a '*' row: one budget across every account), and every one must
+ * hold. Pass the transaction's queries to make the check and what follows it
+ * one atomic step.
  */
 export async function checkDaily(store: Store, q: Queries, query: DailyQuery): Promise<DailyDecision> {
   const grant = await store.grants.get(query.userId, query.actionKey, query.account, q);
-  const cap = dailyCapOf(grant, query.request.asset);
-  if (grant === undefined || cap === undefined) return { ok: true, standing: undefined };
-  const amounts = await store.pending.spentIn(q, {
-    userId: query.userId,
-    actionKey: query.actionKey,
-    // A grant for every account has one budget across them all.
-    account: grant.account === ANY_ACCOUNT ? ANY_ACCOUNT : query.account,
-    asset: cap.asset,
-    since: query.now - DAILY_WINDOW_MS,
-    excludeId: query.excludeId,
-  });
-  const spent = amounts.reduce(addDecimals, '0');
-  const standing: DailyStanding = { asset: cap.asset, dailyMax: cap.dailyMax, spent, left: subtractDecimalsFloor(cap.dailyMax, spent) };
-  const amount = query.request.amount;
-  if (amount === undefined) {
-    return { ok: false, standing, reason: `your grant of \`${query.actionKey}\` has a daily cap on ${cap.asset}; give an amount` };
+  let tightest: DailyStanding | undefined;
+  for (const row of grant?.rows ?? []) {
+    const cap = dailyCapOf(row, query.request.asset);
+    if (cap === undefined) continue;
+    const amounts = await store.pending.spentIn(q, {
+      userId: query.userId,
+      actionKey: query.actionKey,
+      account: row.account,
+      asset: cap.asset,
+      since: query.now - DAILY_WINDOW_MS,
+      excludeId: query.excludeId,
+    });
+    const spent = amounts.reduce(addDecimals, '0');
+    const standing: DailyStanding = { asset: cap.asset, dailyMax: cap.dailyMax, spent, left: subtractDecimalsFloor(cap.dailyMax, spent) };
+    const amount = query.request.amount;
+    if (amount === undefined) {
+      return { ok: false, standing, reason: `your grant of \`${query.actionKey}\` has a daily cap on ${cap.asset}; give an amount` };
+    }
+    const total = addDecimals(spent, amount);
+    if (compareDecimals(total, cap.dailyMax) > 0) {
+      return {
+        ok: false,
+        standing,
+        reason:
+          `${amount} ${cap.asset} would take your rolling 24-hour total of \`${query.actionKey}\` to ${total} ${cap.asset}, ` +
+          `above your daily cap of ${cap.dailyMax} ${cap.asset} (already spent or in flight: ${spent} ${cap.asset}; left: ${standing.left} ${cap.asset})`,
+      };
+    }
+    if (tightest === undefined || compareDecimals(standing.left, tightest.left) < 0) tightest = standing;
   }
-  const total = addDecimals(spent, amount);
-  if (compareDecimals(total, cap.dailyMax) <= 0) return { ok: true, standing };
-  return {
-    ok: false,
-    standing,
-    reason:
-      `${amount} ${cap.asset} would take your rolling 24-hour total of \`${query.actionKey}\` to ${total} ${cap.asset}, ` +
-      `above your daily cap of ${cap.dailyMax} ${cap.asset} (already spent or in flight: ${spent} ${cap.asset}; left: ${standing.left} ${cap.asset})`,
-  };
+  return { ok: true, standing: tightest };
 }
 
 /** "1 BTC per request, 5 BTC per 24 h" */
@@ -114,7 +123,7 @@ export function describeCap(cap: Cap): string {
     .join(', ');
 }
 
-function dailyCapOf(grant: Grant | undefined, asset: string): (Cap & { dailyMax: string }) | undefined {
-  const cap = grant?.caps.find((line) => line.asset === asset);
+function dailyCapOf(grant: Grant, asset: string): (Cap & { dailyMax: string }) | undefined {
+  const cap = grant.caps.find((line) => line.asset === asset);
   return cap === undefined || cap.dailyMax === null ? undefined : { ...cap, dailyMax: cap.dailyMax };
 }

@@ -32,7 +32,7 @@ const posts = () => h.binance.requests.filter((request) => request.method === 'P
 
 
 describe('engaging the freeze', () => {
-  it('closes every confirmation, approval request and proposal waiting for a click, in one transaction, logged', async () => {
+  it('closes every confirmation, approval request and proposal that would add a right, in one transaction, logged', async () => {
     const pending = await h.service.request(alice(), h.endpoint(REPAY), {});
     await h.access.policy(admin(), { action: 'futures.margin-type', approvals: 1 });
     await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId: ALICE_ID, actionKey: 'futures.margin-type', account: '*', role: 'requester', caps: [] }, ADMIN_ID, 0));

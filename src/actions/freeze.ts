@@ -1,19 +1,23 @@
 // The emergency stop. Anyone holding a grant (or a root admin) engages it with
 // a reason; at once, in one transaction, every confirmation and approval
-// request still waiting for a click and every open proposal is closed. From
+// request still waiting for a click is closed, and so is every open proposal
+// that would add a right. Proposals that only take rights away (a revoke, a
+// lowered cap, a narrowed role, a raised policy) stay open: they are what a
+// desk needs during an incident, and while frozen a delegated admin may
+// propose only such changes (proposals.ts). From
 // then on the pipeline refuses new money-moving requests and clicks, and the
 // transactions that claim an action and that write its "sent" row both read the
 // freeze, so an action claimed a moment before sends nothing either. The state
 // lives in SQLite, so every bot process on the database sees it. Releasing
 // needs two people: a root admin, or an access.admin holder's proposal approved
 // by a second one. Read-only commands keep working throughout.
-import type { FreezeState, PendingAction, Proposal, Queries, Store } from '../store/index.ts';
-import { applyChange } from './access-changes.ts';
+import { accessChange, type FreezeState, type PendingAction, type Proposal, type Queries, type Store } from '../store/index.ts';
+import { applyChange, parseBasis, widensNothing } from './access-changes.ts';
 import type { AccessResult } from './access.ts';
 import { who, type Actor } from './actor.ts';
-import type { Authorizer } from './authorization.ts';
+import { ACCESS_ADMIN, type Authorizer } from './authorization.ts';
 import { OperatorError } from './errors.ts';
-import { ACCESS_ADMIN, type ProposalService } from './proposals.ts';
+import type { ProposalService } from './proposals.ts';
 import { recordRefusal } from './refusals.ts';
 
 export interface FreezeServiceOptions {
@@ -27,7 +31,10 @@ export interface Engaged {
   readonly freeze: FreezeState;
   /** Confirmations and approval requests it closed. */
   readonly actions: readonly PendingAction[];
+  /** Proposals it closed (those that would add a right). */
   readonly proposals: readonly Proposal[];
+  /** Proposals it left open: they only take rights away. */
+  readonly kept: readonly Proposal[];
 }
 
 export class FreezeService {
@@ -60,11 +67,19 @@ export class FreezeService {
       for (const action of actions) {
         await store.log.appendIn(tx, { event: 'cancelled', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail: closedBy });
       }
-      const proposals = await store.proposals.closeAllOpen(tx, closedBy, now);
-      for (const proposal of proposals) {
+      const proposals: Proposal[] = [];
+      const kept: Proposal[] = [];
+      for (const proposal of await store.proposals.allOpen(tx)) {
+        if (survivesFreeze(proposal)) {
+          kept.push(proposal);
+          continue;
+        }
+        const closed = await store.proposals.cancel(tx, proposal.id, closedBy, now);
+        if (closed === undefined) continue;
+        proposals.push(closed);
         await store.log.appendIn(tx, { event: 'cancelled', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(actor), detail: closedBy });
       }
-      return { freeze, actions, proposals };
+      return { freeze, actions, proposals, kept };
     });
     if (result === undefined) {
       const current = await store.freeze.current();
@@ -86,11 +101,23 @@ export class FreezeService {
       );
     }
     const change = { kind: 'unfreeze' as const };
-    if (decision.via === 'grant') return { kind: 'proposed', change, proposal: await proposals.propose(actor, change, { needsRoot: false }) };
-    const released = await store.db.transaction((tx) => applyChange(store, tx, change, { by: actor, now: this.#now() }));
-    if (!released) throw new OperatorError('invalid', 'The bot is not frozen; nothing changed.');
-    return { kind: 'applied', change, by: actor };
+    if (decision.via === 'grant') {
+      const proposal = await proposals.propose(actor, change, { needsRoot: false });
+      return { kind: 'proposed', change, before: parseBasis(change, proposal.basisJson), proposal };
+    }
+    const since = await store.db.transaction(async (tx) => {
+      const current = await store.freeze.current(tx);
+      return (await applyChange(store, tx, change, { by: actor, now: this.#now() })) ? current?.since : undefined;
+    });
+    if (since === undefined) throw new OperatorError('invalid', 'The bot is not frozen; nothing changed.');
+    return { kind: 'applied', change, before: { kind: 'unfreeze', since }, by: actor };
   }
+}
+
+/** Whether an open proposal stays open through a freeze: it only takes rights away. */
+export function survivesFreeze(proposal: Proposal): boolean {
+  const change = accessChange.parse(JSON.parse(proposal.changeJson));
+  return widensNothing(change, parseBasis(change, proposal.basisJson));
 }
 
 /** The freeze in force, read inside a caller's transaction (claim, send). */

@@ -5,16 +5,19 @@
 // person is the change's target. Granting access.admin needs a root admin as
 // maker or checker. Approval, rejection and expiry are each one conditional
 // UPDATE, so a double click or a second bot process applies a change at most
-// once; every step is a log row (see src/store/change-log.ts).
-import { accessChange, type AccessChange, type Proposal, type Store } from '../store/index.ts';
-import { applyChange, basisOf, targetOf } from './access-changes.ts';
+// once; every step is a log row (see src/store/change-log.ts). A proposal that
+// can no longer apply as shown (its maker lost access.admin, or what it
+// changes was changed since) is closed by the next sweep, not left live until
+// a click. While the bot is frozen, only changes that take rights away may be
+// proposed (and only those survive the freeze: freeze.ts).
+import { accessChange, type AccessChange, type LogEntry, type Proposal, type Queries, type Store } from '../store/index.ts';
+import { applyChange, basisJson, basisOf, beforeOf, targetOf, widensNothing } from './access-changes.ts';
 import { who, type Actor } from './actor.ts';
-import { describeRight, type Authorizer } from './authorization.ts';
+import { ACCESS_ADMIN, describeRight, type Authorizer } from './authorization.ts';
 import { OperatorError } from './errors.ts';
+import { frozenBy } from './freeze.ts';
 import { recordRefusal } from './refusals.ts';
 
-/** The action key of every proposal's lifecycle rows. */
-export const ACCESS_ADMIN = 'access.admin';
 
 export interface ProposalServiceOptions {
   readonly store: Store;
@@ -22,8 +25,8 @@ export interface ProposalServiceOptions {
   /** CONFIRM_TIMEOUT_SECONDS, in ms: how long a proposal stays open. */
   readonly timeoutMs: number;
   readonly now?: () => number;
-  /** Told about proposals that expired, whoever noticed. */
-  readonly onExpired?: (expired: readonly Proposal[]) => void;
+  /** Told about proposals closed without a click (expired, or stale at the sweep), whoever noticed. */
+  readonly onClosed?: (closed: readonly Proposal[]) => void;
 }
 
 export interface ApprovedProposal {
@@ -45,13 +48,16 @@ export class ProposalService {
     const { store } = this.#options;
     const now = this.#now();
     const expiresAt = now + this.#options.timeoutMs;
-    return store.db.transaction(async (tx) => {
+    const made = await store.db.transaction(async (tx) => {
+      const before = await beforeOf(store, tx, change);
+      const frozen = change.kind === 'unfreeze' ? undefined : await store.freeze.current(tx);
+      if (frozen !== undefined && !widensNothing(change, before)) return { kind: 'frozen' as const, why: frozenBy(frozen) };
       const proposal = await store.proposals.create(
         tx,
         {
           kind: change.kind,
           changeJson: JSON.stringify(change),
-          basisJson: await basisOf(store, tx, change),
+          basisJson: basisJson(before),
           targetUserId: targetOf(change) ?? null,
           needsRoot: options.needsRoot,
           makerId: maker.id,
@@ -63,8 +69,14 @@ export class ProposalService {
         now,
       );
       await store.log.appendIn(tx, { event: 'proposed', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(maker), params: { change, needsRoot: options.needsRoot, expiresAt } });
-      return proposal;
+      return { kind: 'proposed' as const, proposal };
     });
+    if (made.kind === 'proposed') return made.proposal;
+    await store.log.append({ event: 'refused', actionKey: ACCESS_ADMIN, ...who(maker), params: { change }, detail: `proposal while ${made.why}: it would add a right` });
+    throw new OperatorError(
+      'refused',
+      `Refused: the bot is ${made.why}. While it is, a delegated admin may propose only changes that take rights away (a revoke, a lower cap, a narrower role, a stricter policy). A root admin can make this change, or release the freeze first. Nothing changed.`,
+    );
   }
 
   find(id: string): Promise<Proposal | undefined> {
@@ -92,22 +104,22 @@ export class ProposalService {
         'Granting `access.admin` needs a root admin (BOT_ADMIN_IDS) as the proposer or the approver: a root admin must approve it.',
       );
     }
-    // The proposer must still be an admin, as a requester must still hold the action at approval.
-    const maker = await authorizer.check(proposal.makerId, ACCESS_ADMIN, { use: 'request' });
-    if (!maker.allowed) {
-      await this.#closeStale(checker, proposal, `${proposal.makerTag}, who proposed it, no longer holds \`${ACCESS_ADMIN}\``);
-    }
     const change = this.changeOf(proposal);
     const now = this.#now();
+    // Decided inside the transaction: a revoke of either admin, or a change to what it changes, that commits meanwhile wins.
     const result = await store.db.transaction(async (tx) => {
-      if ((await basisOf(store, tx, change)) !== proposal.basisJson) return 'stale' as const;
-      if (!(await store.proposals.close(tx, id, 'approved', checker, now))) return 'lost' as const;
+      const stale = await this.#staleness(tx, proposal);
+      if (stale !== undefined) return { kind: 'stale' as const, why: stale };
+      const still = await authorizer.check(checker.id, ACCESS_ADMIN, { use: 'approve', q: tx });
+      if (!still.allowed) return { kind: 'refused' as const, why: still.reason };
+      if (!(await store.proposals.close(tx, id, 'approved', checker, now))) return { kind: 'lost' as const };
       await store.log.appendIn(tx, { event: 'approved', actionId: id, actionKey: ACCESS_ADMIN, ...who(checker), detail: describeRight(right) });
       await applyChange(store, tx, change, { by: checker, now, proposal });
-      return 'applied' as const;
+      return { kind: 'applied' as const };
     });
-    if (result === 'stale') await this.#closeStale(checker, proposal, 'what it changes was changed by someone else since it was proposed');
-    if (result === 'lost') return this.#lostRace(id);
+    if (result.kind === 'stale') await this.#closeStale(checker, proposal, result.why);
+    if (result.kind === 'refused') return this.#refuse(checker, proposal, `approve: ${result.why}`, `Refused: ${result.why}.`);
+    if (result.kind === 'lost') return this.#lostRace(id);
     return { proposal: await this.#load(id), change };
   }
 
@@ -134,27 +146,52 @@ export class ProposalService {
     return this.#load(id);
   }
 
+  /**
+   * The sweep's second half: closes every open proposal that can no longer
+   * apply as shown (logged as cancelled, with why), and returns them, so their
+   * messages are greyed out with the reason instead of staying live.
+   */
+  async closeStale(): Promise<Proposal[]> {
+    const { store } = this.#options;
+    const open = await store.proposals.open(this.#now());
+    if (open.length === 0) return [];
+    const closed = await store.db.transaction(async (tx) => {
+      const done: Proposal[] = [];
+      for (const proposal of open) {
+        const why = await this.#staleness(tx, proposal);
+        if (why === undefined) continue;
+        const cancelled = await store.proposals.cancel(tx, proposal.id, why, this.#now());
+        if (cancelled === undefined) continue;
+        await store.log.appendIn(tx, closedWithoutClick(proposal, 'cancelled', why));
+        done.push(cancelled);
+      }
+      return done;
+    });
+    if (closed.length > 0) this.#options.onClosed?.(closed);
+    return closed;
+  }
+
   /** Marks every proposal past its window as expired (and logs it); returns them. */
   async expireDue(): Promise<Proposal[]> {
     const { store } = this.#options;
     const expired = await store.db.transaction(async (tx) => {
       const due = await store.proposals.expireDue(tx, this.#now());
       for (const proposal of due) {
-        await store.log.appendIn(tx, {
-          event: 'expired',
-          actionId: proposal.id,
-          actionKey: ACCESS_ADMIN,
-          userId: proposal.makerId,
-          userTag: proposal.makerTag,
-          guildId: proposal.guildId,
-          channelId: proposal.channelId,
-          detail: 'not approved in time; nothing changed',
-        });
+        await store.log.appendIn(tx, closedWithoutClick(proposal, 'expired', 'not approved in time; nothing changed'));
       }
       return due;
     });
-    if (expired.length > 0) this.#options.onExpired?.(expired);
+    if (expired.length > 0) this.#options.onClosed?.(expired);
     return expired;
+  }
+
+  /** Why a proposal can no longer apply as shown, read in `q`: its maker lost access.admin, or its basis changed. */
+  async #staleness(q: Queries, proposal: Proposal): Promise<string | undefined> {
+    const { store, authorizer } = this.#options;
+    const maker = await authorizer.check(proposal.makerId, ACCESS_ADMIN, { use: 'request', q });
+    if (!maker.allowed) return `${proposal.makerTag}, who proposed it, no longer holds \`${ACCESS_ADMIN}\``;
+    if ((await basisOf(store, q, this.changeOf(proposal))) !== proposal.basisJson) return 'what it changes was changed by someone else since it was proposed';
+    return undefined;
   }
 
   /** The checker rules shared by Approve and Reject; returns the right they act on. */
@@ -212,6 +249,20 @@ export class ProposalService {
     await recordRefusal(this.#options.store, this.#options.authorizer, { event: 'refused', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(actor), userId: actor.id, detail });
     throw new OperatorError('refused', message);
   }
+}
+
+/** The log row of a proposal closed without a click (expired, or stale at the sweep): under its maker, with why. */
+function closedWithoutClick(proposal: Proposal, event: 'expired' | 'cancelled', detail: string): LogEntry {
+  return {
+    event,
+    actionId: proposal.id,
+    actionKey: ACCESS_ADMIN,
+    userId: proposal.makerId,
+    userTag: proposal.makerTag,
+    guildId: proposal.guildId,
+    channelId: proposal.channelId,
+    detail,
+  };
 }
 
 export function closedProposalMessage(proposal: Proposal): string {

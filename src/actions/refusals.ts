@@ -5,12 +5,14 @@
 // minute (store/refusal-counts.ts): none of their text is stored, no log row
 // is written and nothing is posted, so a flood of junk can fill neither the
 // log nor the audit channel.
-import type { LogEntry, Store } from '../store/index.ts';
+import type { LogEntry, Queries, Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
 
 export type RefusalEntry = LogEntry & { readonly event: 'refused' | 'invalid'; readonly userId: string };
 
-export async function recordRefusal(store: Store, authorizer: Authorizer, entry: RefusalEntry): Promise<void> {
-  if (await authorizer.isKnownUser(entry.userId)) await store.log.append(entry);
-  else store.refusals.count(entry.userId, entry.event);
+/** Logs `entry`, or only counts it when its user holds no grant; inside the caller's transaction when given `tx`. */
+export async function recordRefusal(store: Store, authorizer: Authorizer, entry: RefusalEntry, tx?: Queries): Promise<void> {
+  if (!(await authorizer.isKnownUser(entry.userId, tx))) store.refusals.count(entry.userId, entry.event);
+  else if (tx === undefined) await store.log.append(entry);
+  else await store.log.appendIn(tx, entry);
 }

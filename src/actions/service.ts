@@ -3,23 +3,24 @@
 // turns interactions into these calls and the results into messages, so no
 // command can skip a step. The rules it applies live in their own modules:
 // who may (authorization.ts), how much (caps.ts), whether anything may move at
-// all (freeze.ts), whether the stored action is still what was requested and
-// logged (binding.ts, tamper.ts), how a claimed request is sent and recorded
+// all (freeze.ts), what a click must pass before its claim (click-rules.ts),
+// whether the stored action is still what was requested and logged
+// (binding.ts, tamper.ts), how a claimed request is sent and recorded
 // (send.ts), and what happens to work a stopped process left (recovery.ts).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { z } from 'zod';
 import type { BinanceClient, BinanceOutcome, BinanceRequest } from '../binance/index.ts';
 import type { Logger } from '../log.ts';
 import type { GatewayReport, LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
 import { who, type Actor } from './actor.ts';
-import { describeRight, type Authorizer, type Right } from './authorization.ts';
+import { describeRight, type Authorizer } from './authorization.ts';
 import { buildRequest, checkBinding, recordOf, type BindingContext, type BindingVerdict } from './binding.ts';
-import { checkDaily, type AmountRequest, type DailyStanding } from './caps.ts';
+import { checkDaily, type DailyStanding } from './caps.ts';
+import { ClickRules, isRefusal, refusalError, type Refusal, type StoredAction } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
 import { closedMessage, describeIssues } from './explain.ts';
-import { frozenBy, frozenIn, frozenRefusal } from './freeze.ts';
+import { frozenIn, frozenRefusal } from './freeze.ts';
 import { HEARTBEAT_MS, HEARTBEAT_STALE_MS, Recovery, type RecoveredAction } from './recovery.ts';
 import { recordRefusal } from './refusals.ts';
 import { sendClaimed, type Sender } from './send.ts';
@@ -76,7 +77,12 @@ export interface ActionServiceOptions {
   readonly onExpired?: (expired: readonly PendingAction[]) => void;
 }
 
-type Stored = { endpoint: EndpointDeclaration; options: z.output<z.ZodObject> };
+/** What a claim does once the rules passed inside its transaction: the row it moves, the log row, and what the click gets. */
+interface Claim<R> {
+  readonly claim: () => Promise<boolean>;
+  readonly entry: LogEntry;
+  readonly result: R;
+}
 
 export class ActionService {
   readonly #endpointsByKey: ReadonlyMap<string, EndpointDeclaration>;
@@ -86,6 +92,7 @@ export class ActionService {
   readonly #account: string;
   readonly #recovery: Recovery;
   readonly #sender: Sender;
+  readonly #rules: ClickRules;
 
   constructor(options: ActionServiceOptions) {
     this.#options = options;
@@ -96,6 +103,7 @@ export class ActionService {
     this.#recovery = new Recovery(options.store, this.#instanceId, this.#now, options.staleAfterMs);
     const binding: BindingContext = { store: options.store, binance: options.binance, endpoints: this.#endpointsByKey };
     this.#sender = { store: options.store, binance: options.binance, binding, log: options.log, instanceId: this.#instanceId, now: this.#now };
+    this.#rules = new ClickRules(options.store, options.authorizer, this.#now);
   }
 
   /** This process, as named on its claims, its heartbeat and the audit poster's lease. */
@@ -127,11 +135,12 @@ export class ActionService {
       await recordRefusal(store, authorizer, { event: 'refused', ...base, userId: actor.id, params: options, detail: reason });
       throw new OperatorError('refused', `Refused: ${reason}. Nothing was sent.`);
     };
-    const frozen = await store.freeze.current();
-    if (frozen !== undefined) return refuse(frozenRefusal(frozen));
     const amount = endpoint.amount?.(options);
     const decision = await authorizer.check(actor.id, endpoint.actionKey, { account, use: 'request', amount });
+    // The grant before the freeze: someone with no grant is told just that, not who froze the bot and why.
     if (!decision.allowed) return refuse(decision.reason);
+    const frozen = await store.freeze.current();
+    if (frozen !== undefined) return refuse(frozenRefusal(frozen));
     const now = this.#now();
     const daily = amount === undefined ? undefined : await checkDaily(store, store.db, { userId: actor.id, actionKey: endpoint.actionKey, account, request: amount, now });
     if (daily?.ok === false) return refuse(daily.reason);
@@ -200,7 +209,11 @@ export class ActionService {
     return this.#options.store.pending.setApprovalMessage(actionId, channelId, messageId);
   }
 
-  /** The requester's Confirm: claims the action (or hands it to a second person). */
+  /**
+   * The requester's Confirm: claims the action, or hands it to a second person
+   * when the policy (the stricter of the one it was requested under and the
+   * current one) requires it. Decided inside the claim's transaction.
+   */
   async confirm(actor: Actor, actionId: string): Promise<ConfirmResult> {
     const { store } = this.#options;
     const action = await this.#load(actionId);
@@ -210,29 +223,43 @@ export class ActionService {
     await this.#assertState(action, 'pending');
     const bound = await this.#bind(actor, action, 'confirm');
     const stored = this.#parseStored(action);
-    await this.#reauthorize(actor, action, stored, 'requester');
+    const decide = async (q: Queries): Promise<Refusal | { current: 0 | 1 }> => {
+      const right = await this.#rules.authorize(q, actor, stored, 'requester');
+      if (isRefusal(right)) return right;
+      return (await this.#rules.guard(q, actor, stored)) ?? { current: await store.grants.approvalsRequired(action.actionKey, action.account, q) };
+    };
+    await this.#answerEarly(action, await decide(store.db));
 
     const base = { actionId, actionKey: action.actionKey, ...who(actor) };
     const now = this.#now();
-    // A policy lowered since the request cannot release it: the stricter rule holds.
-    const current = await store.grants.approvalsRequired(action.actionKey, action.account);
-    if (Math.max(action.approvalsRequired, current) === 1) {
-      const detail =
-        action.approvalsRequired === 1 && current === 0
-          ? 'waiting for a second person to approve (required when it was requested; the policy was lowered since)'
-          : 'waiting for a second person to approve';
-      // The approval window is logged with the Confirm: the expiry an Approve is bound to.
-      const expiresAt = now + this.#options.confirmTimeoutMs;
-      await this.#claim(action, stored.endpoint, { event: 'confirmed', ...base, detail, params: { expiresAt } }, (tx) =>
-        store.pending.requestApproval(tx, actionId, now, expiresAt),
-      );
-      return { kind: 'awaiting-approval', action: await this.#load(actionId), endpoint: stored.endpoint };
-    }
-    await this.#claim(action, stored.endpoint, { event: 'confirmed', ...base }, (tx) => store.pending.claimForExecution(tx, actionId, now, this.#instanceId));
+    const result = await this.#claim(action, async (tx): Promise<Refusal | Claim<'claimed' | 'awaiting-approval'>> => {
+      const decided = await decide(tx);
+      if (isRefusal(decided)) return decided;
+      // A policy lowered since the request cannot release it: the stricter rule holds.
+      if (Math.max(action.approvalsRequired, decided.current) === 1) {
+        const detail =
+          action.approvalsRequired === 1 && decided.current === 0
+            ? 'waiting for a second person to approve (required when it was requested; the policy was lowered since)'
+            : 'waiting for a second person to approve';
+        // The approval window is logged with the Confirm: the expiry an Approve is bound to.
+        const expiresAt = now + this.#options.confirmTimeoutMs;
+        return {
+          claim: () => store.pending.requestApproval(tx, actionId, now, expiresAt),
+          entry: { event: 'confirmed', ...base, detail, params: { expiresAt } },
+          result: 'awaiting-approval',
+        };
+      }
+      return { claim: () => store.pending.claimForExecution(tx, actionId, now, this.#instanceId), entry: { event: 'confirmed', ...base }, result: 'claimed' };
+    });
+    if (result === 'awaiting-approval') return { kind: 'awaiting-approval', action: await this.#load(actionId), endpoint: stored.endpoint };
     return this.#claimed(action, stored.endpoint, bound.request);
   }
 
-  /** A second person's Approve on a four-eyes action. */
+  /**
+   * A second person's Approve on a four-eyes action: they need a current
+   * requester or approver grant (within their own per-request cap), and the
+   * requester still needs theirs. Decided inside the claim's transaction.
+   */
   async approve(actor: Actor, actionId: string): Promise<ClaimedAction> {
     const { store } = this.#options;
     const action = await this.#load(actionId);
@@ -242,11 +269,25 @@ export class ActionService {
     }
     const bound = await this.#bind(actor, action, 'approve');
     const stored = this.#parseStored(action);
-    const right = await this.#reauthorize(actor, action, stored, 'approver');
-    await this.#reauthorize({ ...actor, id: action.requesterId, tag: action.requesterTag }, action, stored, 'requester-at-approval');
+    const requester: Actor = { ...actor, id: action.requesterId, tag: action.requesterTag };
+    const decide = async (q: Queries) => {
+      const right = await this.#rules.authorize(q, actor, stored, 'approver');
+      if (isRefusal(right)) return right;
+      const asked = await this.#rules.authorize(q, requester, stored, 'requester-at-approval');
+      if (isRefusal(asked)) return asked;
+      return (await this.#rules.guard(q, actor, stored)) ?? right;
+    };
+    await this.#answerEarly(action, await decide(store.db));
     const now = this.#now();
-    const entry: LogEntry = { event: 'approved', actionId, actionKey: action.actionKey, ...who(actor), detail: describeRight(right) };
-    await this.#claim(action, stored.endpoint, entry, (tx) => store.pending.claimApproved(tx, actionId, { id: actor.id, tag: actor.tag }, now, this.#instanceId));
+    await this.#claim(action, async (tx): Promise<Refusal | Claim<undefined>> => {
+      const right = await decide(tx);
+      if (isRefusal(right)) return right;
+      return {
+        claim: () => store.pending.claimApproved(tx, actionId, { id: actor.id, tag: actor.tag }, now, this.#instanceId),
+        entry: { event: 'approved', actionId, actionKey: action.actionKey, ...who(actor), detail: describeRight(right) },
+        result: undefined,
+      };
+    });
     return this.#claimed(action, stored.endpoint, bound.request);
   }
 
@@ -312,45 +353,35 @@ export class ActionService {
 
   /**
    * The claim, in one transaction: the action must still be where the click
-   * found it, the bot must not be frozen, and the requester's daily cap must
-   * hold with everything else in flight. A freeze or a cap that no longer
-   * holds closes the action (logged); a claim that changes no row lost a race.
+   * found it, and `decide` runs the click's rules again under the write lock
+   * (grants, policy, freeze, daily cap). A refusal there is written (the
+   * request closed when it can never run, and logged); a claim that changes no
+   * row lost a race.
    */
-  async #claim(action: PendingAction, endpoint: EndpointDeclaration, entry: LogEntry, claim: (tx: Queries) => Promise<boolean>): Promise<void> {
+  async #claim<R>(action: PendingAction, decide: (tx: Queries) => Promise<Refusal | Claim<R>>): Promise<R> {
     const { store } = this.#options;
     const result = await store.db.transaction(async (tx) => {
       const current = await store.pending.getIn(tx, action.id);
       if (current?.state !== action.state || current.expiresAt <= this.#now()) return { kind: 'lost' as const };
-      const refusal = await this.#guard(tx, action, endpoint);
-      if (refusal !== undefined) {
-        if (await store.pending.close(tx, action.id, 'cancelled', this.#now(), undefined, refusal.closedReason)) {
-          await store.log.appendIn(tx, { event: 'refused', actionId: action.id, actionKey: action.actionKey, userId: entry.userId, userTag: entry.userTag, guildId: entry.guildId, channelId: entry.channelId, detail: refusal.reason });
-        }
-        return { kind: 'refused' as const, reason: refusal.reason };
+      const decided = await decide(tx);
+      if (isRefusal(decided)) {
+        await this.#rules.record(tx, action, decided);
+        return { kind: 'refused' as const, refusal: decided };
       }
-      if (!(await claim(tx))) return { kind: 'lost' as const };
-      await store.log.appendIn(tx, entry);
-      return { kind: 'claimed' as const };
+      if (!(await decided.claim())) return { kind: 'lost' as const };
+      await store.log.appendIn(tx, decided.entry);
+      return { kind: 'claimed' as const, result: decided.result };
     });
-    if (result.kind === 'refused') throw new OperatorError('revoked', `Refused: ${result.reason}. The request is closed and nothing was sent.`);
+    if (result.kind === 'refused') throw refusalError(result.refusal);
     if (result.kind === 'lost') return this.#lostRace(action.id);
+    return result.result;
   }
 
-  async #guard(tx: Queries, action: PendingAction, endpoint: EndpointDeclaration): Promise<{ reason: string; closedReason: string } | undefined> {
-    const { store } = this.#options;
-    const frozen = await frozenIn(store, tx);
-    if (frozen !== undefined) return { reason: frozenRefusal(frozen), closedReason: frozenBy(frozen) };
-    if (action.amountAsset === null || endpoint.amount === undefined) return undefined;
-    const request: AmountRequest = { asset: action.amountAsset, amount: action.amount ?? undefined };
-    const daily = await checkDaily(store, tx, {
-      userId: action.requesterId,
-      actionKey: action.actionKey,
-      account: action.account,
-      request,
-      now: this.#now(),
-      excludeId: action.id,
-    });
-    return daily.ok ? undefined : { reason: daily.reason, closedReason: 'over the daily cap at the click' };
+  /** The rules read before the claim turned the click down: written, then explained. */
+  async #answerEarly<T extends object>(action: PendingAction, decided: Refusal | T): Promise<void> {
+    if (!isRefusal(decided)) return;
+    await this.#options.store.db.transaction((tx) => this.#rules.record(tx, action, decided));
+    throw refusalError(decided);
   }
 
   /** The claimed action, to be run once by the caller after acknowledging the click; it sends `request`, rebuilt from the declaration. */
@@ -407,10 +438,10 @@ export class ActionService {
     throw new OperatorError('closed', closedMessage(action));
   }
 
-  #parseStored(action: PendingAction): Stored {
+  #parseStored(action: PendingAction): StoredAction {
     const endpoint = this.#endpointsByKey.get(action.actionKey);
     if (endpoint === undefined) throw new OperatorError('closed', `The bot no longer knows the action \`${action.actionKey}\`; nothing was sent.`);
-    return { endpoint, options: endpoint.options.parse(JSON.parse(action.optionsJson)) };
+    return { action, endpoint, options: endpoint.options.parse(JSON.parse(action.optionsJson)) };
   }
 
   /**
@@ -428,9 +459,11 @@ export class ActionService {
       case 'tampered':
         await store.db.transaction((tx) => closeTampered(store, tx, action, actor, verdict, this.#now(), 'click'));
         throw new TamperedError(action.id, verdict.actionKey, verdict.findings);
-      case 'cannot-run':
-        await this.#closeRefused(actor, action, verdict.detail);
-        throw new OperatorError('revoked', `Closed: ${verdict.detail}. Nothing was sent; run the command again.`);
+      case 'cannot-run': {
+        const refusal: Refusal = { detail: verdict.detail, message: `Closed: ${verdict.detail}. Nothing was sent; run the command again.`, closes: true, by: actor };
+        await store.db.transaction((tx) => this.#rules.record(tx, action, refusal));
+        throw refusalError(refusal);
+      }
       default: {
         const unreachable: never = verdict;
         return unreachable;
@@ -438,45 +471,9 @@ export class ActionService {
     }
   }
 
-  /** A request that can never run as shown: closed, and the refusal logged, in one transaction. */
-  async #closeRefused(actor: Actor, action: PendingAction, detail: string): Promise<void> {
-    const { store } = this.#options;
-    await store.db.transaction(async (tx) => {
-      const closed = await store.pending.close(tx, action.id, 'cancelled', this.#now());
-      if (closed) await store.log.appendIn(tx, { event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail });
-    });
-  }
-
   /** A click the bot turns down (someone else's button, a self-approval): logged, then explained. */
   async #refuse(actor: Actor, action: PendingAction, detail: string, message: string): Promise<never> {
     await recordRefusal(this.#options.store, this.#options.authorizer, { event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), userId: actor.id, detail });
     throw new OperatorError('refused', message);
-  }
-
-  /**
-   * Grants are checked again at every click: a revocation since the request wins.
-   * The requester needs a current requester grant (within its per-request caps);
-   * an approver a current requester or approver grant of the action.
-   */
-  async #reauthorize(actor: Actor, action: PendingAction, stored: Stored, role: 'requester' | 'requester-at-approval' | 'approver'): Promise<Right> {
-    const { authorizer } = this.#options;
-    const { endpoint, options } = stored;
-    const decision = await authorizer.check(actor.id, endpoint.actionKey, {
-      account: action.account,
-      use: role === 'approver' ? 'approve' : 'request',
-      amount: endpoint.amount?.(options),
-    });
-    if (decision.allowed) return decision;
-    // At approval the answer shows in the channel, to the approver: say what happened, not the requester's caps.
-    const reason =
-      role === 'requester-at-approval'
-        ? `${action.requesterTag}, who asked for it, no longer holds \`${endpoint.actionKey}\` for this request (their grant or cap changed)`
-        : decision.reason;
-    if (role !== 'approver') {
-      // The requester lost the right: the request can never run, so close it.
-      await this.#closeRefused(actor, action, `at the click: ${decision.reason}`);
-      throw new OperatorError('revoked', `${role === 'requester' ? 'Refused' : 'Closed'}: ${reason}. The request is closed and nothing was sent.`);
-    }
-    return this.#refuse(actor, action, `approval: ${decision.reason}`, `Refused: ${decision.reason}.`);
   }
 }

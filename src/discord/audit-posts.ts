@@ -7,7 +7,7 @@
 // never pinged.
 import type { APIEmbed, RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { accessChange, formatAnchor, freezeParams, proposedParams, type AnchorReason, type LogEvent, type MirroredRow, type OutboxBody } from '../store/index.ts';
-import { changeText } from './proposal-flow.ts';
+import { changeText } from './change-text.ts';
 import { COLOURS, embed, truncate } from './render.ts';
 import { parseJsonText } from '../json-text.ts';
 

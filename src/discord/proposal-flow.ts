@@ -8,13 +8,14 @@
 import { ButtonStyle, MessageFlags, type ButtonInteraction, type Client, type InteractionEditReplyOptions, type RepliableInteraction } from 'discord.js';
 import type { Actor } from '../actions/actor.ts';
 import type { Authorizer } from '../actions/authorization.ts';
-import { describeCap } from '../actions/caps.ts';
+import { parseBasis, type Before } from '../actions/access-changes.ts';
 import { OperatorError } from '../actions/errors.ts';
 import { frozenBy } from '../actions/freeze.ts';
 import type { ProposalService } from '../actions/proposals.ts';
 import type { Logger } from '../log.ts';
-import { ANY_ACCOUNT, grantFromParams, type AccessChange, type FreezeState, type Proposal } from '../store/index.ts';
+import type { AccessChange, FreezeState, Proposal } from '../store/index.ts';
 import type { Announcement, Announcer } from './announce.ts';
+import { beforeAfter, changeText } from './change-text.ts';
 import { actorOf } from './confirmation-flow.ts';
 import { buttonRow, COLOURS, discordTime, embed, noticeMessage, type MessageBody } from './render.ts';
 import { editPosted, postInChannel } from './respond.ts';
@@ -62,7 +63,7 @@ export class ProposalFlow {
       if (verb === 'approve') {
         const { proposal, change } = await proposals.approve(actor, id);
         await this.#close(interaction, proposal);
-        await announcer.announce(interaction, appliedAnnouncement(change, actor, this.options.authorizer, proposal));
+        await announcer.announce(interaction, appliedAnnouncement(change, parseBasis(change, proposal.basisJson), actor, this.options.authorizer, proposal));
         return;
       }
       await this.#close(interaction, await proposals.reject(actor, id));
@@ -77,9 +78,9 @@ export class ProposalFlow {
     }
   }
 
-  /** Greys out proposals that expired (those this process can reach). */
-  async showExpired(client: Client, expired: readonly Proposal[]): Promise<void> {
-    for (const proposal of expired) await this.#closeElsewhere(client, proposal);
+  /** Greys out proposals closed without a click, expired or stale, with how they closed (those this process can reach). */
+  async showClosed(client: Client, closed: readonly Proposal[]): Promise<void> {
+    for (const proposal of closed) await this.#closeElsewhere(client, proposal);
   }
 
   /**
@@ -113,37 +114,14 @@ export class ProposalFlow {
   }
 }
 
-/** A change in words, with mentions: "grant `pm.repay-debt` to @carol as requester; caps: 1 BTC per request". */
-export function changeText(change: AccessChange): string {
-  const on = (account: string) => (account === ANY_ACCOUNT ? '' : ` on account ${account}`);
-  switch (change.kind) {
-    case 'grant': {
-      const grant = grantFromParams(change);
-      const caps = grant.caps.length === 0 ? 'no caps' : `caps: ${grant.caps.map(describeCap).join('; ')}`;
-      return `grant \`${change.action}\`${on(change.account)} to <@${change.user}> as ${change.role} (${caps})`;
-    }
-    case 'revoke':
-      return `revoke \`${change.action}\`${on(change.account)} from <@${change.user}>`;
-    case 'policy':
-      return change.approvals === 1
-        ? `require a second person to approve \`${change.action}\`${on(change.account)} (approvals: 1)`
-        : `let \`${change.action}\`${on(change.account)} run on its requester's confirmation alone (approvals: 0)`;
-    case 'unfreeze':
-      return 'release the freeze';
-    default: {
-      const unreachable: never = change;
-      return unreachable;
-    }
-  }
-}
-
-/** What everyone sees when a change applies: who made it apply, and for a proposal, both people. */
-export function appliedAnnouncement(change: AccessChange, by: Actor, authorizer: Authorizer, proposal?: Proposal): Announcement {
+/** What everyone sees when a change applies: what it was and became, who made it apply, and for a proposal, both people. */
+export function appliedAnnouncement(change: AccessChange, before: Before, by: Actor, authorizer: Authorizer, proposal?: Proposal): Announcement {
   const role = authorizer.isRoot(by.id) ? 'root admin' : 'admin';
+  const shown = beforeAfter(change, before).map((line) => `• ${line}`);
   const lines =
     proposal === undefined
-      ? [`<@${by.id}> (${role}) applied: ${changeText(change)}.`]
-      : [`Applied: ${changeText(change)}.`, `Proposed by <@${proposal.makerId}>, approved by <@${by.id}> (${role}).`, `ref ${proposal.id.slice(0, 8)}`];
+      ? [`<@${by.id}> (${role}) applied: ${changeText(change, before)}.`, ...shown]
+      : [`Applied: ${changeText(change, before)}.`, ...shown, `Proposed by <@${proposal.makerId}>, approved by <@${by.id}> (${role}).`, `ref ${proposal.id.slice(0, 8)}`];
   const title = change.kind === 'unfreeze' ? '🟢 Freeze released' : '🔐 Access changed';
   return { title, lines, colour: change.kind === 'unfreeze' ? COLOURS.success : COLOURS.pending };
 }
@@ -155,11 +133,13 @@ function proposalButtons(id: string, disabled: boolean) {
   ]);
 }
 
-/** The channel message asking a second person to approve a change. */
+/** The channel message asking a second person to approve a change: what it is, and BEFORE → AFTER from its stored basis. */
 export function proposalMessage(proposal: Proposal, change: AccessChange, authorizer: Authorizer): MessageBody {
   const notWho = [proposal.makerTag, ...(proposal.targetUserId === null ? [] : [`<@${proposal.targetUserId}>`])].join(', not ');
+  const before = parseBasis(change, proposal.basisJson);
   const lines = [
-    `<@${proposal.makerId}> proposes: **${changeText(change)}**.`,
+    `<@${proposal.makerId}> proposes: **${changeText(change, before)}**.`,
+    ...beforeAfter(change, before).map((line) => `• ${line}`),
     '',
     `It takes effect only when a different person approves it: another holder of \`access.admin\` or a root admin — not ${notWho}.`,
   ];

@@ -25,6 +25,8 @@
 //
 // GrantParams is the whole resulting grant, not the difference: replaying a
 // `grant` row replaces the grant (role and every cap) of (user, action, account).
+// A `revoke` row on account '*' removed the user's rows of the action on every
+// account; on a named account, that account's row only.
 // A `freeze` row's at_ms is within milliseconds of the freeze's `since` (each
 // reads the clock once); compare its reason and who engaged it.
 //

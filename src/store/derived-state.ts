@@ -18,6 +18,9 @@ interface CapState {
 }
 
 interface GrantState {
+  readonly user: string;
+  readonly action: string;
+  readonly account: string;
   readonly role: string;
   readonly caps: readonly CapState[];
   /** The log row that made it so (undefined for a table row). */
@@ -40,7 +43,9 @@ export interface DerivedState {
   readonly unreadable: number[];
 }
 
-const grantKey = (user: string, action: string, account: string) => `\`${action}\` of <@${user}>${account === '*' ? '' : ` on account ${account}`}`;
+const grantKey = (user: string, action: string, account: string) => JSON.stringify([user, action, account]);
+/** "`pm.repay-debt` of <@123>" (on account x): how a finding names a grant. */
+const grantName = (grant: GrantState) => `\`${grant.action}\` of <@${grant.user}>${grant.account === '*' ? '' : ` on account ${grant.account}`}`;
 const policyKey = (action: string, account: string) => `\`${action}\`${account === '*' ? '' : ` on account ${account}`}`;
 
 /** Replays every grant, revoke, policy, freeze and unfreeze row, in order. */
@@ -54,18 +59,28 @@ export async function replayChanges(db: Reader): Promise<DerivedState> {
     const shape = changeRowShapes(row.event, params);
     switch (shape?.kind) {
       case 'grant':
-        state.grants.set(grantKey(shape.user, shape.action, shape.account), { role: shape.role, caps: sortCaps(shape.caps.map((cap) => ({ asset: cap.asset, maxAmount: cap.maxAmount ?? null, dailyMax: cap.dailyMax ?? null }))), seq: row.seq });
+        state.grants.set(grantKey(shape.user, shape.action, shape.account), {
+          user: shape.user,
+          action: shape.action,
+          account: shape.account,
+          role: shape.role,
+          caps: sortCaps(shape.caps.map((cap) => ({ asset: cap.asset, maxAmount: cap.maxAmount ?? null, dailyMax: cap.dailyMax ?? null }))),
+          seq: row.seq,
+        });
         break;
       case 'legacy-grant': {
         // Before migration 6 a grant row added (or replaced) one asset's per-request cap to what was there.
         const key = grantKey(shape.user, shape.action, '*');
         const caps = (state.grants.get(key)?.caps ?? []).filter((cap) => cap.asset !== shape.limit?.asset);
         if (shape.limit !== undefined) caps.push({ asset: shape.limit.asset, maxAmount: shape.limit.maxAmount, dailyMax: null });
-        state.grants.set(key, { role: 'requester', caps: sortCaps(caps), seq: row.seq });
+        state.grants.set(key, { user: shape.user, action: shape.action, account: '*', role: 'requester', caps: sortCaps(caps), seq: row.seq });
         break;
       }
       case 'revoke':
-        state.grants.delete(grantKey(shape.user, shape.action, shape.account));
+        // A revoke on '*' removes the user's rows of the action on every account (grants.ts).
+        for (const [key, grant] of [...state.grants]) {
+          if (grant.user === shape.user && grant.action === shape.action && (shape.account === '*' || grant.account === shape.account)) state.grants.delete(key);
+        }
         break;
       case 'policy':
         state.policies.set(policyKey(shape.action, shape.account), { approvals: shape.approvals, seq: row.seq });
@@ -94,7 +109,13 @@ async function readTables(db: Reader): Promise<Omit<DerivedState, 'unreadable'>>
   const caps = await db.all<{ user_id: string; action_key: string; account: string; asset: string; max_amount: string | null; daily_max: string | null }>('SELECT * FROM grant_caps');
   for (const row of await db.all<{ user_id: string; action_key: string; account: string; role: string }>('SELECT user_id, action_key, account, role FROM grants')) {
     const own = caps.filter((cap) => cap.user_id === row.user_id && cap.action_key === row.action_key && cap.account === row.account);
-    grants.set(grantKey(row.user_id, row.action_key, row.account), { role: row.role, caps: sortCaps(own.map((cap) => ({ asset: cap.asset, maxAmount: cap.max_amount, dailyMax: cap.daily_max }))) });
+    grants.set(grantKey(row.user_id, row.action_key, row.account), {
+      user: row.user_id,
+      action: row.action_key,
+      account: row.account,
+      role: row.role,
+      caps: sortCaps(own.map((cap) => ({ asset: cap.asset, maxAmount: cap.max_amount, dailyMax: cap.daily_max }))),
+    });
   }
   const policies = new Map<string, { approvals: number }>();
   for (const row of await db.all<{ action_key: string; account: string; approvals: number }>('SELECT action_key, account, approvals FROM policies')) {
@@ -109,11 +130,11 @@ export function compareState(derived: DerivedState, tables: Omit<DerivedState, '
   const findings: string[] = [];
   for (const [key, grant] of tables.grants) {
     const logged = derived.grants.get(key);
-    if (logged === undefined) findings.push(`the grant of ${key} (${describeGrant(grant)}) is in the grants table, but no log row grants it`);
-    else if (describeGrant(logged) !== describeGrant(grant)) findings.push(`the grant of ${key} is ${describeGrant(grant)} in the table, but the log (row ${logged.seq}) made it ${describeGrant(logged)}`);
+    if (logged === undefined) findings.push(`the grant of ${grantName(grant)} (${describeGrant(grant)}) is in the grants table, but no log row grants it`);
+    else if (describeGrant(logged) !== describeGrant(grant)) findings.push(`the grant of ${grantName(grant)} is ${describeGrant(grant)} in the table, but the log (row ${logged.seq}) made it ${describeGrant(logged)}`);
   }
   for (const [key, grant] of derived.grants) {
-    if (!tables.grants.has(key)) findings.push(`the log (row ${grant.seq}) grants ${key} (${describeGrant(grant)}), but the grants table has no such grant`);
+    if (!tables.grants.has(key)) findings.push(`the log (row ${grant.seq}) grants ${grantName(grant)} (${describeGrant(grant)}), but the grants table has no such grant`);
   }
   for (const [key, policy] of tables.policies) {
     const logged = derived.policies.get(key);

@@ -111,7 +111,7 @@ export {
   type UnfreezeParams,
 } from './change-log.ts';
 export { FreezeStore, type FreezeState } from './freeze.ts';
-export { ANY_ACCOUNT, GRANT_ROLES, Grants, LEGACY_ANY_ASSET, type Cap, type Grant, type GrantRole, type GrantSpec, type Policy } from './grants.ts';
+export { ANY_ACCOUNT, GRANT_ROLES, Grants, LEGACY_ANY_ASSET, strictestGrant, type Cap, type EffectiveGrant, type Grant, type GrantRole, type GrantSpec, type Policy } from './grants.ts';
 export { HostBans, type StoredHostBan } from './host-bans.ts';
 export { Leases } from './leases.ts';
 export { MigrationError, migrate } from './migrations.ts';

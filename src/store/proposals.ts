@@ -141,13 +141,19 @@ export class Proposals {
     return changes === 1;
   }
 
-  /** Closes every open proposal (the freeze), and returns them. */
-  async closeAllOpen(tx: Queries, reason: string, now: number): Promise<Proposal[]> {
-    const rows = await tx.all<Row>(
-      `UPDATE proposals SET state = 'cancelled', closed_at = ?, closed_reason = ? WHERE state = 'open' RETURNING *`,
-      [now, reason],
-    );
+  /** Every open proposal, due or not (what a freeze looks at). */
+  async allOpen(q: Queries): Promise<Proposal[]> {
+    const rows = await q.all<Row>("SELECT * FROM proposals WHERE state = 'open' ORDER BY created_at", []);
     return rows.map(fromRow);
+  }
+
+  /** Closes one open proposal as cancelled, with why (the freeze, a stale basis); undefined when it was not open. */
+  async cancel(tx: Queries, id: string, reason: string, now: number): Promise<Proposal | undefined> {
+    const row = await tx.get<Row>(
+      `UPDATE proposals SET state = 'cancelled', closed_at = ?, closed_reason = ? WHERE id = ? AND state = 'open' RETURNING *`,
+      [now, reason, id],
+    );
+    return row === undefined ? undefined : fromRow(row);
   }
 
   /** Marks every open proposal past its expiry as expired and returns them. */

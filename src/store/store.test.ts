@@ -291,24 +291,59 @@ describe('grants and policies', () => {
     );
   });
 
-  it('the most specific row wins: an account row over the * row, for grants and policies', async () => {
+  it("the strictest row holds: an account row can narrow the * row, never widen it, for grants and policies", async () => {
+    // An approver on every account, a requester row on 'futures': the approver role wins there too.
     await put('u1', 'futures.margin-type', [], { role: 'approver' });
     await put('u1', 'futures.margin-type', [], { account: 'futures', role: 'requester' });
-    expect((await store.grants.get('u1', 'futures.margin-type', 'futures'))?.role).toBe('requester');
+    expect((await store.grants.get('u1', 'futures.margin-type', 'futures'))?.role).toBe('approver');
     expect((await store.grants.get('u1', 'futures.margin-type', 'main'))?.role).toBe('approver');
-    expect((await store.grants.get('u1', 'futures.margin-type'))?.role).toBe('approver');
+    // A requester on every account, an approver row on 'sub1': narrowed on sub1 only.
+    await put('u2', 'futures.margin-type');
+    await put('u2', 'futures.margin-type', [], { account: 'sub1', role: 'approver' });
+    expect((await store.grants.get('u2', 'futures.margin-type', 'sub1'))?.role).toBe('approver');
+    expect((await store.grants.get('u2', 'futures.margin-type', 'main'))?.role).toBe('requester');
     expect(await store.grants.getExact('u1', 'futures.margin-type', 'main')).toBeUndefined();
+
+    // Caps combine per asset with the smaller limit; an asset one capped row lacks is refused (left out).
+    await put('u3', 'pm.repay-debt', [{ asset: 'BNB', maxAmount: '5', dailyMax: '10' }, { asset: 'BTC', maxAmount: '1', dailyMax: null }]);
+    await put('u3', 'pm.repay-debt', [{ asset: 'BNB', maxAmount: '8', dailyMax: '4' }, { asset: 'ETH', maxAmount: '2', dailyMax: null }], { account: 'main' });
+    expect(await store.grants.get('u3', 'pm.repay-debt', 'main')).toMatchObject({ capped: true, caps: [{ asset: 'BNB', maxAmount: '5', dailyMax: '4' }] });
+    // An uncapped account row under a capped '*' row: the '*' caps hold.
+    await put('u4', 'pm.repay-debt', [{ asset: 'BNB', maxAmount: '1', dailyMax: null }]);
+    await put('u4', 'pm.repay-debt', [], { account: 'main' });
+    expect(await store.grants.get('u4', 'pm.repay-debt', 'main')).toMatchObject({ capped: true, caps: [{ asset: 'BNB', maxAmount: '1', dailyMax: null }] });
+    // Two capped rows with no asset in common: capped, and nothing allowed.
+    await put('u5', 'pm.repay-debt', [{ asset: 'BNB', maxAmount: '1', dailyMax: null }]);
+    await put('u5', 'pm.repay-debt', [{ asset: 'BTC', maxAmount: '1', dailyMax: null }], { account: 'main' });
+    expect(await store.grants.get('u5', 'pm.repay-debt', 'main')).toMatchObject({ capped: true, caps: [] });
 
     await store.db.transaction(async (tx) => {
       await store.grants.setPolicy(tx, { actionKey: 'pm.repay-debt', account: '*', approvals: 1 }, 'admin', 0);
       await store.grants.setPolicy(tx, { actionKey: 'pm.repay-debt', account: 'sub1', approvals: 0 }, 'admin', 0);
+      await store.grants.setPolicy(tx, { actionKey: 'futures.margin-type', account: 'sub1', approvals: 1 }, 'admin', 0);
     });
     expect(await store.grants.approvalsRequired('pm.repay-debt')).toBe(1);
     expect(await store.grants.approvalsRequired('pm.repay-debt', 'main')).toBe(1);
-    expect(await store.grants.approvalsRequired('pm.repay-debt', 'sub1')).toBe(0);
-    expect(await store.grants.approvalsRequired('futures.margin-type', 'sub1')).toBe(0);
+    expect(await store.grants.approvalsRequired('pm.repay-debt', 'sub1')).toBe(1);
+    expect(await store.grants.approvalsRequired('futures.margin-type', 'sub1')).toBe(1);
+    expect(await store.grants.approvalsRequired('futures.margin-type', 'main')).toBe(0);
     expect(await store.grants.policyExact('pm.repay-debt', 'main')).toBeUndefined();
-    expect((await store.grants.policies()).map((p) => `${p.actionKey}:${p.account}=${p.approvals}`)).toEqual(['pm.repay-debt:*=1', 'pm.repay-debt:sub1=0']);
+    expect((await store.grants.policies()).map((p) => `${p.actionKey}:${p.account}=${p.approvals}`)).toEqual([
+      'futures.margin-type:sub1=1',
+      'pm.repay-debt:*=1',
+      'pm.repay-debt:sub1=0',
+    ]);
+  });
+
+  it("a revoke on '*' removes the grant on every account; one account's revoke only that row", async () => {
+    await put('u1', 'pm.repay-debt');
+    await put('u1', 'pm.repay-debt', [], { account: 'main' });
+    await put('u1', 'pm.repay-debt', [], { account: 'sub1' });
+    expect(await store.db.transaction((tx) => store.grants.revoke(tx, 'u1', 'pm.repay-debt', 'sub1'))).toBe(true);
+    expect((await store.grants.everyRow('u1', 'pm.repay-debt')).map((g) => g.account)).toEqual(['*', 'main']);
+    expect(await store.db.transaction((tx) => store.grants.revoke(tx, 'u1', 'pm.repay-debt'))).toBe(true);
+    expect(await store.grants.everyRow('u1', 'pm.repay-debt')).toEqual([]);
+    expect(await store.db.transaction((tx) => store.grants.revoke(tx, 'u1', 'pm.repay-debt'))).toBe(false);
   });
 });
 
@@ -382,15 +417,17 @@ describe('proposals', () => {
     expect((await store.proposals.get(proposal.id))?.state).toMatch(/approved|rejected/);
   });
 
-  it('expires due ones, and the freeze closes every open one', async () => {
+  it('expires due ones; an open one is cancelled once, with why', async () => {
     const now = Date.now();
     const due = await open(now - 1);
     const live = await open(now + 60_000);
     expect((await store.db.transaction((tx) => store.proposals.expireDue(tx, now))).map((p) => p.id)).toEqual([due.id]);
     expect(await store.db.transaction((tx) => store.proposals.close(tx, due.id, 'approved', { id: 'c', tag: 'c' }, now))).toBe(false);
     expect((await store.proposals.open(now)).map((p) => p.id)).toEqual([live.id]);
-    const closed = await store.db.transaction((tx) => store.proposals.closeAllOpen(tx, 'frozen by x: y', now));
-    expect(closed.map((p) => [p.id, p.state, p.closedReason])).toEqual([[live.id, 'cancelled', 'frozen by x: y']]);
+    expect((await store.db.transaction((tx) => store.proposals.allOpen(tx))).map((p) => p.id)).toEqual([live.id]);
+    const closed = await store.db.transaction((tx) => store.proposals.cancel(tx, live.id, 'frozen by x: y', now));
+    expect([closed?.id, closed?.state, closed?.closedReason]).toEqual([live.id, 'cancelled', 'frozen by x: y']);
+    expect(await store.db.transaction((tx) => store.proposals.cancel(tx, live.id, 'again', now))).toBeUndefined();
   });
 });
 

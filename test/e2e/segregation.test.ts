@@ -242,14 +242,24 @@ describe('caps that mean what they say', () => {
     const list = await world.command(admin.id, 'access list', { user: dave.id });
     expect(textOf(list.message)).toContain('`pm.repay-debt` as requester (caps: ⚠️ legacy cap on every asset (100): refused until re-granted with a named asset)');
 
+    // A re-grant that names no asset (to confirm the role) keeps the legacy cap, and says so: amounts stay refused.
+    const confirmRole = await applied(admin.id, 'access grant', { user: dave.id, action: 'pm.repay-debt', role: 'requester' });
+    expect(textOf(confirmRole.message)).toMatch(/keeps the legacy cap on every asset \(\*\).*amounts stay refused until it is re-granted with a named asset/s);
+    expect(textOf(confirmRole.announcement)).toMatch(/keeps the legacy cap on every asset/);
+    const still = await world.command(dave.id, 'pm repay-debt', { asset: 'USDT', amount: '1000' });
+    expect(textOf(still.message)).toMatch(/^Refused: your grant of `pm.repay-debt` carries a cap on "every asset"/);
+
     const regrant = await applied(admin.id, 'access grant', { user: dave.id, action: 'pm.repay-debt', asset: 'USDT', 'max-amount': '50' });
-    expect(textOf(regrant.message)).toMatch(/caps: 50 USDT per request\)/);
-    expect(textOf(regrant.message)).not.toMatch(/legacy/);
+    expect(textOf(regrant.message)).toContain('USDT: refused (legacy cap on every asset) → 50 USDT per request');
+    expect(textOf(regrant.message)).toMatch(/Legacy cap on every asset \(\*\), which refuses every amount: removed \(replaced by named caps\)/);
+    expect(textOf(regrant.message)).not.toMatch(/keeps the legacy cap/);
     const after = await world.command(dave.id, 'pm repay-debt', { asset: 'USDT', amount: '1' });
     expect(buttonsOf(after.message).map((button) => button.label)).toEqual(['Confirm', 'Cancel']);
     await world.discord.settled(world.discord.clickLabel(dave.id, after.message.id, 'Cancel'), (m) => /Cancelled/.test(textOf(m)));
     expect(postsSince(world, since)).toHaveLength(0);
     expect((await rowsSince(world, since)).map((row) => [row.event, row.user_id])).toEqual([
+      ['refused', dave.id],
+      ['grant', admin.id],
       ['refused', dave.id],
       ['grant', admin.id],
       ['requested', dave.id],

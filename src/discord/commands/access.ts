@@ -16,7 +16,8 @@ import { ANY_ACCOUNT, GRANT_ROLES, type Grant, type Store } from '../../store/in
 import type { Announcer } from '../announce.ts';
 import { toCsv } from '../csv.ts';
 import { pageButtons, slicePage, type PageState } from '../pages.ts';
-import { appliedAnnouncement, changeText, type ProposalFlow } from '../proposal-flow.ts';
+import { beforeAfter, changeText } from '../change-text.ts';
+import { appliedAnnouncement, type ProposalFlow } from '../proposal-flow.ts';
 import { COLOURS, discordTime, embed, noticeMessage, truncate, type MessageBody } from '../render.ts';
 import { replyInTime, type ReplyBody } from '../respond.ts';
 import { optionValues } from '../slash-options.ts';
@@ -40,7 +41,7 @@ export function accessSchemas(endpoints: readonly EndpointDeclaration[]) {
         .regex(/^(\*|[A-Z0-9]{2,20})$/, { error: 'must be an asset: 2 to 20 letters or digits, such as BTC' })
         .optional()
         .describe('The asset the caps apply to, such as BTC (required with max-amount and daily-max)'),
-      role: z.enum(GRANT_ROLES).optional().describe('requester (default): may request and approve; approver: may only approve or reject'),
+      role: z.enum(GRANT_ROLES).optional().describe('requester (new grants): may request and approve; approver: only approve/reject. A re-grant keeps it'),
       'daily-max': decimalAmount(8).optional().describe('Cap on the total over any rolling 24 hours (amount-bearing actions; needs asset)'),
     }),
     revoke: z.object({ user: userOption('Whose grant to remove'), action: anyActionOption(endpoints, 'The action to take away') }),
@@ -115,7 +116,7 @@ export class AccessCommand {
       }
     });
     // After the maker's own answer: the channel sees the change, or the proposal to approve.
-    if (result?.kind === 'applied') await this.options.announcer.announce(interaction, appliedAnnouncement(result.change, actor, this.options.authorizer));
+    if (result?.kind === 'applied') await this.options.announcer.announce(interaction, appliedAnnouncement(result.change, result.before, actor, this.options.authorizer));
     if (result?.kind === 'proposed') await this.options.proposals.post(interaction, result.proposal);
   }
 
@@ -127,10 +128,11 @@ export class AccessCommand {
   }
 
   #answer(result: AccessResult): ReplyBody {
+    const shown = beforeAfter(result.change, result.before).map((line) => `• ${line}`);
     if (result.kind === 'proposed') {
       const { proposal } = result;
       return noticeMessage(
-        `Proposed: ${changeText(result.change)}.\nNothing changes until a different admin (another \`access.admin\` holder or a root admin) approves it in the channel, before ${discordTime(proposal.expiresAt, 'T')}. ref ${proposal.id.slice(0, 8)}`,
+        `Proposed: ${changeText(result.change, result.before)}.\n${shown.join('\n')}\nNothing changes until a different admin (another \`access.admin\` holder or a root admin) approves it in the channel, before ${discordTime(proposal.expiresAt, 'T')}. ref ${proposal.id.slice(0, 8)}`,
         COLOURS.pending,
       );
     }
@@ -152,7 +154,7 @@ export class AccessCommand {
           : 'Requests already on screen keep the rule they were made under.',
       );
     }
-    return noticeMessage([`Done: ${changeText(change)}.`, ...notes].join('\n'), COLOURS.success);
+    return noticeMessage([`Done: ${changeText(change, result.before)}.`, ...shown, ...notes].join('\n'), COLOURS.success);
   }
 
   async #list(input: z.output<ReturnType<typeof accessSchemas>['list']>): Promise<ReplyBody> {

@@ -12,7 +12,8 @@ import { OperatorError } from '../../actions/errors.ts';
 import type { Engaged, FreezeService } from '../../actions/freeze.ts';
 import type { Announcer } from '../announce.ts';
 import type { ConfirmationFlow } from '../confirmation-flow.ts';
-import { appliedAnnouncement, changeText, type ProposalFlow } from '../proposal-flow.ts';
+import { changeText } from '../change-text.ts';
+import { appliedAnnouncement, type ProposalFlow } from '../proposal-flow.ts';
 import { COLOURS, discordTime, noticeMessage } from '../render.ts';
 import { replyInTime } from '../respond.ts';
 import { optionValues } from '../slash-options.ts';
@@ -57,7 +58,7 @@ export class FreezeCommand {
           const { reason } = parseOptions(freezeSchemas.on, optionValues(interaction.options.data));
           engaged = await freeze.engage(actor, reason);
           return noticeMessage(
-            `🧊 Frozen. ${engaged.actions.length} confirmation(s) and ${engaged.proposals.length} proposal(s) were closed; money-moving commands and clicks are refused in every bot process until it is released with \`/freeze off\`.`,
+            `🧊 Frozen. ${engaged.actions.length} confirmation(s) and ${engaged.proposals.length} proposal(s) were closed; ${keptText(engaged, '; ')}money-moving commands and clicks are refused in every bot process until it is released with \`/freeze off\`.`,
             COLOURS.rejected,
           );
         }
@@ -74,7 +75,7 @@ export class FreezeCommand {
       }
     });
     if (engaged !== undefined) await this.#announceFreeze(interaction, engaged);
-    if (released?.kind === 'applied') await this.options.announcer.announce(interaction, appliedAnnouncement(released.change, actor, this.options.authorizer));
+    if (released?.kind === 'applied') await this.options.announcer.announce(interaction, appliedAnnouncement(released.change, released.before, actor, this.options.authorizer));
     if (released?.kind === 'proposed') await this.options.proposals.post(interaction, released.proposal);
   }
 
@@ -84,7 +85,7 @@ export class FreezeCommand {
       title: '🧊 FROZEN: every money-moving command is stopped',
       lines: [
         `<@${freeze.byId}> froze the bot ${discordTime(freeze.since, 'R')}: ${freeze.reason}`,
-        `${engaged.actions.length} confirmation(s) or approval request(s) and ${engaged.proposals.length} proposal(s) were closed; nothing of them was sent.`,
+        `${engaged.actions.length} confirmation(s) or approval request(s) and ${engaged.proposals.length} proposal(s) were closed; nothing of them was sent.${keptText(engaged, '.', ' ')}`,
         'Read-only commands (/status, /audit) keep working. Release: `/freeze off` by a root admin, or by an admin whose release a second admin approves.',
       ],
       colour: COLOURS.rejected,
@@ -93,4 +94,10 @@ export class FreezeCommand {
     await this.options.flow.showFrozen(interaction.client, freeze, engaged.actions);
     await this.options.proposals.showFrozen(interaction.client, freeze, engaged.proposals);
   }
+}
+
+/** "1 proposal(s) that only take rights away stay open (…)" with its separators, or nothing: the freeze keeps those, an incident needs them. */
+function keptText(engaged: Engaged, after: string, before = ''): string {
+  if (engaged.kept.length === 0) return '';
+  return `${before}${engaged.kept.length} proposal(s) that only take rights away stay open (revokes, lower caps, narrower roles, stricter policies)${after}`;
 }
