@@ -24,7 +24,10 @@
 import { z } from 'zod';
 import { encodeParams, FAMILIES, type BinanceClient, type BinanceRequest } from '../binance/index.ts';
 import type { LogRow, PendingAction, Queries, Store } from '../store/index.ts';
+import type { Actor } from './actor.ts';
+import { refusalError, type ClickRules, type Refusal } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
+import { closeTampered, TamperedError } from './tamper.ts';
 import { targetChange, type Target } from './target.ts';
 import { parseJsonText } from '../json-text.ts';
 
@@ -97,6 +100,7 @@ export interface BindingContext {
   readonly store: Store;
   readonly binance: BinanceClient;
   readonly endpoints: ReadonlyMap<string, EndpointDeclaration>;
+  readonly now: () => number;
 }
 
 /** Events after which a step may not happen any more. */
@@ -154,6 +158,33 @@ export async function checkBinding(context: BindingContext, q: Queries, action: 
   const moved = targetChange(context.binance, record.family, record.target);
   if (moved !== undefined) return { kind: 'cannot-run', detail: moved };
   return { kind: 'bound', endpoint, options: options.data, request, record };
+}
+
+/**
+ * A Confirm or an Approve: the stored action checked against its log. Bound,
+ * it returns what the click will send; tampered, the action is closed with a
+ * `tamper` row and a TamperedError thrown; no longer able to run as shown
+ * (another host or dry-run setting), it is closed as refused. Nothing is sent.
+ */
+export async function bindClick(context: BindingContext, rules: ClickRules, actor: Actor, action: PendingAction, stage: 'confirm' | 'approve'): Promise<Extract<BindingVerdict, { kind: 'bound' }>> {
+  const { store, now } = context;
+  const verdict = await checkBinding(context, store.db, action, stage);
+  switch (verdict.kind) {
+    case 'bound':
+      return verdict;
+    case 'tampered':
+      await store.db.transaction((tx) => closeTampered(store, tx, action, actor, verdict, now(), 'click'));
+      throw new TamperedError(action.id, verdict.actionKey, verdict.findings);
+    case 'cannot-run': {
+      const refusal: Refusal = { detail: verdict.detail, message: `Closed: ${verdict.detail}. Nothing was sent; run the command again.`, closes: true, by: actor };
+      await store.db.transaction((tx) => rules.record(tx, action, refusal));
+      throw refusalError(refusal);
+    }
+    default: {
+      const unreachable: never = verdict;
+      return unreachable;
+    }
+  }
 }
 
 /** Every stored field that must equal what the `requested` row recorded. */

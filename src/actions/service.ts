@@ -14,7 +14,7 @@ import type { Logger } from '../log.ts';
 import type { GatewayReport, LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
 import { who, type Actor } from './actor.ts';
 import { describeRight, type Authorizer } from './authorization.ts';
-import { buildRequest, checkBinding, recordOf, type BindingContext, type BindingVerdict } from './binding.ts';
+import { bindClick, buildRequest, recordOf, type BindingContext } from './binding.ts';
 import { checkDaily, type DailyStanding } from './caps.ts';
 import { ClickRules, isRefusal, refusalError, type Refusal, type StoredAction } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
@@ -24,7 +24,6 @@ import { frozenIn, frozenRefusal } from './freeze.ts';
 import { HEARTBEAT_MS, HEARTBEAT_STALE_MS, Recovery, type RecoveredAction } from './recovery.ts';
 import { recordRefusal } from './refusals.ts';
 import { sendClaimed, type Sender } from './send.ts';
-import { closeTampered, TamperedError } from './tamper.ts';
 import { targetOf } from './target.ts';
 
 export type { Actor };
@@ -101,7 +100,7 @@ export class ActionService {
     this.#account = options.account ?? DEFAULT_ACCOUNT;
     this.#endpointsByKey = new Map(options.endpoints.map((endpoint) => [endpoint.actionKey, endpoint]));
     this.#recovery = new Recovery(options.store, this.#instanceId, this.#now, options.staleAfterMs);
-    const binding: BindingContext = { store: options.store, binance: options.binance, endpoints: this.#endpointsByKey };
+    const binding: BindingContext = { store: options.store, binance: options.binance, endpoints: this.#endpointsByKey, now: this.#now };
     this.#sender = { store: options.store, binance: options.binance, binding, log: options.log, instanceId: this.#instanceId, now: this.#now };
     this.#rules = new ClickRules(options.store, options.authorizer, this.#now);
   }
@@ -221,7 +220,7 @@ export class ActionService {
       return this.#refuse(actor, action, 'confirm by someone else', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
     }
     await this.#assertState(action, 'pending');
-    const bound = await this.#bind(actor, action, 'confirm');
+    const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'confirm');
     const stored = this.#parseStored(action);
     const decide = async (q: Queries): Promise<Refusal | { current: 0 | 1 }> => {
       const right = await this.#rules.authorize(q, actor, stored, 'requester');
@@ -267,7 +266,7 @@ export class ActionService {
     if (actor.id === action.requesterId) {
       return this.#refuse(actor, action, 'self-approval', 'You asked for this action, so you cannot approve it: a different person who holds the action must.');
     }
-    const bound = await this.#bind(actor, action, 'approve');
+    const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'approve');
     const stored = this.#parseStored(action);
     const requester: Actor = { ...actor, id: action.requesterId, tag: action.requesterTag };
     const decide = async (q: Queries) => {
@@ -442,33 +441,6 @@ export class ActionService {
     const endpoint = this.#endpointsByKey.get(action.actionKey);
     if (endpoint === undefined) throw new OperatorError('closed', `The bot no longer knows the action \`${action.actionKey}\`; nothing was sent.`);
     return { action, endpoint, options: endpoint.options.parse(JSON.parse(action.optionsJson)) };
-  }
-
-  /**
-   * The stored action must still be what its `requested` row logged, and the
-   * click must send where the confirmation said (same host, same dry-run
-   * setting): binding.ts. A tampered action is closed with a `tamper` row; one
-   * that can no longer run as shown is closed as refused. Nothing is sent.
-   */
-  async #bind(actor: Actor, action: PendingAction, stage: 'confirm' | 'approve'): Promise<Extract<BindingVerdict, { kind: 'bound' }>> {
-    const { store } = this.#options;
-    const verdict = await checkBinding(this.#sender.binding, store.db, action, stage);
-    switch (verdict.kind) {
-      case 'bound':
-        return verdict;
-      case 'tampered':
-        await store.db.transaction((tx) => closeTampered(store, tx, action, actor, verdict, this.#now(), 'click'));
-        throw new TamperedError(action.id, verdict.actionKey, verdict.findings);
-      case 'cannot-run': {
-        const refusal: Refusal = { detail: verdict.detail, message: `Closed: ${verdict.detail}. Nothing was sent; run the command again.`, closes: true, by: actor };
-        await store.db.transaction((tx) => this.#rules.record(tx, action, refusal));
-        throw refusalError(refusal);
-      }
-      default: {
-        const unreachable: never = verdict;
-        return unreachable;
-      }
-    }
   }
 
   /** A click the bot turns down (someone else's button, a self-approval): logged, then explained. */
