@@ -17,6 +17,8 @@ export default {
   docUrl: 'https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Change-Margin-Type',
   options,
   binance: { family: 'fapi', method: 'POST', path: '/fapi/v1/marginType', weight: { amount: 1, kind: 'ip' } },
+  // USDⓈ-M futures (a futures account, or Portfolio Margin Pro's); enabling Portfolio Margin removes this permission.
+  requires: { kind: 'usds-futures', permission: 'enableFutures' },
   risk: { destructive: false, idempotent: true, irreversible: false },
   toParams: (o) => [
     ['symbol', o.symbol],

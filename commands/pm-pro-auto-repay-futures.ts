@@ -15,6 +15,8 @@ export default {
   docUrl: 'https://developers.binance.com/docs/derivatives/portfolio-margin-pro/account/Change-Auto-repay-futures-Status',
   options,
   binance: { family: 'sapi', method: 'POST', path: '/sapi/v1/portfolio/repay-futures-switch', weight: { amount: 1500, kind: 'ip' } },
+  // A TRADE endpoint whose page names no permission: the one its product's bankruptcy repay names.
+  requires: { kind: 'portfolio-margin-pro', permission: 'enableSpotAndMarginTrading' },
   risk: { destructive: false, idempotent: true, irreversible: false },
   toParams: (o) => [['autoRepay', o.enabled ? 'true' : 'false']],
   summary: (o) =>

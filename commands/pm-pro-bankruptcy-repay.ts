@@ -15,6 +15,8 @@ export default {
   docUrl: 'https://developers.binance.com/docs/derivatives/portfolio-margin-pro/account/Classic-Portfolio-Margin-Bankruptcy-Loan-Repay',
   options,
   binance: { family: 'sapi', method: 'POST', path: '/sapi/v1/portfolio/repay', weight: { amount: 3000, kind: 'uid' } },
+  // Its doc page: "the API Key has enabled Spot & Margin Trading permissions to access this endpoint".
+  requires: { kind: 'portfolio-margin-pro', permission: 'enableSpotAndMarginTrading' },
   risk: { destructive: true, idempotent: false, irreversible: true },
   toParams: (o) => (o.from === undefined ? [] : [['from', o.from]]),
   summary: (o) => `Repay the Portfolio Margin Pro bankruptcy loan from the ${o.from ?? 'SPOT'} account`,

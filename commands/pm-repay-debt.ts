@@ -27,6 +27,8 @@ export default {
   options,
   // The seed page gives weight 3000 of the ORDER limit (some SDKs label it IP).
   binance: { family: 'papi', method: 'POST', path: '/papi/v1/margin/repay-debt', weight: { amount: 3000, kind: 'order' } },
+  // Portfolio Margin's trading permission (the apiRestrictions doc: a key made before PM was enabled lacks it).
+  requires: { kind: 'portfolio-margin', permission: 'enablePortfolioMarginTrading' },
   risk: { destructive: true, idempotent: false, irreversible: true },
   toParams: (o) => [
     ['asset', o.asset],

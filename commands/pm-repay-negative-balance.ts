@@ -13,6 +13,8 @@ export default {
   docUrl: 'https://developers.binance.com/docs/derivatives/portfolio-margin/account/Repay-futures-Negative-Balance',
   options,
   binance: { family: 'papi', method: 'POST', path: '/papi/v1/repay-futures-negative-balance', weight: { amount: 750, kind: 'ip' } },
+  // Portfolio Margin's trading permission, as the repay-debt above.
+  requires: { kind: 'portfolio-margin', permission: 'enablePortfolioMarginTrading' },
   risk: { destructive: true, idempotent: false, irreversible: true },
   toParams: () => [],
   summary: () => 'Repay the negative futures balance of the Portfolio Margin account from its other assets',

@@ -2,23 +2,16 @@
 // module that reads process.env. Start-up fails with one message that names
 // every bad variable and says what is expected — never a value, since some are
 // secrets.
-import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { readAccounts, type BinanceAccountConfig, type SigningKey } from './config-accounts.ts';
 import { Secret } from './secret.ts';
 
-export type Family = 'sapi' | 'papi' | 'fapi';
+export type { BinanceAccountConfig, SigningKey };
+export { MAIN_ACCOUNT } from './config-accounts.ts';
 
-/** How requests are signed: an HMAC secret, or an asymmetric private key. */
-export type SigningKey =
-  | { readonly kind: 'hmac'; readonly secret: Secret }
-  | {
-      readonly kind: 'ed25519' | 'rsa';
-      readonly privateKey: KeyObject;
-      /** BINANCE_PRIVATE_KEY_PASSPHRASE, kept only so the logger can scrub it. */
-      readonly passphrase?: Secret | undefined;
-    };
+export type Family = 'sapi' | 'papi' | 'fapi';
 
 export interface Config {
   readonly discord: {
@@ -30,8 +23,11 @@ export interface Config {
     readonly adminIds: ReadonlySet<string>;
   };
   readonly binance: {
+    /** The account `main`'s key (BINANCE_API_KEY and its secret or key file): `accounts[0]`. */
     readonly apiKey: string;
     readonly signingKey: SigningKey;
+    /** Every account the bot may act on, main first, then BINANCE_ACCOUNTS in its order. */
+    readonly accounts: readonly BinanceAccountConfig[];
     readonly baseUrls: Readonly<Record<Family, string>>;
     readonly recvWindowMs: number;
     readonly timeoutMs: number;
@@ -151,7 +147,8 @@ const environmentSchema = z.object({
     z.string().trim().regex(/^[A-Za-z0-9]{16,128}$/, { error: 'must be the Binance API key (16 to 128 letters and digits)' }),
   ),
   // BINANCE_API_SECRET, BINANCE_PRIVATE_KEY_PATH and BINANCE_PRIVATE_KEY_PASSPHRASE
-  // depend on each other and on a file: readSigningKey checks them.
+  // depend on each other and on a file, and BINANCE_ACCOUNTS names more accounts
+  // with variables of their own: config-accounts.ts checks them.
   BINANCE_SAPI_URL: httpsUrl('https://api.binance.com'),
   BINANCE_PAPI_URL: httpsUrl('https://papi.binance.com'),
   BINANCE_FAPI_URL: httpsUrl('https://fapi.binance.com'),
@@ -193,9 +190,11 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
     ? []
     : parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
 
-  const signing = readSigningKey(env);
-  problems.push(...signing.problems);
-  if (!parsed.success || signing.key === undefined || problems.length > 0) {
+  const mainApiKey = parsed.success ? parsed.data.BINANCE_API_KEY : environmentSchema.shape.BINANCE_API_KEY.safeParse(env.BINANCE_API_KEY).data;
+  const { accounts, problems: accountProblems } = readAccounts(env, mainApiKey);
+  problems.push(...accountProblems);
+  const [main] = accounts;
+  if (!parsed.success || main === undefined || problems.length > 0) {
     throw new ConfigError(dedupe(problems));
   }
 
@@ -209,8 +208,9 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
       adminIds: new Set(vars.BOT_ADMIN_IDS),
     },
     binance: {
-      apiKey: vars.BINANCE_API_KEY,
-      signingKey: signing.key,
+      apiKey: main.apiKey,
+      signingKey: main.signingKey,
+      accounts,
       baseUrls: { sapi: vars.BINANCE_SAPI_URL, papi: vars.BINANCE_PAPI_URL, fapi: vars.BINANCE_FAPI_URL },
       recvWindowMs: vars.BINANCE_RECV_WINDOW,
       timeoutMs: vars.BINANCE_TIMEOUT_MS,
@@ -241,56 +241,6 @@ export function loadLogCheckConfig(env: Environment = readEnvironment()): { data
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`));
   const { DATABASE_PATH, AUDIT_LOG_KEY } = parsed.data;
   return { databasePath: DATABASE_PATH, auditLogKey: AUDIT_LOG_KEY === undefined ? undefined : new Secret(AUDIT_LOG_KEY) };
-}
-
-function readSigningKey(env: Environment): { key?: SigningKey; problems: string[] } {
-  const secret = presentOrUndefined(env.BINANCE_API_SECRET);
-  const keyPath = presentOrUndefined(env.BINANCE_PRIVATE_KEY_PATH);
-  const passphrase = presentOrUndefined(env.BINANCE_PRIVATE_KEY_PASSPHRASE);
-  if (secret !== undefined && keyPath !== undefined) {
-    return {
-      problems: ['BINANCE_API_SECRET / BINANCE_PRIVATE_KEY_PATH: set only one of them (HMAC secret or private-key file), not both'],
-    };
-  }
-  if (secret !== undefined) {
-    return /^\S{16,}$/.test(secret)
-      ? { key: { kind: 'hmac', secret: new Secret(secret.trim()) }, problems: [] }
-      : { problems: ['BINANCE_API_SECRET: must be the HMAC secret shown when the key was created (at least 16 characters, no spaces)'] };
-  }
-  if (keyPath === undefined) {
-    return {
-      problems: [
-        'BINANCE_API_SECRET / BINANCE_PRIVATE_KEY_PATH: one is required: the HMAC secret, or the path of a PEM Ed25519 or RSA private key',
-      ],
-    };
-  }
-  let pem: string;
-  try {
-    pem = readFileSync(keyPath, 'utf8');
-  } catch {
-    return { problems: ['BINANCE_PRIVATE_KEY_PATH: the file cannot be read; it must be a readable PEM private key file'] };
-  }
-  try {
-    const privateKey = createPrivateKey(passphrase === undefined ? { key: pem } : { key: pem, passphrase });
-    const type = privateKey.asymmetricKeyType;
-    if (type === 'ed25519' || type === 'rsa') {
-      return { key: { kind: type, privateKey, passphrase: passphrase === undefined ? undefined : new Secret(passphrase) }, problems: [] };
-    }
-    return { problems: [`BINANCE_PRIVATE_KEY_PATH: holds a ${type ?? 'unknown'} key; Binance accepts Ed25519 or RSA keys only`] };
-  } catch {
-    // The error's own text may quote key material, so only our words are kept.
-    const encrypted = /ENCRYPTED/.test(pem);
-    const problem = !encrypted
-      ? 'BINANCE_PRIVATE_KEY_PATH: the file is not a PEM private key (expected -----BEGIN PRIVATE KEY----- for Ed25519 or RSA)'
-      : passphrase === undefined
-        ? 'BINANCE_PRIVATE_KEY_PASSPHRASE: the private key is encrypted; set its passphrase'
-        : 'BINANCE_PRIVATE_KEY_PASSPHRASE: does not decrypt the private key';
-    return { problems: [problem] };
-  }
-}
-
-function presentOrUndefined(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
 }
 
 function dedupe(lines: string[]): string[] {

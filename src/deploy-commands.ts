@@ -1,4 +1,7 @@
 // `npm run deploy-commands`: only the slash-command sync, without starting the bot.
+// It reads no Binance key, so every configured account counts as able to run
+// every command; the bot's own sync at start-up narrows the `account` options
+// to what each key check found.
 import { REST } from 'discord.js';
 import { ENDPOINTS } from '../commands/index.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -9,7 +12,8 @@ try {
   const config = loadConfig();
   const rest = new REST({ api: config.discord.apiUrl }).setToken(config.discord.token.reveal());
   const target = { applicationId: config.discord.clientId, guildId: config.discord.guildId };
-  const result = await syncCommands(rest, target, slashCommands(ENDPOINTS));
+  const names = config.binance.accounts.map((account) => account.name);
+  const result = await syncCommands(rest, target, slashCommands(ENDPOINTS, { names, runnable: () => names }));
   const scope = target.guildId === undefined ? 'global (may take up to an hour to show)' : `guild ${target.guildId}`;
   process.stdout.write(`Slash commands ${result === 'updated' ? 'updated' : 'already up to date'}: ${scope}.\n`);
 } catch (error) {

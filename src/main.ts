@@ -9,8 +9,10 @@ import { AccessService } from './actions/access.ts';
 import { Authorizer } from './actions/authorization.ts';
 import { FreezeService } from './actions/freeze.ts';
 import { ProposalService } from './actions/proposals.ts';
+import { Accounts } from './actions/accounts.ts';
+import { KeyChecks } from './actions/key-checks.ts';
 import { ActionService, HEARTBEAT_MS } from './actions/service.ts';
-import { BinanceClient, createSigner, HostLimits } from './binance/index.ts';
+import { BinanceClient, createSigner, familyClocks, HostLimits } from './binance/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { Announcer } from './discord/announce.ts';
 import { AuditChannelPoster } from './discord/audit-channel.ts';
@@ -41,12 +43,11 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-/** The logger, scrubbing every secret the configuration holds from every line. */
+/** The logger, scrubbing every secret the configuration holds (every account's) from every line. */
 export function loggerFor(config: Config, write?: LoggerOptions['write']): Logger {
-  const { signingKey } = config.binance;
   const secrets = [
     config.discord.token,
-    signingKey.kind === 'hmac' ? signingKey.secret : signingKey.passphrase,
+    ...config.binance.accounts.map(({ signingKey }) => (signingKey.kind === 'hmac' ? signingKey.secret : signingKey.passphrase)),
     config.audit.logKey,
   ].flatMap((secret) => (secret === undefined ? [] : [secret.reveal()]));
   return createLogger({ level: config.logLevel, secrets, ...(write === undefined ? {} : { write }) });
@@ -66,12 +67,38 @@ export function packageVersion(): string {
 }
 
 /**
- * One per-host limits object for every client on this IP (one client per account, later);
+ * One per-host limits object for every client on this IP (one client per account);
  * Binance's 429/418 waits are kept in the database so every bot process honours them.
  * (The pipeline tests build theirs here too.)
  */
 export function sharedHostLimits(store: Store, log: Logger): HostLimits {
   return new HostLimits({ shared: store.hostBans, log });
+}
+
+/**
+ * One signed client per configured account, each with its own key and its own UID and
+ * order counters, all sharing the host's IP counters and waits (`hostLimits`) and
+ * Binance's clocks (synced by main's client).
+ */
+export function accountClients(config: Config, hostLimits: HostLimits, log: Logger): Accounts {
+  const clocks = familyClocks();
+  return new Accounts(
+    config.binance.accounts.map((account) => ({
+      name: account.name,
+      label: account.label,
+      client: new BinanceClient({
+        hostLimits,
+        clocks,
+        apiKey: account.apiKey,
+        signer: createSigner(account.signingKey),
+        baseUrls: config.binance.baseUrls,
+        recvWindowMs: config.binance.recvWindowMs,
+        timeoutMs: config.binance.timeoutMs,
+        dryRun: config.binance.dryRun,
+        log,
+      }),
+    })),
+  );
 }
 
 /** Config → migrated DB → Binance client → Discord login → command sync → serving. */
@@ -84,17 +111,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     await store.close();
     throw error;
   });
-  const hostLimits = sharedHostLimits(store, log);
-  const binance = new BinanceClient({
-    hostLimits,
-    apiKey: config.binance.apiKey,
-    signer: createSigner(config.binance.signingKey),
-    baseUrls: config.binance.baseUrls,
-    recvWindowMs: config.binance.recvWindowMs,
-    timeoutMs: config.binance.timeoutMs,
-    dryRun: config.binance.dryRun,
-    log,
-  });
+  const accounts = accountClients(config, sharedHostLimits(store, log), log);
+  const binance = accounts.main.client;
   const authorizer = new Authorizer(store.grants, config.discord.adminIds);
   const confirmTimeoutMs = config.confirmTimeoutSeconds * 1000;
   const proposals = new ProposalService({
@@ -110,7 +128,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const actions = new ActionService({
     endpoints: ENDPOINTS,
     store,
-    binance,
+    accounts,
     authorizer,
     confirmTimeoutMs,
     log,
@@ -134,16 +152,32 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     log.warn('an action was interrupted by the last shutdown', { actionId: action.id, actionKey: action.actionKey, outcome });
   }
 
+  // Each account's key, read before the commands are synced: their `account` options follow what it can run.
+  let resync: (() => void) | undefined;
+  const keyChecks = new KeyChecks({ accounts, endpoints: ENDPOINTS, store, log, onChange: () => resync?.() });
+  await binance.startClockSync();
+  await keyChecks.run('start-up');
+
   const render = { baseUrls: config.binance.baseUrls, recvWindowMs: config.binance.recvWindowMs, dryRun: config.binance.dryRun };
   const announcer = new Announcer(log, auditChannelId);
   const flow = new ConfirmationFlow({ actions, render, announcer, log });
   const proposalFlow = new ProposalFlow({ proposals, authorizer, announcer, log });
   const freezeWatch = new FreezeWatch(freeze, flow, proposalFlow);
-  const autocomplete = new AutocompleteSources(binance, authorizer, log);
+  const autocomplete = new AutocompleteSources(accounts, authorizer, log);
+  // With one account there is nothing to choose: the commands are a one-account bot's.
+  const accountNames = accounts.names.length > 1 ? accounts.names : undefined;
   const commands = {
-    access: new AccessCommand({ store, authorizer, access, proposals: proposalFlow, announcer, endpoints: ENDPOINTS, roots: config.discord.adminIds }),
-    audit: new AuditCommand(store, authorizer, ENDPOINTS),
-    status: new StatusCommand({ store, authorizer, binance, startedAt, version, audit: { channelId: auditChannelId, keyed: config.audit.logKey !== undefined } }),
+    access: new AccessCommand({ store, authorizer, access, proposals: proposalFlow, announcer, endpoints: ENDPOINTS, roots: config.discord.adminIds, accounts: accountNames }),
+    audit: new AuditCommand(store, authorizer, ENDPOINTS, accountNames),
+    status: new StatusCommand({
+      store,
+      authorizer,
+      binance,
+      accounts: { accounts, endpoints: ENDPOINTS, recheck: () => keyChecks.run('status') },
+      startedAt,
+      version,
+      audit: { channelId: auditChannelId, keyed: config.audit.logKey !== undefined },
+    }),
     freeze: new FreezeCommand({ freeze, authorizer, flow, proposals: proposalFlow, announcer }),
   };
   const router = new InteractionRouter({ actions, flow, proposals: proposalFlow, commands, autocomplete, guildId: config.discord.guildId, log });
@@ -165,7 +199,6 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   client.on(Events.Error, (error) => log.error('discord client error', { error }));
   client.on(Events.Warn, (message) => log.warn('discord client warning', { message }));
 
-  await binance.startClockSync();
   autocomplete.start();
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(config.discord.token.reveal());
@@ -185,8 +218,17 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         });
   poster?.start();
 
-  const sync = await syncCommands(client.rest, { applicationId: config.discord.clientId, guildId: config.discord.guildId }, slashCommands(ENDPOINTS));
+  const syncTarget = { applicationId: config.discord.clientId, guildId: config.discord.guildId };
+  const sync = await syncCommands(client.rest, syncTarget, slashCommands(ENDPOINTS, accounts));
   log.info('slash commands synced', { result: sync, scope: config.discord.guildId ?? 'global' });
+  // A later key check changed what an account can run: the `account` options follow (sent only when they differ).
+  resync = () => {
+    syncCommands(client.rest, syncTarget, slashCommands(ENDPOINTS, accounts)).then(
+      (result) => log.info('slash commands synced after a key check', { result }),
+      (error: unknown) => log.warn('could not sync the slash commands after a key check', { error }),
+    );
+  };
+  keyChecks.start();
 
   // Every second: expired confirmations and proposals, proposals that can no longer apply as
   // shown (each greyed out through onExpired / onClosed, whoever notices them) and a freeze
@@ -229,9 +271,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         router.stop();
         clearInterval(sweeper);
         autocomplete.stop();
+        keyChecks.stop();
         const drained = await router.drain(DRAIN_MS);
         if (!drained) log.warn('some interactions were still running at shutdown', { inFlight: router.inFlight });
-        await binance.close(BINANCE_CLOSE_MS);
+        await Promise.all(accounts.all.map((entry) => entry.client.close(BINANCE_CLOSE_MS)));
         await store.log
           .append({ event: 'shutdown', detail: `${actions.instanceId} stopped cleanly${drained ? '' : `; ${router.inFlight} interactions were still running`}` })
           .catch((error: unknown) => log.warn('could not log the shutdown', { error }));

@@ -22,8 +22,9 @@
 // Without AUDIT_LOG_KEY the logged row is a plain hash that a writer can
 // recompute: the check then still catches a careless edit, not a careful one.
 import { z } from 'zod';
-import { encodeParams, FAMILIES, type BinanceClient, type BinanceRequest } from '../binance/index.ts';
+import { encodeParams, FAMILIES, type BinanceRequest } from '../binance/index.ts';
 import type { LogRow, PendingAction, Queries, Store } from '../store/index.ts';
+import type { Accounts } from './accounts.ts';
 import type { Actor } from './actor.ts';
 import { refusalError, type ClickRules, type Refusal } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
@@ -98,7 +99,8 @@ export type BindingVerdict =
 
 export interface BindingContext {
   readonly store: Store;
-  readonly binance: BinanceClient;
+  /** The configured accounts: the one a record names must still be there, with the same key. */
+  readonly accounts: Accounts;
   readonly endpoints: ReadonlyMap<string, EndpointDeclaration>;
   readonly now: () => number;
 }
@@ -155,8 +157,11 @@ export async function checkBinding(context: BindingContext, q: Queries, action: 
   }
   if (findings.length > 0) return tampered(findings, actionKey);
 
-  const moved = targetChange(context.binance, record.family, record.target);
+  const moved = targetChange(context.accounts, record.account, record.family, record.target);
   if (moved !== undefined) return { kind: 'cannot-run', detail: moved };
+  // A key check since the request may have found that the account's key cannot run it: nothing is sent to meet a -2015.
+  const eligibility = context.accounts.eligibility(endpoint, record.account);
+  if (eligibility.kind === 'ineligible') return { kind: 'cannot-run', detail: eligibility.reason };
   return { kind: 'bound', endpoint, options: options.data, request, record };
 }
 

@@ -3,7 +3,13 @@
 // command, the validator, the confirmation text, the signed request, the grant
 // check and the rendering of a success.
 import { z } from 'zod';
-import type { Family, JsonValue, Weight } from '../binance/index.ts';
+import { ACCOUNT_KINDS, KEY_PERMISSIONS, type AccountKind, type Family, type JsonValue, type KeyPermission, type Weight } from '../binance/index.ts';
+
+/**
+ * The option the pipeline adds to every endpoint (contract name): the Binance account it runs
+ * on. A declaration may not declare an option of that name.
+ */
+export const ACCOUNT_OPTION = 'account';
 
 /** A value shown to the operator; the Discord layer decides the markup. */
 export type Shown =
@@ -53,6 +59,12 @@ export interface EndpointDeclaration<Options extends z.ZodObject = z.ZodObject> 
     readonly path: string;
     readonly weight: Weight;
   };
+  /**
+   * The account the call can run on: the kind of Binance account whose API serves it, and
+   * the key permission it needs (Binance's apiRestrictions field). An account whose key
+   * check shows otherwise is refused before Confirm, naming the permission (eligibility.ts).
+   */
+  readonly requires: { readonly kind: AccountKind; readonly permission: KeyPermission };
   readonly risk: Risk;
   /** Validated options → Binance parameters, in the order sent. */
   toParams(options: z.output<Options>): ReadonlyArray<readonly [string, string]>;
@@ -90,6 +102,7 @@ const endpointDeclarationShape = z.object({
     path: z.string().startsWith('/'),
     weight: z.object({ amount: z.number().int().positive(), kind: z.enum(['ip', 'uid', 'order']) }),
   }),
+  requires: z.object({ kind: z.enum(ACCOUNT_KINDS), permission: z.enum(KEY_PERMISSIONS) }),
   risk: z.object({ destructive: z.boolean(), idempotent: z.boolean(), irreversible: z.boolean() }),
   toParams: fn,
   summary: fn,
@@ -109,6 +122,7 @@ export function checkDeclarations(declarations: readonly EndpointDeclaration[]):
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
       throw new Error(`commands/: the declaration of /${name} is malformed: ${problems}`);
     }
+    if (ACCOUNT_OPTION in declaration.options.shape) throw new Error(`commands/: /${name} declares an option \`${ACCOUNT_OPTION}\`, which the pipeline adds to every endpoint itself`);
     for (const key of [`command:${name}`, `action:${declaration.actionKey}`]) {
       if (seen.has(key)) throw new Error(`commands/: ${key.replace(':', ' ')} is declared twice`);
       seen.add(key);

@@ -5,9 +5,10 @@
 // holds the claim, that the bot is not frozen and that the stored action still
 // matches its log (binding.ts); a failure after that is UNKNOWN (it may have
 // executed) and is never retried.
-import type { BinanceClient, BinanceOutcome, BinanceRequest, RequestRecord } from '../binance/index.ts';
+import type { BinanceOutcome, BinanceRequest, RequestRecord } from '../binance/index.ts';
 import type { Logger } from '../log.ts';
 import type { FreezeState, PendingAction, Store } from '../store/index.ts';
+import type { Accounts } from './accounts.ts';
 import { checkBinding, type BindingContext } from './binding.ts';
 import { OperatorError } from './errors.ts';
 import { outcomeLogFields } from './explain.ts';
@@ -17,7 +18,8 @@ import { closeTampered, TamperedError } from './tamper.ts';
 /** What the send step needs from the process. */
 export interface Sender {
   readonly store: Store;
-  readonly binance: BinanceClient;
+  /** Each account's client: an action is signed only with the key of the account it names. */
+  readonly accounts: Accounts;
   /** What the send re-checks the stored action against, in the "sent" row's transaction. */
   readonly binding: BindingContext;
   readonly log: Logger;
@@ -33,7 +35,10 @@ export interface Sender {
  * and that the stored action still matches its log and rebuilds to `request`.
  */
 export async function sendClaimed(sender: Sender, action: PendingAction, request: BinanceRequest): Promise<BinanceOutcome> {
-  const { store, binance, log, instanceId, now } = sender;
+  const { store, log, instanceId, now } = sender;
+  // The binding passed at the click, so the account is configured in this process; a client-less one sends nothing.
+  const binance = sender.accounts.get(action.account)?.client;
+  if (binance === undefined) throw new OperatorError('closed', `Nothing was sent: the account ${action.account} is not in the bot's configuration.`);
   const clicker = action.approverId === null ? { id: action.requesterId, tag: action.requesterTag } : { id: action.approverId, tag: action.approverTag ?? action.approverId };
   const base = {
     actionId: action.id,
@@ -66,7 +71,8 @@ export async function sendClaimed(sender: Sender, action: PendingAction, request
             await closeTampered(store, tx, current ?? action, { id: clicker.id, tag: clicker.tag, guildId: action.guildId, channelId: action.channelId }, finding, now(), 'send');
             return new TamperedError(action.id, finding.actionKey, finding.findings);
           }
-          await store.log.appendIn(tx, { event: 'sent', ...base, request: record });
+          // Which account's key signs it (its digest, never the key): the log shows each action went out under its own.
+          await store.log.appendIn(tx, { event: 'sent', ...base, request: { ...record, account: action.account, keyId: binance.keyId } });
           return undefined;
         });
         if (stopped !== undefined) throw new Error('stopped before sending');
@@ -108,7 +114,7 @@ export async function sendClaimed(sender: Sender, action: PendingAction, request
       const fields = outcomeLogFields(outcome);
       // Still recorded when another process already closed it as UNKNOWN: the log keeps the real answer too.
       const late = finished ? {} : { detail: [fields.detail, 'arrived after another process had closed this action as abandoned'].filter(Boolean).join('; ') };
-      await store.log.appendIn(tx, { event: 'outcome', ...base, ...fields, ...late });
+      await store.log.appendIn(tx, { event: 'outcome', ...base, params: { account: action.account }, ...fields, ...late });
     });
   } catch (error) {
     // The operator still sees Binance's answer; the action stays "executing" and is

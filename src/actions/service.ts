@@ -12,38 +12,25 @@ import { hostname } from 'node:os';
 import type { BinanceClient, BinanceOutcome, BinanceRequest } from '../binance/index.ts';
 import type { Logger } from '../log.ts';
 import type { GatewayReport, LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
+import { Accounts, MAIN_ACCOUNT } from './accounts.ts';
 import { who, type Actor } from './actor.ts';
 import { describeRight, type Authorizer } from './authorization.ts';
-import { bindClick, buildRequest, recordOf, type BindingContext } from './binding.ts';
-import { checkDaily, type DailyStanding } from './caps.ts';
+import { bindClick, buildRequest, type BindingContext } from './binding.ts';
 import { ClickRules, isRefusal, refusalError, type Refusal, type StoredAction } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
-import { closedMessage, describeIssues } from './explain.ts';
-import { frozenIn, frozenRefusal } from './freeze.ts';
+import { closedMessage } from './explain.ts';
 import { HEARTBEAT_MS, HEARTBEAT_STALE_MS, Recovery, type RecoveredAction } from './recovery.ts';
 import { recordRefusal } from './refusals.ts';
+import { accountView, requestAction, type ConfirmationView } from './request.ts';
 import { sendClaimed, type Sender } from './send.ts';
-import { targetOf } from './target.ts';
 
 export type { Actor };
 export { HEARTBEAT_MS, HEARTBEAT_STALE_MS };
 
-/** The account of the unprefixed Binance key, the only one until accounts can be named. */
-export const DEFAULT_ACCOUNT = 'main';
-
-/** Everything a confirmation shows, before anything is sent. */
-export interface ConfirmationView {
-  readonly action: PendingAction;
-  readonly endpoint: EndpointDeclaration;
-  readonly summary: string;
-  readonly notes: readonly string[];
-  readonly request: BinanceRequest;
-  /** The rule that holds for this action: the stricter of this and a later policy applies at the click. */
-  readonly approvalsRequired: 0 | 1;
-  /** The requester's daily cap on this asset, and what is left of it before this request. */
-  readonly dailyCap: DailyStanding | undefined;
-}
+/** The account of the unprefixed Binance key. */
+export const DEFAULT_ACCOUNT = MAIN_ACCOUNT;
+export type { ConfirmationView };
 
 /** A claimed action: the caller acknowledges the click, then calls run() once. */
 export interface ClaimedAction {
@@ -55,16 +42,16 @@ export interface ClaimedAction {
 
 export type ConfirmResult = ClaimedAction | { readonly kind: 'awaiting-approval'; readonly action: PendingAction; readonly endpoint: EndpointDeclaration };
 
-export interface ActionServiceOptions {
+/** The accounts actions may run on: several (the composition root's), or one client as account `account` (default main). */
+export type ActionAccounts = { readonly accounts: Accounts } | { readonly binance: BinanceClient; readonly account?: string };
+
+export type ActionServiceOptions = ActionAccounts & {
   readonly endpoints: readonly EndpointDeclaration[];
   readonly store: Store;
-  readonly binance: BinanceClient;
   readonly authorizer: Authorizer;
   readonly confirmTimeoutMs: number;
   readonly log: Logger;
   readonly now?: () => number;
-  /** The Binance account the actions run on (default: main). */
-  readonly account?: string;
   /** This process, as recorded on the actions it claims and in its heartbeat (default: host:pid:nonce). */
   readonly instanceId?: string;
   /**
@@ -74,7 +61,7 @@ export interface ActionServiceOptions {
   readonly staleAfterMs?: number;
   /** Told about actions that expired, whoever noticed (the sweeper or a late click). */
   readonly onExpired?: (expired: readonly PendingAction[]) => void;
-}
+};
 
 /** What a claim does once the rules passed inside its transaction: the row it moves, the log row, and what the click gets. */
 interface Claim<R> {
@@ -88,7 +75,7 @@ export class ActionService {
   readonly #options: ActionServiceOptions;
   readonly #now: () => number;
   readonly #instanceId: string;
-  readonly #account: string;
+  readonly #accounts: Accounts;
   readonly #recovery: Recovery;
   readonly #sender: Sender;
   readonly #rules: ClickRules;
@@ -97,11 +84,11 @@ export class ActionService {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-    this.#account = options.account ?? DEFAULT_ACCOUNT;
+    this.#accounts = 'accounts' in options ? options.accounts : Accounts.single(options.binance, options.account);
     this.#endpointsByKey = new Map(options.endpoints.map((endpoint) => [endpoint.actionKey, endpoint]));
     this.#recovery = new Recovery(options.store, this.#instanceId, this.#now, options.staleAfterMs);
-    const binding: BindingContext = { store: options.store, binance: options.binance, endpoints: this.#endpointsByKey, now: this.#now };
-    this.#sender = { store: options.store, binance: options.binance, binding, log: options.log, instanceId: this.#instanceId, now: this.#now };
+    const binding: BindingContext = { store: options.store, accounts: this.#accounts, endpoints: this.#endpointsByKey, now: this.#now };
+    this.#sender = { store: options.store, accounts: this.#accounts, binding, log: options.log, instanceId: this.#instanceId, now: this.#now };
     this.#rules = new ClickRules(options.store, options.authorizer, this.#now);
   }
 
@@ -114,79 +101,19 @@ export class ActionService {
     return this.#options.endpoints;
   }
 
+  /** The accounts actions run on, with their key checks. */
+  get accounts(): Accounts {
+    return this.#accounts;
+  }
+
   endpoint(group: string, subcommand: string): EndpointDeclaration | undefined {
     return this.#options.endpoints.find((endpoint) => endpoint.group.name === group && endpoint.subcommand === subcommand);
   }
 
-  /** A slash command: validate, authorize, store the pending action and say what would be sent. */
-  async request(actor: Actor, endpoint: EndpointDeclaration, raw: Readonly<Record<string, unknown>>): Promise<ConfirmationView> {
-    const { store, authorizer } = this.#options;
-    const account = this.#account;
-    const base = { actionKey: endpoint.actionKey, ...who(actor) };
-    const parsed = endpoint.options.safeParse(raw);
-    if (!parsed.success) {
-      const problems = describeIssues(parsed.error, raw);
-      await recordRefusal(store, authorizer, { event: 'invalid', ...base, userId: actor.id, params: raw, detail: problems });
-      throw new OperatorError('invalid', `Nothing was sent: the command has invalid options.\n${problems}`);
-    }
-    const options = parsed.data;
-    const refuse = async (reason: string): Promise<never> => {
-      await recordRefusal(store, authorizer, { event: 'refused', ...base, userId: actor.id, params: options, detail: reason });
-      throw new OperatorError('refused', `Refused: ${reason}. Nothing was sent.`);
-    };
-    const amount = endpoint.amount?.(options);
-    const decision = await authorizer.check(actor.id, endpoint.actionKey, { account, use: 'request', amount });
-    // The grant before the freeze: someone with no grant is told just that, not who froze the bot and why.
-    if (!decision.allowed) return refuse(decision.reason);
-    const frozen = await store.freeze.current();
-    if (frozen !== undefined) return refuse(frozenRefusal(frozen));
-    const now = this.#now();
-    const daily = amount === undefined ? undefined : await checkDaily(store, store.db, { userId: actor.id, actionKey: endpoint.actionKey, account, request: amount, now });
-    if (daily?.ok === false) return refuse(daily.reason);
-    const request = buildRequest(endpoint, options);
-    const target = targetOf(this.#options.binance, request.family);
-    const approvalsRequired = await store.grants.approvalsRequired(endpoint.actionKey, account);
-    const expiresAt = now + this.#options.confirmTimeoutMs;
-    const action = await store.db.transaction(async (tx) => {
-      // A freeze committed since the check above: store nothing.
-      if ((await frozenIn(store, tx)) !== undefined) return undefined;
-      const created = await store.pending.create(
-        tx,
-        {
-          actionKey: endpoint.actionKey,
-          requesterId: actor.id,
-          requesterTag: actor.tag,
-          guildId: actor.guildId,
-          channelId: actor.channelId,
-          // The raw options: re-parsed at each click for the grant check.
-          optionsJson: JSON.stringify(raw),
-          requestJson: JSON.stringify({ ...request, target }),
-          expiresAt,
-          account,
-          approvalsRequired,
-          amountAsset: amount?.asset ?? null,
-          amount: amount?.amount ?? null,
-        },
-        now,
-      );
-      // Everything the send depends on, bound under the row's hash (binding.ts checks it at every click).
-      const record = recordOf(request, target, { account, approvalsRequired, expiresAt, amount: amount === undefined ? null : { asset: amount.asset, amount: amount.amount ?? null } });
-      await store.log.appendIn(tx, { event: 'requested', ...base, actionId: created.id, params: options, request: record });
-      return created;
-    });
-    if (action === undefined) {
-      const freeze = await store.freeze.current();
-      return refuse(freeze === undefined ? 'the bot was frozen while this was asked for' : frozenRefusal(freeze));
-    }
-    return {
-      action,
-      endpoint,
-      summary: endpoint.summary(options),
-      notes: endpoint.notes?.(options) ?? [],
-      request,
-      approvalsRequired,
-      dailyCap: daily?.standing,
-    };
+  /** A slash command: validate, pick the account, authorize, store the pending action and say what would be sent (request.ts). */
+  request(actor: Actor, endpoint: EndpointDeclaration, raw: Readonly<Record<string, unknown>>): Promise<ConfirmationView> {
+    const { store, authorizer, confirmTimeoutMs } = this.#options;
+    return requestAction({ store, authorizer, accounts: this.#accounts, confirmTimeoutMs, now: this.#now }, actor, endpoint, raw);
   }
 
   find(actionId: string): Promise<PendingAction | undefined> {
@@ -194,13 +121,14 @@ export class ActionService {
   }
 
   /** What a stored action will send (rebuilt from its declaration), for messages shown after the request (the approval request). */
-  describe(action: PendingAction): Pick<ConfirmationView, 'endpoint' | 'summary' | 'notes' | 'request'> {
+  describe(action: PendingAction): Pick<ConfirmationView, 'endpoint' | 'summary' | 'notes' | 'request' | 'account'> {
     const { endpoint, options } = this.#parseStored(action);
     return {
       endpoint,
       summary: endpoint.summary(options),
       notes: endpoint.notes?.(options) ?? [],
       request: buildRequest(endpoint, options),
+      account: accountView(this.#accounts, { name: action.account }, this.#accounts.eligibility(endpoint, action.account)),
     };
   }
 

@@ -1,22 +1,32 @@
-// What a confirmation is bound to besides its parameters: the Binance host
-// and the dry-run setting it showed. A click handled by a process configured
-// otherwise (another BINANCE_*_URL, BINANCE_DRY_RUN changed) must not send.
-// (binding.ts holds the click to the target its `requested` row logged.)
+// What a confirmation is bound to besides its parameters: the account it runs
+// on (binding.ts compares it with the `requested` row), the Binance host and
+// the dry-run setting it showed. A click handled by a process configured
+// otherwise (another BINANCE_*_URL, BINANCE_DRY_RUN changed, the account
+// removed from BINANCE_ACCOUNTS) must not send. (binding.ts holds the click to
+// the target its `requested` row logged.)
 import type { BinanceClient, Family } from '../binance/index.ts';
+import type { Accounts } from './accounts.ts';
 
 export interface Target {
   readonly baseUrl: string;
   readonly dryRun: boolean;
 }
 
-/** Where this process would send a request of `family`. */
-export function targetOf(binance: BinanceClient, family: Family): Target {
-  return { baseUrl: binance.baseUrl(family), dryRun: binance.dryRun };
+/** Where `client` (one account's) would send a request of `family`. */
+export function targetOf(client: BinanceClient, family: Family): Target {
+  return { baseUrl: client.baseUrl(family), dryRun: client.dryRun };
 }
 
-/** Why a request shown for `shown` may not be sent by this process (its target changed), or undefined when it may. */
-export function targetChange(binance: BinanceClient, family: Family, shown: Target | undefined): string | undefined {
-  const now = targetOf(binance, family);
+/**
+ * Why a request shown for `shown` on `account` may not be sent by this
+ * process (the account is gone, or its target changed), or undefined when it may.
+ */
+export function targetChange(accounts: Accounts, account: string, family: Family, shown: Target | undefined): string | undefined {
+  const entry = accounts.get(account);
+  if (entry === undefined) {
+    return `the account ${account} is no longer in the bot's configuration (BINANCE_ACCOUNTS), so there is no key to sign it with`;
+  }
+  const now = targetOf(entry.client, family);
   if (shown !== undefined && shown.baseUrl === now.baseUrl && shown.dryRun === now.dryRun) return undefined;
   const describe = (target: Target | undefined) => (target === undefined ? 'an older version of the bot' : `${target.baseUrl}${target.dryRun ? ' in DRY-RUN' : ''}`);
   return `the bot's target changed since the confirmation: shown for ${describe(shown)}, now ${describe(now)}`;

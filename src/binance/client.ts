@@ -8,13 +8,13 @@
 import { Pool } from 'undici';
 import type { Logger } from '../log.ts';
 import { describeError, headerValue, interpretAnswer, interpretFailure, isNotConnected, isRecord, safeParse, type HttpAnswer } from './answers.ts';
-import { ServerClock } from './clock.ts';
+import { familyClocks, type FamilyClocks } from './clock.ts';
 import { Deadlines } from './deadlines.ts';
 import { FAMILIES, FAMILY_SPECS, type Family, type Weight } from './families.ts';
 import { banDecision, countersOf, HostLimits, type HostBan, type LimitOverrides } from './host-limits.ts';
 import type { BinanceOutcome, BinanceRequest, HttpMethod, RequestRecord } from './outcome.ts';
 import { RateLimitBudget, Reservation, type CounterUsage, type Refusal } from './rate-limit.ts';
-import { encodeParams, type Signer } from './signing.ts';
+import { encodeParams, keyIdOf, type Signer } from './signing.ts';
 
 export interface BinanceClientOptions {
   readonly apiKey: string;
@@ -36,9 +36,16 @@ export interface BinanceClientOptions {
    * client on the same IP. Without it, the client keeps its own, unshared.
    */
   readonly hostLimits?: HostLimits;
+  /**
+   * Binance's clock per family, shared by every account's client: the offset is
+   * the host's, not the key's, so one client syncs it for all (the one whose
+   * startClockSync runs). Without it, the client keeps its own.
+   */
+  readonly clocks?: FamilyClocks;
   /** The local clock; tests move it. */
   readonly localNow?: () => number;
 }
+
 
 export interface ExecuteHooks {
   /**
@@ -74,7 +81,7 @@ export class BinanceClient {
   readonly #deadlines: Deadlines;
   /** Built once: every signed call sends the same headers. */
   readonly #headers: { readonly signed: Readonly<Record<string, string>>; readonly signedForm: Readonly<Record<string, string>> };
-  readonly #clocks: Record<Family, ServerClock>;
+  readonly #clocks: FamilyClocks;
   readonly #hostLimits: HostLimits;
   /** This account's UID and order counters; the IP counters live in #hostLimits. */
   readonly #accountBudgets: Record<Family, RateLimitBudget>;
@@ -88,7 +95,7 @@ export class BinanceClient {
     this.#deadlines = new Deadlines(options.timeoutMs);
     const signed = { ...HEADERS_PUBLIC, 'x-mbx-apikey': options.apiKey };
     this.#headers = { signed, signedForm: { ...signed, 'content-type': 'application/x-www-form-urlencoded' } };
-    this.#clocks = { sapi: new ServerClock(this.#localNow), papi: new ServerClock(this.#localNow), fapi: new ServerClock(this.#localNow) };
+    this.#clocks = options.clocks ?? familyClocks(this.#localNow);
     this.#hostLimits = options.hostLimits ?? new HostLimits({ ...(options.limits === undefined ? {} : { limits: options.limits }), log: options.log });
     const budget = (family: Family) => new RateLimitBudget(countersOf(family, 'account', options.limits));
     this.#accountBudgets = { sapi: budget('sapi'), papi: budget('papi'), fapi: budget('fapi') };
@@ -96,6 +103,15 @@ export class BinanceClient {
 
   get dryRun(): boolean {
     return this.#options.dryRun;
+  }
+
+  /**
+   * Which key this client signs with, without the key: a SHA-256 digest of the
+   * API key, cut short. A confirmation records it, so a click handled after
+   * the account's key was replaced sends nothing.
+   */
+  get keyId(): string {
+    return keyIdOf(this.#options.apiKey);
   }
 
   /** Where a family's calls go (BINANCE_SAPI_URL and its siblings). */
@@ -183,6 +199,11 @@ export class BinanceClient {
   usage(family: Family): CounterUsage[] {
     const serverNow = this.#clocks[family].now();
     return [...this.#hostLimits.budget(this.#base(family).origin, family).usage(serverNow), ...this.#accountBudgets[family].usage(serverNow)];
+  }
+
+  /** This account's own counters of a family (UID and order), without the host's IP counters. */
+  accountUsage(family: Family): CounterUsage[] {
+    return this.#accountBudgets[family].usage(this.#clocks[family].now());
   }
 
   /** Makes one call and returns its typed outcome. Never retries. */

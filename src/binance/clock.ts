@@ -2,6 +2,8 @@
 // that Binance rejects (-1021) when it is more than 1 s ahead of its clock or
 // older than recvWindow, so each family's timestamps come from the local clock
 // corrected by the offset measured against the family's time endpoint.
+import type { Family } from './families.ts';
+
 export interface ClockSample {
   /** Local time when the time request left. */
   readonly sentAt: number;
@@ -41,4 +43,12 @@ export class ServerClock {
   get syncedAt(): number | undefined {
     return this.#syncedAt;
   }
+}
+
+/** One ServerClock per family. */
+export type FamilyClocks = Readonly<Record<Family, ServerClock>>;
+
+/** Clocks for every family: the offset is the host's, so the clients of several accounts share them. */
+export function familyClocks(localNow: () => number = Date.now): FamilyClocks {
+  return { sapi: new ServerClock(localNow), papi: new ServerClock(localNow), fapi: new ServerClock(localNow) };
 }

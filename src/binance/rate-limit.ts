@@ -4,13 +4,15 @@
 // and window, and adds the cost of every call reserved but not yet answered.
 // A call is reserved in the same synchronous step that checks it, so calls
 // started together cannot all see the same room and overshoot the limit.
-import type { CounterSpec, Family, Weight } from './families.ts';
+import type { CounterScope, CounterSpec, Family, Weight } from './families.ts';
 
 /** Response headers, as undici gives them (lower-case names). */
 export type UsageHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 export interface CounterUsage {
   readonly header: string;
+  /** The IP's counter on the host (every account spends it), or one account's. */
+  readonly scope: CounterScope;
   readonly used: number;
   readonly limit: number | undefined;
   readonly windowEndsAt: number;
@@ -107,6 +109,7 @@ export class RateLimitBudget {
       const window = Math.floor(serverNow / counter.intervalMs);
       return {
         header: counter.header,
+        scope: counter.scope,
         used: this.#usedIn(counter.header, window) + (this.#inFlight[i] ?? 0),
         limit: counter.limit,
         windowEndsAt: (window + 1) * counter.intervalMs,

@@ -1,7 +1,7 @@
 // Request signing as Binance verifies it: the signature covers exactly the
 // bytes sent (query string followed directly by the form body). HMAC gives hex;
 // Ed25519 and RSA give base64, which must be URL-encoded on the wire.
-import { createHmac, sign as signWithKey } from 'node:crypto';
+import { createHash, createHmac, sign as signWithKey } from 'node:crypto';
 import type { SigningKey } from '../config.ts';
 
 export interface Signer {
@@ -44,4 +44,13 @@ export function createSigner(key: SigningKey): Signer {
 /** `a=1&b=2` with RFC 3986 encoding of each value, in the order given. */
 export function encodeParams(params: ReadonlyArray<readonly [string, string]>): string {
   return params.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&');
+}
+
+/**
+ * A key's identity without the key: a SHA-256 digest of the API key, cut
+ * short. Confirmations record it, so a click handled after an account's key
+ * was replaced (another Binance account behind the same name) sends nothing.
+ */
+export function keyIdOf(apiKey: string): string {
+  return createHash('sha256').update(`binance-api-key:${apiKey}`).digest('hex').slice(0, 16);
 }

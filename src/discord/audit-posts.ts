@@ -6,6 +6,7 @@
 // a signature, and the text is cut to Discord's limits. Mentions are shown,
 // never pinged.
 import type { APIEmbed, RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import { z } from 'zod';
 import { accessChange, formatAnchor, freezeParams, proposedParams, type AnchorReason, type LogEvent, type MirroredRow, type OutboxBody } from '../store/index.ts';
 import { changeText } from './change-text.ts';
 import { COLOURS, embed, truncate } from './render.ts';
@@ -83,6 +84,7 @@ const PLAIN: Partial<Record<LogEvent, Omit<Shown, 'text'> & { readonly show: 'de
   sent: { icon: '📤', label: 'sent to Binance', colour: AUDIT_COLOURS.request, show: 'request' },
   unfreeze: { icon: '🟢', label: 'freeze released', colour: AUDIT_COLOURS.success, show: 'detail' },
   tamper: { icon: '🚨', label: 'TAMPERING', colour: AUDIT_COLOURS.tamper, show: 'detail' },
+  'key-check': { icon: '🔑', label: 'Binance key checked', colour: AUDIT_COLOURS.process, show: 'detail' },
   startup: { icon: '▶️', label: 'bot started', colour: AUDIT_COLOURS.process, show: 'detail' },
   shutdown: { icon: '⏹️', label: 'bot stopped', colour: AUDIT_COLOURS.process, show: 'detail' },
 };
@@ -91,10 +93,17 @@ const PLAIN: Partial<Record<LogEvent, Omit<Shown, 'text'> & { readonly show: 'de
 function describeRow(row: MirroredRow): Shown {
   const detail = row.detail ?? '';
   const plain = PLAIN[row.event];
-  if (plain !== undefined) return { icon: plain.icon, label: plain.label, colour: plain.colour, text: plain.show === 'request' ? requestLine(row.request_json) : detail };
+  // A key that can withdraw, or works from any address, or could not be read, is shown in the colour of a refusal.
+  const loud = row.event === 'key-check' && /⚠️|❔/.test(detail);
+  if (plain !== undefined) {
+    return { icon: loud ? '⚠️' : plain.icon, label: plain.label, colour: loud ? AUDIT_COLOURS.refusal : plain.colour, text: plain.show === 'request' ? requestLine(row.request_json) : detail };
+  }
   switch (row.event) {
-    case 'outcome':
-      return outcomeLine(row);
+    case 'outcome': {
+      const shown = outcomeLine(row);
+      const account = accountParam.safeParse(parseJsonText(row.params_json));
+      return account.success ? { ...shown, text: [shown.text, `on account ${account.data.account}`].filter(Boolean).join(' · ') } : shown;
+    }
     case 'grant':
     case 'revoke':
     case 'policy':
@@ -133,12 +142,16 @@ function outcomeLine(row: MirroredRow): Shown {
   }
 }
 
-/** `POST /papi/v1/margin/repay-debt asset=BTC&amount=0.01` from a requested or sent row. */
+/** The `account` an outcome row's params name. */
+const accountParam = z.object({ account: z.string() });
+
+/** `POST /papi/v1/margin/repay-debt asset=BTC&amount=0.01` on account main, from a requested or sent row. */
 function requestLine(json: string | null): string {
-  const request = parseJsonText(json) as { method?: unknown; path?: unknown; params?: unknown; totalParams?: unknown } | undefined;
+  const request = parseJsonText(json) as { method?: unknown; path?: unknown; params?: unknown; account?: unknown } | undefined;
   if (request === undefined || typeof request.path !== 'string') return '';
   const params = typeof request.params === 'string' ? request.params : '';
-  return `\`${String(request.method ?? 'POST')} ${request.path}${params === '' ? '' : ` ${params}`}\``;
+  const account = typeof request.account === 'string' ? ` on account **${request.account}**` : '';
+  return `\`${String(request.method ?? 'POST')} ${request.path}${params === '' ? '' : ` ${params}`}\`${account}`;
 }
 
 function changeLine(row: MirroredRow): string {

@@ -1,13 +1,17 @@
 // Suggestions as the operator types, from the live account: USDⓈ-M perpetual
-// symbols that are TRADING (public exchange info, refreshed hourly) and the
-// Portfolio Margin balances with margin loans first (signed, cached briefly).
-// Discord drops an autocomplete not answered within 3 s, so a slow Binance
-// never holds the answer: the cache is served, or nothing.
+// symbols that are TRADING (public exchange info, refreshed hourly), the
+// Portfolio Margin balances with margin loans first (signed, per account,
+// cached briefly), and the accounts that can run the command (by their key
+// checks) on which the user holds it. Discord drops an autocomplete not
+// answered within 3 s, so a slow Binance never holds the answer: the cache is
+// served, or nothing.
 import type { AutocompleteInteraction } from 'discord.js';
 import { z } from 'zod';
+import type { Accounts } from '../actions/accounts.ts';
 import type { Authorizer } from '../actions/authorization.ts';
 import type { AutocompleteSource, EndpointDeclaration } from '../actions/endpoint.ts';
-import { describeError, type BinanceClient, type BinanceRequest } from '../binance/index.ts';
+import { ACCOUNT_OPTION } from '../actions/request.ts';
+import { ACCOUNT_KIND_LABELS, describeError, supportedKinds, type BinanceClient, type BinanceRequest } from '../binance/index.ts';
 import { compareDecimals, isZeroDecimal, normaliseDecimal } from '../decimal.ts';
 import type { Logger } from '../log.ts';
 
@@ -42,11 +46,12 @@ interface Cached<T> {
 
 export class AutocompleteSources {
   readonly #symbols: Cached<string[]> = { value: undefined, fetchedAt: 0, refreshing: undefined };
-  readonly #loans: Cached<Array<{ asset: string; borrowed: string }>> = { value: undefined, fetchedAt: 0, refreshing: undefined };
+  /** Per account: each account's balances are its own. */
+  readonly #loans = new Map<string, Cached<Array<{ asset: string; borrowed: string }>>>();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly binance: BinanceClient,
+    private readonly accounts: Accounts,
     private readonly authorizer: Authorizer,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
@@ -65,12 +70,34 @@ export class AutocompleteSources {
 
   async respond(interaction: AutocompleteInteraction, endpoint: EndpointDeclaration): Promise<void> {
     const focused = interaction.options.getFocused(true);
+    if (focused.name === ACCOUNT_OPTION) {
+      await interaction.respond((await this.accountChoices(endpoint, String(focused.value), interaction.user.id)).slice(0, MAX_CHOICES));
+      return;
+    }
     const source = endpoint.autocomplete?.[focused.name];
-    const choices = source === undefined ? [] : await this.suggest(source, String(focused.value), interaction.user.id, endpoint.actionKey);
+    const account = this.#accountFor(endpoint, interaction.options.getString(ACCOUNT_OPTION) ?? undefined);
+    const choices = source === undefined ? [] : await this.suggest(source, String(focused.value), interaction.user.id, endpoint.actionKey, account);
     await interaction.respond(choices.slice(0, MAX_CHOICES));
   }
 
-  async suggest(source: AutocompleteSource, typed: string, userId: string, actionKey: string): Promise<Choice[]> {
+  /**
+   * The accounts that can run `endpoint` (unchecked ones included) on which the user
+   * holds it, matching what was typed: "futures · Futures desk (USDⓈ-M futures)".
+   */
+  async accountChoices(endpoint: EndpointDeclaration, typed: string, userId: string): Promise<Choice[]> {
+    const query = typed.trim().toLowerCase();
+    const choices: Choice[] = [];
+    for (const entry of this.accounts.runnable(endpoint)) {
+      if (!(await this.authorizer.check(userId, endpoint.actionKey, { account: entry.name, use: 'request' })).allowed) continue;
+      const report = this.accounts.report(entry.name);
+      const kinds = report === undefined ? [] : supportedKinds(report).map((kind) => ACCOUNT_KIND_LABELS[kind]);
+      const name = `${entry.name}${entry.label === undefined ? '' : ` · ${entry.label}`}${kinds.length === 0 ? ' (key not checked)' : ` (${kinds.join(' + ')})`}`;
+      if (`${entry.name} ${entry.label ?? ''}`.toLowerCase().includes(query)) choices.push({ name: name.slice(0, 100), value: entry.name });
+    }
+    return choices;
+  }
+
+  async suggest(source: AutocompleteSource, typed: string, userId: string, actionKey: string, account = this.accounts.main.name): Promise<Choice[]> {
     const query = typed.trim().toUpperCase();
     switch (source) {
       case 'futures-perpetual-symbols': {
@@ -78,9 +105,15 @@ export class AutocompleteSources {
         return rank(symbols ?? [], query).map((symbol) => ({ name: symbol, value: symbol }));
       }
       case 'margin-loan-assets': {
-        // Balances are the desk's business: only those who may repay see them.
-        if (!(await this.authorizer.check(userId, actionKey)).allowed) return [];
-        const loans = await this.#current(this.#loans, BALANCES_FRESH_MS, () => this.#fetchLoans());
+        // Balances are the desk's business: only those who may repay on this account see them.
+        const client = this.accounts.get(account)?.client;
+        if (client === undefined || !(await this.authorizer.check(userId, actionKey, { account })).allowed) return [];
+        let cache = this.#loans.get(account);
+        if (cache === undefined) {
+          cache = { value: undefined, fetchedAt: 0, refreshing: undefined };
+          this.#loans.set(account, cache);
+        }
+        const loans = await this.#current(cache, BALANCES_FRESH_MS, () => this.#fetchLoans(client));
         return (loans ?? [])
           .filter((loan) => loan.asset.includes(query))
           .map((loan) => ({
@@ -93,6 +126,13 @@ export class AutocompleteSources {
         return unreachable;
       }
     }
+  }
+
+  /** The account the other options are typed for: the one chosen, else the only one that can run it, else main. */
+  #accountFor(endpoint: EndpointDeclaration, chosen: string | undefined): string {
+    if (chosen !== undefined && this.accounts.get(chosen) !== undefined) return chosen;
+    const runnable = this.accounts.runnable(endpoint);
+    return runnable.length === 1 ? (runnable[0]?.name ?? this.accounts.main.name) : this.accounts.main.name;
   }
 
   /** The cached value; a stale one triggers a refresh that is awaited only briefly. */
@@ -117,7 +157,7 @@ export class AutocompleteSources {
   }
 
   async #fetchSymbols(): Promise<string[]> {
-    const body = await this.#get({ family: 'fapi', method: 'GET', path: '/fapi/v1/exchangeInfo', params: [], weight: { amount: 1, kind: 'ip' }, security: 'public' });
+    const body = await this.#get(this.accounts.main.client, { family: 'fapi', method: 'GET', path: '/fapi/v1/exchangeInfo', params: [], weight: { amount: 1, kind: 'ip' }, security: 'public' });
     return exchangeInfo
       .parse(body)
       .symbols.filter((symbol) => symbol.contractType === 'PERPETUAL' && symbol.status === 'TRADING')
@@ -125,8 +165,8 @@ export class AutocompleteSources {
       .sort();
   }
 
-  async #fetchLoans(): Promise<Array<{ asset: string; borrowed: string }>> {
-    const body = await this.#get({ family: 'papi', method: 'GET', path: '/papi/v1/balance', params: [], weight: { amount: 20, kind: 'ip' }, security: 'signed' });
+  async #fetchLoans(client: BinanceClient): Promise<Array<{ asset: string; borrowed: string }>> {
+    const body = await this.#get(client, { family: 'papi', method: 'GET', path: '/papi/v1/balance', params: [], weight: { amount: 20, kind: 'ip' }, security: 'signed' });
     const loans = balances.parse(body).map((balance) => ({ asset: balance.asset, borrowed: normaliseDecimal(balance.crossMarginBorrowed ?? '0') ?? '0' }));
     // Assets with a loan first, largest first; then the rest by name.
     return loans.sort((a, b) => {
@@ -137,8 +177,8 @@ export class AutocompleteSources {
     });
   }
 
-  async #get(request: BinanceRequest): Promise<unknown> {
-    const outcome = await this.binance.execute(request);
+  async #get(client: BinanceClient, request: BinanceRequest): Promise<unknown> {
+    const outcome = await client.execute(request);
     if (outcome.kind !== 'success') throw new Error(`${request.path}: ${outcome.kind}${'explanation' in outcome ? ` (${outcome.explanation})` : ''}`);
     return outcome.body;
   }

@@ -174,7 +174,7 @@ export class ConfirmationFlow {
     let body: MessageBody;
     try {
       const outcome = await claimed.run();
-      body = outcomeMessage(endpoint, { ...action, finishedAt: Date.now() }, outcome, actor.tag);
+      body = outcomeMessage(endpoint, { ...action, finishedAt: Date.now() }, outcome, actor.tag, this.options.actions.accounts.display(action.account));
     } catch (error) {
       if (!(error instanceof OperatorError)) throw error;
       if (error instanceof TamperedError) await this.options.announcer.announce(interaction, tamperAnnouncement(error, actor));

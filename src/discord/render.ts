@@ -83,6 +83,7 @@ export function confirmationMessage(view: ConfirmationView, context: RenderConte
   if (view.dailyCap !== undefined) lines.push('', dailyCapLine(view.dailyCap, action.amount));
   if (view.approvalsRequired === 1) lines.push('', '👥 After you confirm, a second person who holds this action must approve it.');
   if (context.dryRun === true) lines.push('', '🧪 **DRY-RUN mode:** the request will be built and signed, and NOT sent to Binance.');
+  lines.push(...uncheckedLine(view.account));
   return {
     embeds: [
       embed({
@@ -93,6 +94,7 @@ export function confirmationMessage(view: ConfirmationView, context: RenderConte
           { name: 'Exact request', value: requestBlock(request, context) },
           { name: 'Weight', value: weightLine(endpoint), inline: true },
           { name: 'Expires', value: `${discordTime(action.expiresAt, 'R')}`, inline: true },
+          accountField(view.account.shown),
           { name: 'Binance docs', value: endpoint.docUrl },
         ],
         footer: { text: `Requested by ${action.requesterTag} · only they can confirm · ref ${action.id.slice(0, 8)}` },
@@ -105,6 +107,16 @@ export function confirmationMessage(view: ConfirmationView, context: RenderConte
       ], action.id),
     ],
   };
+}
+
+/** The Binance account an action runs on: its key signs the request. */
+function accountField(shown: string): APIEmbedField {
+  return { name: 'Account', value: `**${shown}**`, inline: true };
+}
+
+/** Said when the account's key could not be checked: the bot allows the command without knowing. */
+function uncheckedLine(account: ConfirmationView['account']): string[] {
+  return account.eligibility.kind === 'unchecked' ? ['', `❔ Not checked: ${account.eligibility.reason}. The bot allows it; Binance decides.`] : [];
 }
 
 /** What is left of the requester's daily cap, before and after this request. */
@@ -144,10 +156,11 @@ export function awaitingApprovalMessage(endpoint: EndpointDeclaration, action: P
 }
 
 /** The channel message asking a second person to approve. */
-export function approvalRequestMessage(view: Pick<ConfirmationView, 'endpoint' | 'summary' | 'notes' | 'request'>, action: PendingAction, context: RenderContext): MessageBody {
+export function approvalRequestMessage(view: Pick<ConfirmationView, 'endpoint' | 'summary' | 'notes' | 'request' | 'account'>, action: PendingAction, context: RenderContext): MessageBody {
   const { endpoint } = view;
   const lines = [`<@${action.requesterId}> asks for: **${view.summary}.**`, ...view.notes.map((note) => `• ${note}`)];
   if (endpoint.risk.irreversible) lines.push('', '⚠️ **This cannot be undone once Binance executes it.**');
+  lines.push(...uncheckedLine(view.account));
   return {
     embeds: [
       embed({
@@ -158,6 +171,7 @@ export function approvalRequestMessage(view: Pick<ConfirmationView, 'endpoint' |
           { name: 'Exact request', value: requestBlock(view.request, context) },
           { name: 'Who may approve', value: `Anyone but ${action.requesterTag} who holds \`${endpoint.actionKey}\` (as requester or approver)`, inline: true },
           { name: 'Expires', value: discordTime(action.expiresAt, 'R'), inline: true },
+          accountField(view.account.shown),
         ],
         footer: { text: `ref ${action.id.slice(0, 8)}` },
       }),
@@ -188,10 +202,10 @@ export function closedMessage(
   };
 }
 
-/** The result of a sent (or refused, or dry-run) request, in plain words. */
-export function outcomeMessage(endpoint: EndpointDeclaration, action: PendingAction, outcome: BinanceOutcome, by: string): MessageBody {
+/** The result of a sent (or refused, or dry-run) request, in plain words; `account` as shown ("futures (Futures desk)"). */
+export function outcomeMessage(endpoint: EndpointDeclaration, action: PendingAction, outcome: BinanceOutcome, by: string, account?: string): MessageBody {
   const title = `/${endpoint.group.name} ${endpoint.subcommand}`;
-  const footer = { text: `Confirmed by ${by} · requested by ${action.requesterTag} · ref ${action.id.slice(0, 8)}` };
+  const footer = { text: `${account === undefined ? '' : `Account ${account} · `}Confirmed by ${by} · requested by ${action.requesterTag} · ref ${action.id.slice(0, 8)}` };
   const latency = (ms: number) => ({ name: 'Round trip', value: `${ms} ms`, inline: true });
   switch (outcome.kind) {
     case 'success':

@@ -32,6 +32,7 @@ export const LOG_EVENTS = [
   'tamper',
   'startup',
   'shutdown',
+  'key-check',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 
@@ -69,9 +70,20 @@ export type ChainVerdict =
   | { readonly ok: true; readonly rows: number; readonly lastSeq: number }
   | { readonly ok: false; readonly rows: number; readonly seq: number; readonly reason: string };
 
+/** A row as /audit lists it: with the Binance account it is about, when it names one. */
+export interface AuditRow extends LogRow {
+  /**
+   * An action's rows: the account its hash-checked `requested` row names. Other rows: the
+   * `account` of their params (access changes, proposals, key checks, refusals). Else null.
+   */
+  readonly account: string | null;
+}
+
 export interface RecentFilter {
   readonly userId?: string | undefined;
   readonly actionKey?: string | undefined;
+  /** Only rows about this Binance account (`*`: access changes for every account). */
+  readonly account?: string | undefined;
   /** Only rows up to this one (a stable first page while new rows arrive). */
   readonly maxSeq?: number | undefined;
   readonly limit: number;
@@ -80,6 +92,16 @@ export interface RecentFilter {
 const COLUMNS =
   'seq, at_ms, event, action_id, action_key, user_id, user_tag, guild_id, channel_id, params_json, request_json, ' +
   'outcome_kind, http_status, binance_code, response_json, latency_ms, detail, dry_run, prev_hash, hash_scheme, hash';
+
+/**
+ * The account a row is about (AuditRow.account): an action's rows look up its
+ * `requested` row by action_id (indexed); json_valid keeps a malformed cell
+ * (written around the bot) from failing the whole query.
+ */
+const ACCOUNT_OF_ROW = `COALESCE(
+  (SELECT CASE WHEN json_valid(r.request_json) THEN json_extract(r.request_json, '$.account') END
+     FROM action_log r WHERE r.action_id = action_log.action_id AND r.event = 'requested' ORDER BY r.seq LIMIT 1),
+  CASE WHEN json_valid(params_json) THEN COALESCE(json_extract(params_json, '$.account'), json_extract(params_json, '$.change.account')) END)`;
 
 export class ActionLog {
   constructor(
@@ -155,8 +177,8 @@ export class ActionLog {
     return complete;
   }
 
-  /** The latest rows, newest first, optionally for one user and/or action key. */
-  recent(filter: RecentFilter): Promise<LogRow[]> {
+  /** The latest rows, newest first, optionally for one user, action key and/or account. */
+  recent(filter: RecentFilter): Promise<AuditRow[]> {
     // Only the conditions that apply, so SQLite can walk the (user_id, seq) or
     // (action_key, seq) index backwards instead of scanning the table.
     const conditions: string[] = [];
@@ -169,8 +191,10 @@ export class ActionLog {
     onlyIf('user_id = ?', filter.userId);
     onlyIf('action_key = ?', filter.actionKey);
     onlyIf('seq <= ?', filter.maxSeq);
+    // Last, so the cheap conditions are tested first on each row.
+    onlyIf(`${ACCOUNT_OF_ROW} = ?`, filter.account);
     const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
-    return this.db.all<LogRow>(`SELECT ${COLUMNS} FROM action_log ${where} ORDER BY seq DESC LIMIT ?`, [...params, filter.limit]);
+    return this.db.all<AuditRow>(`SELECT ${COLUMNS}, ${ACCOUNT_OF_ROW} AS account FROM action_log ${where} ORDER BY seq DESC LIMIT ?`, [...params, filter.limit]);
   }
 
   /** The "sent" row of an action, read inside a caller's transaction. */

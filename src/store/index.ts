@@ -74,7 +74,7 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
   };
 }
 
-export { ActionLog, LOG_EVENTS, type ChainVerdict, type LogEntry, type LogEvent, type LogRow } from './action-log.ts';
+export { ActionLog, LOG_EVENTS, type AuditRow, type ChainVerdict, type LogEntry, type LogEvent, type LogRow } from './action-log.ts';
 export { formatAnchor, parseAnchorLine, parseAnchors, type Anchor } from './anchors.ts';
 export { HASH_SCHEMES, walkChain, type ChainReport, type HashScheme } from './log-chain.ts';
 export {

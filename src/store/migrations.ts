@@ -390,6 +390,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 20,
+    name: 'several Binance accounts: key checks in the log',
+    sql: `
+      -- key-check: what an account's API key may do, as Binance reported it (at start-up, and when it changes).
+      INSERT INTO log_events (name) VALUES ('key-check');
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

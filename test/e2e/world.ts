@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from '../../src/store/database.ts';
 import type { LogRow } from '../../src/store/index.ts';
-import { BinanceEmulator } from '../emulators/binance/index.ts';
+import { BinanceEmulator, type AccountKind, type KeyPermissions } from '../emulators/binance/index.ts';
 import { DiscordEmulator, type EmulatedMessage, type InteractionRecord } from '../emulators/discord/index.ts';
 import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, CHANNEL_ID, GUILD_ID } from '../support/harness.ts';
 import { BotProcess } from './bot-process.ts';
@@ -29,7 +29,23 @@ export const USERS = {
   dave: { id: '100000000000000005', username: 'dave' },
 } as const;
 
+/** A Binance account of a world with several: its emulated kind and key, and the name the bot knows it by. */
+export interface WorldAccount {
+  /** `main` (the unprefixed BINANCE_API_KEY) or a name for BINANCE_ACCOUNTS. */
+  readonly name: string;
+  readonly label?: string;
+  readonly apiKey: string;
+  readonly secret: string;
+  readonly accountKind: AccountKind;
+  readonly permissions?: Partial<KeyPermissions>;
+}
+
 export interface WorldOptions {
+  /**
+   * Several Binance accounts, main first (each its own key, kind and state at the local
+   * Binance; the others listed in BINANCE_ACCOUNTS). Default: one all-products account, main.
+   */
+  readonly accounts?: readonly WorldAccount[];
   readonly confirmTimeoutSeconds?: number;
   readonly binanceTimeoutMs?: number;
   readonly dryRun?: boolean;
@@ -38,6 +54,20 @@ export interface WorldOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Sets AUDIT_CHANNEL_ID to the guild's audit channel. */
   readonly audit?: boolean;
+}
+
+/** BINANCE_ACCOUNTS and each account's BINANCE_<NAME>_… variables (main's label as BINANCE_LABEL). */
+function accountsEnv(mainLabel: string | undefined, others: readonly WorldAccount[]): Record<string, string> {
+  const env: Record<string, string> = mainLabel === undefined ? {} : { BINANCE_LABEL: mainLabel };
+  if (others.length === 0) return env;
+  env.BINANCE_ACCOUNTS = others.map((account) => account.name).join(',');
+  for (const account of others) {
+    const prefix = `BINANCE_${account.name.toUpperCase()}_`;
+    env[`${prefix}API_KEY`] = account.apiKey;
+    env[`${prefix}API_SECRET`] = account.secret;
+    if (account.label !== undefined) env[`${prefix}LABEL`] = account.label;
+  }
+  return env;
 }
 
 export class World {
@@ -49,7 +79,7 @@ export class World {
     readonly dbPath: string,
     readonly discord: DiscordEmulator,
     readonly binance: BinanceEmulator,
-    readonly env: Readonly<Record<string, string>>,
+    public env: Readonly<Record<string, string>>,
   ) {}
 
   static async start(options: WorldOptions = {}): Promise<World> {
@@ -65,15 +95,23 @@ export class World {
       otherGuilds: [{ guildId: OTHER_GUILD_ID, channelId: OTHER_CHANNEL_ID }],
       ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
     });
-    const binance = await BinanceEmulator.start({ accounts: [{ apiKey: API_KEY, kind: 'hmac', secret: API_SECRET }] });
+    const declared = options.accounts ?? [];
+    const binance = await BinanceEmulator.start({
+      accounts:
+        declared.length === 0
+          ? [{ apiKey: API_KEY, kind: 'hmac', secret: API_SECRET }]
+          : declared.map((account) => ({ apiKey: account.apiKey, kind: 'hmac' as const, secret: account.secret, accountKind: account.accountKind, ...(account.permissions === undefined ? {} : { permissions: account.permissions }) })),
+    });
+    const [main = { name: 'main', apiKey: API_KEY, secret: API_SECRET }, ...others] = declared;
     const env: Record<string, string> = {
       DISCORD_TOKEN,
       DISCORD_CLIENT_ID: APP_ID,
       DISCORD_GUILD_ID: GUILD_ID,
       DISCORD_API_URL: discord.apiUrl,
       BOT_ADMIN_IDS: USERS.admin.id,
-      BINANCE_API_KEY: API_KEY,
-      BINANCE_API_SECRET: API_SECRET,
+      BINANCE_API_KEY: main.apiKey,
+      BINANCE_API_SECRET: main.secret,
+      ...accountsEnv(declared[0]?.label, others),
       BINANCE_SAPI_URL: binance.url,
       BINANCE_PAPI_URL: binance.url,
       BINANCE_FAPI_URL: binance.url,
@@ -90,10 +128,14 @@ export class World {
     return world;
   }
 
-  /** Stops the bot (SIGTERM) and starts it again on the same database and emulators. */
-  async restart(how: 'stop' | 'kill' = 'stop'): Promise<void> {
+  /**
+   * Stops the bot (SIGTERM) and starts it again on the same database and emulators;
+   * `env` changes its configuration from then on (a variable set to undefined is removed).
+   */
+  async restart(how: 'stop' | 'kill' = 'stop', env: Readonly<Record<string, string | undefined>> = {}): Promise<void> {
     if (how === 'kill') await this.bot.kill();
     else await this.bot.stop();
+    this.env = Object.fromEntries(Object.entries({ ...this.env, ...env }).filter((entry): entry is [string, string] => entry[1] !== undefined));
     this.bot = await BotProcess.start(this.env, this.dir);
   }
 

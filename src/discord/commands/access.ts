@@ -21,13 +21,18 @@ import { appliedAnnouncement, type ProposalFlow } from '../proposal-flow.ts';
 import { COLOURS, discordTime, embed, noticeMessage, truncate, type MessageBody } from '../render.ts';
 import { replyInTime, type ReplyBody } from '../respond.ts';
 import { optionValues } from '../slash-options.ts';
-import { anyActionOption, GUILD_ONLY, nonEmpty, parseOptions, requireGrant, subcommands, userOption } from './shared.ts';
+import { accountOf, anyActionOption, GUILD_ONLY, nonEmpty, parseOptions, requireGrant, subcommands, userOption } from './shared.ts';
 
 const GRANTS_PAGE_LINES = 20;
 
-export function accessSchemas(endpoints: readonly EndpointDeclaration[]) {
+/**
+ * The schemas of /access. With several Binance accounts configured (`accounts`), grant, revoke
+ * and policy take an `account`: one of them, or `*` (every account, the default).
+ */
+export function accessSchemas(endpoints: readonly EndpointDeclaration[], accounts?: readonly string[]) {
   const endpointKeys = endpoints.map((endpoint) => endpoint.actionKey);
-  return {
+  const account = accountOption(accounts);
+  const schemas = {
     grant: z.object({
       user: userOption('Who gets the grant'),
       action: anyActionOption(endpoints, 'The action they may do'),
@@ -51,10 +56,27 @@ export function accessSchemas(endpoints: readonly EndpointDeclaration[]) {
       approvals: z.number().int().min(0).max(1).describe('0: the requester alone; 1: a second person must approve'),
     }),
   };
+  return {
+    grant: schemas.grant.extend(account),
+    revoke: schemas.revoke.extend(account),
+    list: schemas.list,
+    policy: schemas.policy.extend(account),
+  };
 }
 
-export function accessDefinition(endpoints: readonly EndpointDeclaration[]) {
-  const schemas = accessSchemas(endpoints);
+/** `account` (several accounts configured: a choice of `*` and each name), or nothing. */
+function accountOption(accounts: readonly string[] | undefined) {
+  if (accounts === undefined) return {};
+  return {
+    account: z
+      .enum(nonEmpty([ANY_ACCOUNT, ...accounts]))
+      .optional()
+      .describe('The Binance account it applies to: one account, or * for every account (the default)'),
+  };
+}
+
+export function accessDefinition(endpoints: readonly EndpointDeclaration[], accounts?: readonly string[]) {
+  const schemas = accessSchemas(endpoints, accounts);
   return {
     ...GUILD_ONLY,
     name: 'access',
@@ -76,6 +98,8 @@ export interface AccessCommandOptions {
   readonly announcer: Announcer;
   readonly endpoints: readonly EndpointDeclaration[];
   readonly roots: ReadonlySet<string>;
+  /** With several Binance accounts: their names (grant, revoke and policy then take `account`). */
+  readonly accounts?: readonly string[] | undefined;
   readonly now?: () => number;
 }
 
@@ -84,7 +108,7 @@ export class AccessCommand {
   readonly #now: () => number;
 
   constructor(private readonly options: AccessCommandOptions) {
-    this.#schemas = accessSchemas(options.endpoints);
+    this.#schemas = accessSchemas(options.endpoints, options.accounts);
     this.#now = options.now ?? Date.now;
   }
 
@@ -97,15 +121,25 @@ export class AccessCommand {
       switch (sub) {
         case 'grant': {
           const input = parseOptions(this.#schemas.grant, raw);
-          result = await access.grant(actor, { user: input.user, action: input.action, role: input.role, asset: input.asset, maxAmount: input['max-amount'], dailyMax: input['daily-max'] });
+          result = await access.grant(actor, {
+            user: input.user,
+            action: input.action,
+            account: accountOf(input),
+            role: input.role,
+            asset: input.asset,
+            maxAmount: input['max-amount'],
+            dailyMax: input['daily-max'],
+          });
           return this.#answer(result);
         }
-        case 'revoke':
-          result = await access.revoke(actor, parseOptions(this.#schemas.revoke, raw));
+        case 'revoke': {
+          const input = parseOptions(this.#schemas.revoke, raw);
+          result = await access.revoke(actor, { user: input.user, action: input.action, account: accountOf(input) });
           return this.#answer(result);
+        }
         case 'policy': {
           const input = parseOptions(this.#schemas.policy, raw);
-          result = await access.policy(actor, { action: input.action, approvals: input.approvals === 1 ? 1 : 0 });
+          result = await access.policy(actor, { action: input.action, account: accountOf(input), approvals: input.approvals === 1 ? 1 : 0 });
           return this.#answer(result);
         }
         case 'list':

@@ -5,45 +5,58 @@ import { z } from 'zod';
 import type { Actor } from '../../actions/actor.ts';
 import type { Authorizer } from '../../actions/authorization.ts';
 import type { EndpointDeclaration } from '../../actions/endpoint.ts';
-import type { LogRow, Store } from '../../store/index.ts';
+import { ANY_ACCOUNT, type AuditRow, type Store } from '../../store/index.ts';
 import { toCsv } from '../csv.ts';
 import { pageButtons, slicePage, type PageState } from '../pages.ts';
 import { COLOURS, discordTime, embed, truncate, type MessageBody } from '../render.ts';
 import { replyInTime } from '../respond.ts';
 import { optionValues } from '../slash-options.ts';
-import { anyActionOption, GUILD_ONLY, parseOptions, requireGrant, subcommands, userOption } from './shared.ts';
+import { accountOf, anyActionOption, GUILD_ONLY, parseOptions, requireGrant, subcommands, userOption } from './shared.ts';
 
 const DEFAULT_AUDIT_ROWS = 20;
 const AUDIT_PAGE_ROWS = 15;
 
-export function auditSchemas(endpoints: readonly EndpointDeclaration[]) {
-  return {
-    recent: z.object({
-      user: userOption('Only rows about this user').optional(),
-      action: anyActionOption(endpoints, 'Only rows of this action').optional(),
-      limit: z.number().int().min(1).max(500).optional().describe('How many rows, newest first (default 20; CSV holds all)'),
-    }),
-  };
+/** With several Binance accounts configured (`accounts`), /audit recent takes an `account` filter. */
+export function auditSchemas(endpoints: readonly EndpointDeclaration[], accounts?: readonly string[]) {
+  const recent = z.object({
+    user: userOption('Only rows about this user').optional(),
+    action: anyActionOption(endpoints, 'Only rows of this action').optional(),
+    limit: z.number().int().min(1).max(500).optional().describe('How many rows, newest first (default 20; CSV holds all)'),
+  });
+  if (accounts === undefined) return { recent };
+  // Free text, not choices: the log keeps accounts that have since left the configuration.
+  const account = z
+    .string()
+    .trim()
+    .regex(/^(\*|[a-z0-9_]{1,20})$/, { error: `must be an account name such as ${accounts.join(', ')}, or * (changes for every account)` })
+    .optional()
+    .describe(`Only rows about this Binance account (${accounts.join(', ')}; * for every-account access changes)`.slice(0, 100));
+  return { recent: recent.extend({ account }) };
 }
 
-export function auditDefinition(endpoints: readonly EndpointDeclaration[]) {
+export function auditDefinition(endpoints: readonly EndpointDeclaration[], accounts?: readonly string[]) {
   return {
     ...GUILD_ONLY,
     name: 'audit',
     description: 'Read the action log (needs audit.read)',
-    options: subcommands([{ name: 'recent', description: 'The latest log rows, with a CSV file of them', schema: auditSchemas(endpoints).recent }]),
+    options: subcommands([{ name: 'recent', description: 'The latest log rows, with a CSV file of them', schema: auditSchemas(endpoints, accounts).recent }]),
   };
 }
 
 export class AuditCommand {
   readonly #schemas: ReturnType<typeof auditSchemas>;
+  /** Several accounts: each row's account is shown on its line. */
+  readonly #showAccounts: boolean;
 
   constructor(
     private readonly store: Store,
     private readonly authorizer: Authorizer,
     endpoints: readonly EndpointDeclaration[],
+    /** With several Binance accounts: their names (/audit recent then takes `account`). */
+    accounts?: readonly string[],
   ) {
-    this.#schemas = auditSchemas(endpoints);
+    this.#schemas = auditSchemas(endpoints, accounts);
+    this.#showAccounts = accounts !== undefined;
   }
 
   async run(interaction: ChatInputCommandInteraction, actor: Actor): Promise<void> {
@@ -51,19 +64,26 @@ export class AuditCommand {
       await requireGrant(this.store, this.authorizer, actor, 'audit.read', 'approve');
       const filter = parseOptions(this.#schemas.recent, optionValues(interaction.options.data));
       const limit = filter.limit ?? DEFAULT_AUDIT_ROWS;
-      const rows = await this.store.log.recent({ userId: filter.user, actionKey: filter.action, limit });
-      const query = { user: filter.user, action: filter.action, limit, anchor: rows[0]?.seq ?? 0 };
-      return { ...auditPage(rows, query, 0), files: [{ attachment: Buffer.from(auditCsv(rows), 'utf8'), name: 'audit.csv' }] };
+      const account = accountOf(filter);
+      const rows = await this.store.log.recent({ userId: filter.user, actionKey: filter.action, account, limit });
+      const query = { user: filter.user, action: filter.action, account, limit, anchor: rows[0]?.seq ?? 0 };
+      return { ...auditPage(rows, query, 0, this.#showAccounts), files: [{ attachment: Buffer.from(auditCsv(rows), 'utf8'), name: 'audit.csv' }] };
     });
   }
 
   /** ‹ Newer / Older ›: the grant is checked again, then the message shows that page of the same rows. */
   async page(interaction: ButtonInteraction, actor: Actor, state: PageState): Promise<void> {
     await requireGrant(this.store, this.authorizer, actor, 'audit.read', 'approve');
-    const [anchor, limit, user, action] = state.args;
-    const query = { user: user === '-' ? undefined : user, action: action === '-' ? undefined : action, limit: Number(limit), anchor: Number(anchor) };
-    const rows = await this.store.log.recent({ userId: query.user, actionKey: query.action, maxSeq: query.anchor, limit: query.limit });
-    await interaction.update(auditPage(rows, query, state.page));
+    const [anchor, limit, user, action, account] = state.args;
+    const query = {
+      user: user === '-' ? undefined : user,
+      action: action === '-' ? undefined : action,
+      account: account === undefined || account === '-' ? undefined : account === EVERY_ACCOUNT_TOKEN ? ANY_ACCOUNT : account,
+      limit: Number(limit),
+      anchor: Number(anchor),
+    };
+    const rows = await this.store.log.recent({ userId: query.user, actionKey: query.action, account: query.account, maxSeq: query.anchor, limit: query.limit });
+    await interaction.update(auditPage(rows, query, state.page, this.#showAccounts));
   }
 }
 
@@ -73,6 +93,8 @@ const AUDIT_COLUMNS = [
   'event',
   'action_id',
   'action_key',
+  // The Binance account the row is about (an action's, from its hash-checked requested row); not a chained column.
+  'account',
   'user_id',
   'user_tag',
   'guild_id',
@@ -90,24 +112,35 @@ const AUDIT_COLUMNS = [
   // A row's hash is recomputed under its scheme (sha256-v1, sha256 or hmac-sha256): without it the CSV cannot be checked.
   'hash_scheme',
   'hash',
-] as const satisfies ReadonlyArray<keyof LogRow>;
+] as const satisfies ReadonlyArray<keyof AuditRow>;
+
+/** `*` in a page button's custom_id, whose tokens cannot hold it ('.' is no account name). */
+const EVERY_ACCOUNT_TOKEN = '.';
 
 interface AuditQuery {
   readonly user: string | undefined;
   readonly action: string | undefined;
+  readonly account: string | undefined;
   readonly limit: number;
   /** The newest row when the list was first asked for: pages stay put while new rows arrive. */
   readonly anchor: number;
 }
 
 /** One page of /audit recent, newest first, with ‹ Newer / Older › when there is more than one. */
-function auditPage(rows: readonly LogRow[], query: AuditQuery, page: number): MessageBody {
+function auditPage(rows: readonly AuditRow[], query: AuditQuery, page: number, showAccounts: boolean): MessageBody {
   const shown = slicePage(rows, page, AUDIT_PAGE_ROWS);
   const lines = shown.items.map((row) => {
     const result = row.outcome_kind === null ? '' : ` → **${row.outcome_kind}**${row.binance_code === null ? '' : ` (${row.binance_code})`}`;
-    return truncate(`\`#${row.seq}\` ${discordTime(row.at_ms, 'f')} **${row.event}** ${row.action_key ?? ''} ${row.user_tag ?? row.user_id ?? ''}${result}${row.dry_run ? ' DRY-RUN' : ''}`, 250);
+    const account = !showAccounts || row.account === null || query.account !== undefined ? '' : ` [${row.account}]`;
+    return truncate(`\`#${row.seq}\` ${discordTime(row.at_ms, 'f')} **${row.event}** ${row.action_key ?? ''}${account} ${row.user_tag ?? row.user_id ?? ''}${result}${row.dry_run ? ' DRY-RUN' : ''}`, 250);
   });
-  const scope = [query.user === undefined ? undefined : `user <@${query.user}>`, query.action === undefined ? undefined : `action \`${query.action}\``].filter(Boolean).join(', ');
+  const scope = [
+    query.user === undefined ? undefined : `user <@${query.user}>`,
+    query.action === undefined ? undefined : `action \`${query.action}\``,
+    query.account === undefined ? undefined : `account ${query.account}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const range = shown.pageCount > 1 ? ` (${page * AUDIT_PAGE_ROWS + 1}–${page * AUDIT_PAGE_ROWS + shown.items.length} of ${rows.length})` : '';
   return {
     embeds: [
@@ -118,10 +151,23 @@ function auditPage(rows: readonly LogRow[], query: AuditQuery, page: number): Me
         footer: { text: 'audit.csv holds these rows in full, with each row’s hash; npm run verify-log checks the chain.' },
       }),
     ],
-    components: pageButtons({ kind: 'audit', page: shown.page, args: [String(query.anchor), String(query.limit), query.user ?? '-', query.action ?? '-'] }, shown.pageCount),
+    components: pageButtons(
+      {
+        kind: 'audit',
+        page: shown.page,
+        args: [
+          String(query.anchor),
+          String(query.limit),
+          query.user ?? '-',
+          query.action ?? '-',
+          ...(query.account === undefined ? [] : [query.account === ANY_ACCOUNT ? EVERY_ACCOUNT_TOKEN : query.account]),
+        ],
+      },
+      shown.pageCount,
+    ),
   };
 }
 
-function auditCsv(rows: readonly LogRow[]): string {
+function auditCsv(rows: readonly AuditRow[]): string {
   return toCsv(AUDIT_COLUMNS, rows.map((row) => AUDIT_COLUMNS.map((column) => row[column])));
 }

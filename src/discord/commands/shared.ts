@@ -48,6 +48,11 @@ export function nonEmpty(items: readonly string[]): [string, ...string[]] {
   return [first, ...rest];
 }
 
+/** The `account` a parsed input carries (present only when several Binance accounts are configured). */
+export function accountOf(input: object): string | undefined {
+  return 'account' in input && typeof input.account === 'string' ? input.account : undefined;
+}
+
 /** Parses a subcommand's options; a failure names each option and its rule. */
 export function parseOptions<Schema extends z.ZodType>(schema: Schema, raw: Record<string, unknown>): z.output<Schema> {
   const parsed = schema.safeParse(raw);

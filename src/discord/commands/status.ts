@@ -1,16 +1,21 @@
 // /status: the freeze first when it is engaged (who, when, why), then each
-// Binance API family (reachable, clock, usage against the limits, bans), the
-// bot, the database, the audit trail (the audit channel and its backlog, the
-// chain's key), pending confirmations and the latest UNKNOWN outcomes.
-// For anyone holding a grant; it keeps working while the bot is frozen.
+// Binance API family (reachable, clock, usage against the limits: the host's
+// IP counters, then each account's own; bans), the bot, the database, the
+// audit trail (the audit channel and its backlog, the chain's key), pending
+// confirmations and the latest UNKNOWN outcomes; and, below, each account's
+// key as checked again now (account-status.ts). For anyone holding a grant;
+// it keeps working while the bot is frozen.
 import { statSync } from 'node:fs';
 import { MessageFlags, type ChatInputCommandInteraction, type InteractionEditReplyOptions } from 'discord.js';
 import { z } from 'zod';
+import type { Accounts } from '../../actions/accounts.ts';
 import type { Actor } from '../../actions/actor.ts';
 import type { Authorizer } from '../../actions/authorization.ts';
+import type { EndpointDeclaration } from '../../actions/endpoint.ts';
 import { FAMILIES, FAMILY_SPECS, type BinanceClient } from '../../binance/index.ts';
 import type { OutboxBacklog, RefusalTally, Store } from '../../store/index.ts';
-import { COLOURS, discordTime, embed, noticeMessage, type MessageBody } from '../render.ts';
+import { accountsStatus, accountUsageLines } from '../account-status.ts';
+import { COLOURS, discordTime, embed, embedLength, LIMITS, noticeMessage, truncate, type MessageBody } from '../render.ts';
 import { optionsFromSchema } from '../slash-options.ts';
 import { GUILD_ONLY } from './shared.ts';
 
@@ -26,7 +31,10 @@ export function statusDefinition() {
 export interface StatusCommandOptions {
   readonly store: Store;
   readonly authorizer: Authorizer;
+  /** The client whose pings and clocks /status shows (main's: the clocks are shared). */
   readonly binance: BinanceClient;
+  /** Every account, with its key check; `recheck` reads them all again before the answer. */
+  readonly accounts?: { readonly accounts: Accounts; readonly endpoints: readonly EndpointDeclaration[]; readonly recheck: () => Promise<void> } | undefined;
   readonly startedAt: number;
   readonly version: string;
   /** AUDIT_CHANNEL_ID, and whether AUDIT_LOG_KEY is set: /status warns when either is missing. */
@@ -56,6 +64,9 @@ export class StatusCommand {
   async #statusMessage(): Promise<MessageBody> {
     const { binance, store, startedAt, version } = this.options;
     const now = this.#now();
+    const accounts = this.options.accounts;
+    // Every key read again, beside the pings (a check that cannot read Binance keeps the earlier findings).
+    const rechecked = accounts?.recheck();
     const [health, pending, unknown, freeze, backlog, strangers] = await Promise.all([
       Promise.all(FAMILIES.map((family) => binance.health(family))),
       store.pending.countOpen(now),
@@ -69,7 +80,11 @@ export class StatusCommand {
       value: [
         h.reachable ? `answers in ${h.roundTripMs} ms` : `not reachable: ${h.error ?? 'no answer'}`,
         `clock offset ${h.clockOffsetMs} ms${h.clockSyncedAt === undefined ? ' (never synced)' : `, synced ${discordTime(h.clockSyncedAt, 'R')}`}`,
-        ...h.usage.filter((u) => u.limit !== undefined).map((u) => `${u.header}: ${u.used} / ${u.limit}`),
+        // The host's IP counters (every account spends them), then each account's own.
+        ...(accounts === undefined ? h.usage : h.usage.filter((u) => u.scope === 'ip'))
+          .filter((u) => u.limit !== undefined)
+          .map((u) => `${u.header}: ${u.used} / ${u.limit}`),
+        ...(accounts === undefined ? [] : accountUsageLines(accounts.accounts, h.family)),
         ...(h.blocked !== undefined && h.blocked.until > Date.now()
           ? [`${h.blocked.banned ? '🚫 IP BANNED' : '⏳ rate-limited'} until ${discordTime(h.blocked.until, 'T')}`]
           : []),
@@ -78,34 +93,39 @@ export class StatusCommand {
     const unknownLines = unknown.map(
       (row) => `#${row.seq} \`${row.action_key ?? '?'}\` by ${row.user_tag ?? row.user_id ?? '?'} ${discordTime(row.at_ms, 'R')}`,
     );
-    return {
-      embeds: [
-        embed({
-          title: freeze === undefined ? 'Bot status' : 'Bot status: 🧊 FROZEN',
-          description:
-            [
-              freeze === undefined
-                ? undefined
-                : `🧊 **FROZEN** by <@${freeze.byId}> (${freeze.byTag}) ${discordTime(freeze.since, 'R')}, at ${discordTime(freeze.since, 'f')}: ${freeze.reason}\n` +
-                  'Money-moving commands and clicks are refused; read-only commands work. Release: `/freeze off` (a root admin, or an admin whose release a second admin approves).',
-              binance.dryRun ? '🧪 **DRY-RUN**: requests are built and signed but never sent.' : undefined,
-            ]
-              .filter((line): line is string => line !== undefined)
-              .join('\n\n') || undefined,
-          color: freeze !== undefined ? COLOURS.rejected : health.every((h) => h.reachable) ? COLOURS.success : COLOURS.unknown,
-          fields: [
-            ...familyFields,
-            { name: 'Bot', value: `version ${version}, up since ${discordTime(startedAt, 'R')}`, inline: true },
-            { name: 'Database', value: `${formatBytes(databaseBytes(store.db.path))}`, inline: true },
-            { name: 'Pending confirmations', value: String(pending), inline: true },
-            { name: 'Audit trail', value: auditLines(this.options.audit, backlog, now).join('\n') },
-            { name: 'Turned down, people without a grant (last hour; counted, not logged)', value: strangerLine(strangers) },
-            { name: 'Latest UNKNOWN outcomes (check these in Binance)', value: unknownLines.join('\n') || 'None.' },
-          ],
-        }),
+    await rechecked;
+    const main = embed({
+      title: freeze === undefined ? 'Bot status' : 'Bot status: 🧊 FROZEN',
+      description:
+        [
+          freeze === undefined
+            ? undefined
+            : `🧊 **FROZEN** by <@${freeze.byId}> (${freeze.byTag}) ${discordTime(freeze.since, 'R')}, at ${discordTime(freeze.since, 'f')}: ${freeze.reason}\n` +
+              'Money-moving commands and clicks are refused; read-only commands work. Release: `/freeze off` (a root admin, or an admin whose release a second admin approves).',
+          binance.dryRun ? '🧪 **DRY-RUN**: requests are built and signed but never sent.' : undefined,
+        ]
+          .filter((line): line is string => line !== undefined)
+          .join('\n\n') || undefined,
+      color: freeze !== undefined ? COLOURS.rejected : health.every((h) => h.reachable) ? COLOURS.success : COLOURS.unknown,
+      fields: [
+        ...familyFields,
+        { name: 'Bot', value: `version ${version}, up since ${discordTime(startedAt, 'R')}`, inline: true },
+        { name: 'Database', value: `${formatBytes(databaseBytes(store.db.path))}`, inline: true },
+        { name: 'Pending confirmations', value: String(pending), inline: true },
+        { name: 'Audit trail', value: auditLines(this.options.audit, backlog, now).join('\n') },
+        { name: 'Turned down, people without a grant (last hour; counted, not logged)', value: strangerLine(strangers) },
+        { name: 'Latest UNKNOWN outcomes (check these in Binance)', value: unknownLines.join('\n') || 'None.' },
       ],
-      components: [],
-    };
+    });
+    if (accounts === undefined) return { embeds: [main], components: [] };
+    // Discord counts 6000 characters over all of a message's embeds: the accounts take what the first leaves.
+    const room = Math.max(200, Math.min(LIMITS.description, LIMITS.total - embedLength(main) - 100));
+    const keys = embed({
+      title: 'Binance accounts and their keys',
+      description: truncate(accountsStatus(accounts.accounts, accounts.endpoints), room),
+      color: COLOURS.pending,
+    });
+    return { embeds: [main, keys], components: [] };
   }
 }
 
@@ -117,7 +137,9 @@ function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog
       : backlog.waiting === 0
         ? `📣 Audit channel <#${audit.channelId}>: every event posted${backlog.lastPostedAt === undefined ? '' : ` (latest ${discordTime(backlog.lastPostedAt, 'R')})`}.`
         : `📣 Audit channel <#${audit.channelId}>: **${backlog.waiting} waiting**, the oldest for ${Math.round((now - (backlog.oldestAt ?? now)) / 1000)} s` +
-          (backlog.lastError === null ? '.' : `; last error: ${backlog.lastError} (${backlog.attempts} attempts). Check the bot's permissions there (View Channel, Send Messages, Embed Links).`);
+          (backlog.lastError === null
+            ? '.'
+            : `; last error: ${backlog.lastError} (${backlog.attempts} attempts). Check the bot's permissions there (View Channel, Send Messages, Embed Links).`);
   const key = audit.keyed
     ? '🔑 Log chain keyed with AUDIT_LOG_KEY (HMAC-SHA256).'
     : '⚠️ Log chain NOT keyed: AUDIT_LOG_KEY is not set, so anyone who can write the database could recompute the chain after an edit.';
@@ -128,7 +150,9 @@ function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog
 function strangerLine(tallies: readonly RefusalTally[]): string {
   if (tallies.length === 0) return 'None.';
   const total = tallies.reduce((sum, tally) => sum + tally.refused + tally.invalid, 0);
-  const top = tallies.slice(0, 5).map((tally) => `<@${tally.userId}> ${tally.refused + tally.invalid}${tally.invalid === 0 ? '' : ` (${tally.invalid} invalid)`}`);
+  const top = tallies
+    .slice(0, 5)
+    .map((tally) => `<@${tally.userId}> ${tally.refused + tally.invalid}${tally.invalid === 0 ? '' : ` (${tally.invalid} invalid)`}`);
   return `${total} from ${tallies.length} ${tallies.length === 1 ? 'person' : 'people'}: ${top.join(', ')}${tallies.length > 5 ? ', …' : ''}`;
 }
 

@@ -1,0 +1,127 @@
+// The pipeline's first steps for a slash command: validate the options (the
+// endpoint's schema, and the `account` the pipeline adds to every endpoint),
+// pick the account, authorize on that account, stop at the freeze, refuse an
+// account whose key cannot run the command (naming the permission), check the
+// daily cap, then store the pending action with its `requested` log row, which
+// binds everything the send depends on (the account and its key included).
+import type { BinanceRequest } from '../binance/index.ts';
+import type { PendingAction, Store } from '../store/index.ts';
+import type { AccountEntry, Accounts } from './accounts.ts';
+import { who, type Actor } from './actor.ts';
+import type { Authorizer } from './authorization.ts';
+import { buildRequest, recordOf } from './binding.ts';
+import { checkDaily, type DailyStanding } from './caps.ts';
+import type { Eligibility } from './eligibility.ts';
+import { ACCOUNT_OPTION, type EndpointDeclaration } from './endpoint.ts';
+import { OperatorError } from './errors.ts';
+import { describeIssues } from './explain.ts';
+import { frozenIn, frozenRefusal } from './freeze.ts';
+import { recordRefusal } from './refusals.ts';
+import { targetOf } from './target.ts';
+
+export { ACCOUNT_OPTION };
+
+/** Everything a confirmation shows, before anything is sent. */
+export interface ConfirmationView {
+  readonly action: PendingAction;
+  readonly endpoint: EndpointDeclaration;
+  readonly summary: string;
+  readonly notes: readonly string[];
+  readonly request: BinanceRequest;
+  /** The account it runs on ("futures (Futures desk)"), and whether its key was checked. */
+  readonly account: { readonly shown: string; readonly eligibility: Eligibility };
+  /** The rule that holds for this action: the stricter of this and a later policy applies at the click. */
+  readonly approvalsRequired: 0 | 1;
+  /** The requester's daily cap on this asset, and what is left of it before this request. */
+  readonly dailyCap: DailyStanding | undefined;
+}
+
+export interface RequestContext {
+  readonly store: Store;
+  readonly authorizer: Authorizer;
+  readonly accounts: Accounts;
+  readonly confirmTimeoutMs: number;
+  readonly now: () => number;
+}
+
+/** A slash command: validate, pick the account, authorize, store the pending action and say what would be sent. */
+export async function requestAction(context: RequestContext, actor: Actor, endpoint: EndpointDeclaration, raw: Readonly<Record<string, unknown>>): Promise<ConfirmationView> {
+  const { store, authorizer, accounts } = context;
+  const base = { actionKey: endpoint.actionKey, ...who(actor) };
+  const { [ACCOUNT_OPTION]: chosen, ...given } = raw;
+  const invalid = async (problems: string): Promise<never> => {
+    await recordRefusal(store, authorizer, { event: 'invalid', ...base, userId: actor.id, params: raw, detail: problems });
+    throw new OperatorError('invalid', `Nothing was sent: the command has invalid options.\n${problems}`);
+  };
+  const parsed = endpoint.options.safeParse(given);
+  if (!parsed.success) return invalid(describeIssues(parsed.error, given));
+  if (chosen !== undefined && typeof chosen !== 'string') return invalid('• `account` must be the name of one of the bot’s accounts');
+  const choice = accounts.choose(endpoint, chosen);
+  if (!choice.ok) return invalid(`• ${choice.reason}`);
+  const options = parsed.data;
+  const account = choice.entry.name;
+  const refuse = async (reason: string): Promise<never> => {
+    await recordRefusal(store, authorizer, { event: 'refused', ...base, userId: actor.id, params: { ...options, [ACCOUNT_OPTION]: account }, detail: reason });
+    throw new OperatorError('refused', `Refused: ${reason}. Nothing was sent.`);
+  };
+  const amount = endpoint.amount?.(options);
+  const decision = await authorizer.check(actor.id, endpoint.actionKey, { account, use: 'request', amount });
+  // The grant before the freeze and the key: someone with no grant is told just that.
+  if (!decision.allowed) return refuse(accounts.all.length > 1 ? `${decision.reason} (on account ${account})` : decision.reason);
+  const frozen = await store.freeze.current();
+  if (frozen !== undefined) return refuse(frozenRefusal(frozen));
+  if (choice.eligibility.kind === 'ineligible') return refuse(`${choice.eligibility.reason} (checked when the bot read the key)`);
+  const now = context.now();
+  const daily = amount === undefined ? undefined : await checkDaily(store, store.db, { userId: actor.id, actionKey: endpoint.actionKey, account, request: amount, now });
+  if (daily?.ok === false) return refuse(daily.reason);
+  const request = buildRequest(endpoint, options);
+  const target = targetOf(choice.entry.client, request.family);
+  const approvalsRequired = await store.grants.approvalsRequired(endpoint.actionKey, account);
+  const expiresAt = now + context.confirmTimeoutMs;
+  const action = await store.db.transaction(async (tx) => {
+    // A freeze committed since the check above: store nothing.
+    if ((await frozenIn(store, tx)) !== undefined) return undefined;
+    const created = await store.pending.create(
+      tx,
+      {
+        actionKey: endpoint.actionKey,
+        requesterId: actor.id,
+        requesterTag: actor.tag,
+        guildId: actor.guildId,
+        channelId: actor.channelId,
+        // The endpoint's raw options (the account has its own column): re-parsed at each click for the grant check.
+        optionsJson: JSON.stringify(given),
+        requestJson: JSON.stringify({ ...request, target }),
+        expiresAt,
+        account,
+        approvalsRequired,
+        amountAsset: amount?.asset ?? null,
+        amount: amount?.amount ?? null,
+      },
+      now,
+    );
+    // Everything the send depends on, bound under the row's hash (binding.ts checks it at every click).
+    const record = recordOf(request, target, { account, approvalsRequired, expiresAt, amount: amount === undefined ? null : { asset: amount.asset, amount: amount.amount ?? null } });
+    await store.log.appendIn(tx, { event: 'requested', ...base, actionId: created.id, params: options, request: record });
+    return created;
+  });
+  if (action === undefined) {
+    const freeze = await store.freeze.current();
+    return refuse(freeze === undefined ? 'the bot was frozen while this was asked for' : frozenRefusal(freeze));
+  }
+  return {
+    action,
+    endpoint,
+    summary: endpoint.summary(options),
+    notes: endpoint.notes?.(options) ?? [],
+    request,
+    account: accountView(accounts, choice.entry, choice.eligibility),
+    approvalsRequired,
+    dailyCap: daily?.standing,
+  };
+}
+
+/** The account as a message shows it. */
+export function accountView(accounts: Accounts, entry: Pick<AccountEntry, 'name'>, eligibility: Eligibility): ConfirmationView['account'] {
+  return { shown: accounts.display(entry.name), eligibility };
+}
