@@ -112,7 +112,9 @@ export function listedAccountNames(raw: string | undefined): { names: string[]; 
     names.push(name);
   });
   if (entries.length > MAX_LISTED_ACCOUNTS) {
-    problems.push(`BINANCE_ACCOUNTS: lists ${entries.length} names; at most ${MAX_LISTED_ACCOUNTS} (with main, 24 accounts: Discord offers at most 25 choices, * included)`);
+    problems.push(
+      `BINANCE_ACCOUNTS: lists ${entries.length} names; at most ${MAX_LISTED_ACCOUNTS} (with main, 24 accounts: Discord offers at most 25 choices, * included)`,
+    );
   }
   return { names, problems };
 }
@@ -138,7 +140,8 @@ export function readAccounts(env: Environment, mainApiKey: string | undefined): 
   // Two accounts on one key would be one Binance account under two names: grants per account would mean nothing.
   for (const [index, account] of accounts.entries()) {
     const earlier = accounts.slice(0, index).find((other) => other.apiKey === account.apiKey);
-    if (earlier !== undefined) problems.push(`${accountPrefix(account.name)}API_KEY: is the same key as ${accountPrefix(earlier.name)}API_KEY; each account needs its own key`);
+    if (earlier !== undefined)
+      problems.push(`${accountPrefix(account.name)}API_KEY: is the same key as ${accountPrefix(earlier.name)}API_KEY; each account needs its own key`);
   }
   return { accounts, problems };
 }

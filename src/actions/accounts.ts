@@ -102,14 +102,24 @@ export class Accounts {
   choose(endpoint: Pick<EndpointDeclaration, 'requires'>, chosen: string | undefined): AccountChoice {
     if (chosen !== undefined) {
       const entry = this.#entries.get(chosen);
-      if (entry === undefined) return { ok: false, reason: `\`account\` \`${chosen.slice(0, 40).replace(/`/g, "'")}\` is not one of this bot's accounts: ${this.all.map((known) => known.name).join(', ')}` };
+      if (entry === undefined)
+        return {
+          ok: false,
+          reason: `\`account\` \`${chosen.slice(0, 40).replace(/`/g, "'")}\` is not one of this bot's accounts: ${this.all.map((known) => known.name).join(', ')}`,
+        };
       return { ok: true, entry, eligibility: this.eligibility(endpoint, chosen) };
     }
     const runnable = this.runnable(endpoint);
     const [only] = runnable;
     if (only !== undefined && runnable.length === 1) return { ok: true, entry: only, eligibility: this.eligibility(endpoint, only.name) };
-    if (runnable.length > 1) return { ok: false, reason: `\`account\` is required: this command can run on ${runnable.map((entry) => this.display(entry.name)).join(', ')}; choose one` };
-    const reasons = this.all.map((entry) => this.eligibility(endpoint, entry.name)).flatMap((verdict) => (verdict.kind === 'ineligible' ? [verdict.reason] : []));
+    if (runnable.length > 1)
+      return {
+        ok: false,
+        reason: `\`account\` is required: this command can run on ${runnable.map((entry) => this.display(entry.name)).join(', ')}; choose one`,
+      };
+    const reasons = this.all
+      .map((entry) => this.eligibility(endpoint, entry.name))
+      .flatMap((verdict) => (verdict.kind === 'ineligible' ? [verdict.reason] : []));
     return { ok: true, entry: this.main, eligibility: { kind: 'ineligible', reason: `no account of this bot can run it: ${reasons.join('; ')}` } };
   }
 }

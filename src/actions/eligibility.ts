@@ -28,7 +28,11 @@ export function eligibilityOf(endpoint: Pick<EndpointDeclaration, 'requires'>, a
   const unknowns: string[] = [];
   if (!report.permissions.read) unknowns.push(`its key's permissions could not be read (${report.permissions.reason})`);
   else if (report.permissions.values[permission] === false) {
-    return { kind: 'ineligible', permission, reason: `the API key of account ${account} lacks ${permissionName(permission)}: ${permissionHint(permission, report)}` };
+    return {
+      kind: 'ineligible',
+      permission,
+      reason: `the API key of account ${account} lacks ${permissionName(permission)}: ${permissionHint(permission, report)}`,
+    };
   } else if (report.permissions.values[permission] === undefined) unknowns.push(`Binance did not report ${permissionName(permission)} for its key`);
   const probe = report.kinds[kind];
   if (probe.state === 'no') {

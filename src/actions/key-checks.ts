@@ -72,7 +72,12 @@ export class KeyChecks {
       if (this.#running !== undefined) return;
       const due = this.#options.accounts.all.filter((entry) => {
         const report = this.#options.accounts.report(entry.name);
-        return report === undefined || this.#options.accounts.failure(entry.name) !== undefined || unread(report).length > 0 || this.#now() - report.checkedAt >= refreshMs;
+        return (
+          report === undefined ||
+          this.#options.accounts.failure(entry.name) !== undefined ||
+          unread(report).length > 0 ||
+          this.#now() - report.checkedAt >= refreshMs
+        );
       });
       if (due.length === 0) return;
       this.#running = this.#runAll('schedule', due).finally(() => {
@@ -110,12 +115,20 @@ export class KeyChecks {
     const fields = { account: entry.name, kinds: params.kinds, runs: params.runs, warnings: params.warnings, unread: params.unread };
     if (params.warnings.length > 0 || params.unread.length > 0) log.warn(`binance key check: ${line}`, fields);
     else log.info(`binance key check: ${line}`, fields);
-    await store.log.append({ event: 'key-check', params, detail: line }).catch((error: unknown) => log.error('could not log a key check', { account: entry.name, error }));
+    await store.log
+      .append({ event: 'key-check', params, detail: line })
+      .catch((error: unknown) => log.error('could not log a key check', { account: entry.name, error }));
   }
 }
 
 /** A key check as its log row records it: no key, no secret, only what Binance said of the key. */
-export function describeCheck(account: string, report: KeyReport, trigger: CheckTrigger, endpoints: readonly EndpointDeclaration[], accounts: Accounts): KeyCheckParams {
+export function describeCheck(
+  account: string,
+  report: KeyReport,
+  trigger: CheckTrigger,
+  endpoints: readonly EndpointDeclaration[],
+  accounts: Accounts,
+): KeyCheckParams {
   return {
     account,
     trigger,
@@ -162,16 +175,29 @@ function unread(report: KeyReport): string[] {
 function merge(before: KeyReport | undefined, fresh: KeyReport): { report: KeyReport; failure: CheckFailure | undefined } {
   if (before === undefined) return { report: fresh, failure: undefined };
   const keptPermissions = !fresh.permissions.read && before.permissions.read;
-  const kinds = Object.fromEntries(ACCOUNT_KINDS.map((kind) => [kind, fresh.kinds[kind].state === 'unknown' && before.kinds[kind].state !== 'unknown' ? before.kinds[kind] : fresh.kinds[kind]]));
+  const kinds = Object.fromEntries(
+    ACCOUNT_KINDS.map((kind) => [
+      kind,
+      fresh.kinds[kind].state === 'unknown' && before.kinds[kind].state !== 'unknown' ? before.kinds[kind] : fresh.kinds[kind],
+    ]),
+  );
   const keptKinds = ACCOUNT_KINDS.some((kind) => kinds[kind] !== fresh.kinds[kind]);
   if (!keptPermissions && !keptKinds) return { report: fresh, failure: undefined };
-  const report: KeyReport = { checkedAt: before.checkedAt, permissions: keptPermissions ? before.permissions : fresh.permissions, kinds: kinds as KeyReport['kinds'] };
+  const report: KeyReport = {
+    checkedAt: before.checkedAt,
+    permissions: keptPermissions ? before.permissions : fresh.permissions,
+    kinds: kinds as KeyReport['kinds'],
+  };
   return { report, failure: { at: fresh.checkedAt, reason: unread(fresh).join('; ') } };
 }
 
 /** What decides eligibility and warnings, without times and reasons: a change here is worth a row. */
 function summary(report: KeyReport): string {
-  return JSON.stringify([report.permissions.read ? report.permissions.values : null, ACCOUNT_KINDS.map((kind) => report.kinds[kind].state), supportedKinds(report)]);
+  return JSON.stringify([
+    report.permissions.read ? report.permissions.values : null,
+    ACCOUNT_KINDS.map((kind) => report.kinds[kind].state),
+    supportedKinds(report),
+  ]);
 }
 
 function unreadableReport(error: unknown, now: number): KeyReport {

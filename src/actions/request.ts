@@ -45,7 +45,12 @@ export interface RequestContext {
 }
 
 /** A slash command: validate, pick the account, authorize, store the pending action and say what would be sent. */
-export async function requestAction(context: RequestContext, actor: Actor, endpoint: EndpointDeclaration, raw: Readonly<Record<string, unknown>>): Promise<ConfirmationView> {
+export async function requestAction(
+  context: RequestContext,
+  actor: Actor,
+  endpoint: EndpointDeclaration,
+  raw: Readonly<Record<string, unknown>>,
+): Promise<ConfirmationView> {
   const { store, authorizer, accounts } = context;
   const base = { actionKey: endpoint.actionKey, ...who(actor) };
   const { [ACCOUNT_OPTION]: chosen, ...given } = raw;
@@ -72,7 +77,8 @@ export async function requestAction(context: RequestContext, actor: Actor, endpo
   if (frozen !== undefined) return refuse(frozenRefusal(frozen));
   if (choice.eligibility.kind === 'ineligible') return refuse(`${choice.eligibility.reason} (checked when the bot read the key)`);
   const now = context.now();
-  const daily = amount === undefined ? undefined : await checkDaily(store, store.db, { userId: actor.id, actionKey: endpoint.actionKey, account, request: amount, now });
+  const daily =
+    amount === undefined ? undefined : await checkDaily(store, store.db, { userId: actor.id, actionKey: endpoint.actionKey, account, request: amount, now });
   if (daily?.ok === false) return refuse(daily.reason);
   const request = buildRequest(endpoint, options);
   const target = targetOf(choice.entry.client, request.family);
@@ -101,7 +107,12 @@ export async function requestAction(context: RequestContext, actor: Actor, endpo
       now,
     );
     // Everything the send depends on, bound under the row's hash (binding.ts checks it at every click).
-    const record = recordOf(request, target, { account, approvalsRequired, expiresAt, amount: amount === undefined ? null : { asset: amount.asset, amount: amount.amount ?? null } });
+    const record = recordOf(request, target, {
+      account,
+      approvalsRequired,
+      expiresAt,
+      amount: amount === undefined ? null : { asset: amount.asset, amount: amount.amount ?? null },
+    });
     await store.log.appendIn(tx, { event: 'requested', ...base, actionId: created.id, params: options, request: record });
     return created;
   });

@@ -81,7 +81,8 @@ const KIND_READS: Readonly<Record<AccountKind, { readonly request: BinanceReques
   // A Portfolio Margin account reads it too: `accountType` is "PM_1 for PM PRO, PM_2 for PM, PM_3 for PM PRO SPAN".
   'portfolio-margin-pro': {
     request: signedGet('sapi', '/sapi/v1/portfolio/account', { amount: 5, kind: 'uid' }),
-    refuses: (body) => (isRecord(body) && body.accountType === 'PM_2' ? 'it is a Portfolio Margin account (accountType PM_2), not Portfolio Margin Pro' : undefined),
+    refuses: (body) =>
+      isRecord(body) && body.accountType === 'PM_2' ? 'it is a Portfolio Margin account (accountType PM_2), not Portfolio Margin Pro' : undefined,
   },
   // https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Account-Information-V3
   'usds-futures': { request: signedGet('fapi', '/fapi/v3/account', { amount: 5, kind: 'ip' }) },
@@ -100,7 +101,10 @@ export async function checkKey(client: BinanceClient, now: () => number = Date.n
   const kinds = Object.fromEntries(
     ACCOUNT_KINDS.map((kind, index) => {
       const probe = readKind(kind, kindReads[index] as BinanceOutcome);
-      return [kind, probe.state === 'no' && !trusted ? { state: 'unknown', reason: `${probe.reason}; not taken as the account's kind, since ${untrusted}` } : probe];
+      return [
+        kind,
+        probe.state === 'no' && !trusted ? { state: 'unknown', reason: `${probe.reason}; not taken as the account's kind, since ${untrusted}` } : probe,
+      ];
     }),
   ) as Record<AccountKind, KindProbe>;
   return { checkedAt: now(), permissions, kinds };
@@ -111,8 +115,12 @@ export function keyWarnings(report: KeyReport): string[] {
   if (!report.permissions.read) return [];
   const { values } = report.permissions;
   return [
-    ...(values.enableWithdrawals === true ? ['WITHDRAWALS ENABLED on this key: anyone holding it can withdraw funds, and the bot never needs that; turn off "Enable Withdrawals" in Binance API Management'] : []),
-    ...(values.ipRestrict === false ? ['NO IP RESTRICTION on this key: it works from any address; restrict it to the bot\'s IP in Binance API Management'] : []),
+    ...(values.enableWithdrawals === true
+      ? [
+          'WITHDRAWALS ENABLED on this key: anyone holding it can withdraw funds, and the bot never needs that; turn off "Enable Withdrawals" in Binance API Management',
+        ]
+      : []),
+    ...(values.ipRestrict === false ? ["NO IP RESTRICTION on this key: it works from any address; restrict it to the bot's IP in Binance API Management"] : []),
   ];
 }
 

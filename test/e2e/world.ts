@@ -54,6 +54,8 @@ export interface WorldOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Sets AUDIT_CHANNEL_ID to the guild's audit channel. */
   readonly audit?: boolean;
+  /** Runs before the bot starts: the local Binance as the bot will first find it (e.g. a fault for its key check). */
+  readonly beforeStart?: (binance: BinanceEmulator) => void;
 }
 
 /** BINANCE_ACCOUNTS and each account's BINANCE_<NAME>_… variables (main's label as BINANCE_LABEL). */
@@ -124,6 +126,7 @@ export class World {
       ...options.env,
     };
     const world = new World(dir, dbPath, discord, binance, env);
+    options.beforeStart?.(binance);
     world.bot = await BotProcess.start(env, dir);
     return world;
   }
