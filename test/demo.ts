@@ -1,21 +1,30 @@
 // `npm run demo`: the whole bot at work with no Discord or Binance account.
-// Starts the local Discord and the local Binance, starts the bot exactly as
-// `npm start` does (with an audit channel and a keyed log), plays a short
-// session as a few desk members (a request and its confirmation, refusals, the
-// log, a delegated admin's change approved by a second person, the emergency
-// stop), and prints what Discord (the desk's channel and the audit channel),
-// Binance and the action log saw at each step. It ends by stopping the bot and
-// running `npm run verify-log` with the anchors taken from the audit channel.
+// Starts the local Discord and the local Binance (two accounts: `main` on
+// Portfolio Margin, `futures` a USDⓈ-M futures account, each with its own key),
+// starts the bot exactly as `npm start` does (with an audit channel and a keyed
+// log), plays a short session as a few desk members (each account's key
+// checked at start-up, a request on the account that can run it and its
+// confirmation, a request routed to an account whose key cannot run it,
+// refusals, the log, a delegated admin's change approved by a second person,
+// the emergency stop), and prints what Discord (the desk's channel and the
+// audit channel), Binance and the action log saw at each step. It ends by
+// stopping the bot and running `npm run verify-log` with the anchors taken from
+// the audit channel.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buttonsOf, textOf, type EmulatedMessage } from './emulators/discord/index.ts';
 import { auditCaughtUp, channelPost, isSettled } from './e2e/support.ts';
-import { CHANNEL_ID, USERS, World } from './e2e/world.ts';
+import { CHANNEL_ID, USERS, World, type WorldAccount } from './e2e/world.ts';
 import { runScript, startCommand } from './support/build.ts';
 
 const { admin, alice, bob, mallory } = USERS;
 /** The demo's AUDIT_LOG_KEY (a real one comes from `openssl rand -hex 32`, kept off the bot's host too). */
 const DEMO_LOG_KEY = 'demo-audit-log-key-0000000000000000000000000001';
+/** The desk's two Binance accounts at the local Binance (fake keys): Portfolio Margin, and USDⓈ-M futures. */
+const ACCOUNTS: readonly WorldAccount[] = [
+  { name: 'main', label: 'PM desk', apiKey: 'DemoMainPortfolioMarginKey001', secret: 'demo-main-secret-not-a-real-key-000000000000001', accountKind: 'portfolio-margin' },
+  { name: 'futures', label: 'Futures desk', apiKey: 'DemoFuturesUsdsMarginedKey001', secret: 'demo-futures-secret-not-a-real-key-000000000001', accountKind: 'usds-futures' },
+];
 const rule = (title: string) => `\n${'─'.repeat(8)} ${title} ${'─'.repeat(Math.max(0, 70 - title.length))}`;
 const indent = (text: string, by = '   │ ') => text.split('\n').map((line) => `${by}${line}`).join('\n');
 
@@ -37,7 +46,8 @@ function showBinance(world: World, since: number): void {
   for (const post of posts) {
     console.log(`  Binance received: ${post.method} ${post.path}`);
     console.log(`   │ parameters: ${post.totalParams}`);
-    console.log(`   │ API key header: ${post.apiKey === undefined ? 'missing' : 'present'} · signature: ${post.signatureValid === true ? 'valid' : 'INVALID'} · answered HTTP ${post.status ?? '?'}`);
+    const account = ACCOUNTS.find((candidate) => candidate.apiKey === post.apiKey)?.name ?? 'unknown';
+    console.log(`   │ API key header: ${post.apiKey === undefined ? 'missing' : `present (account ${account}'s key)`} · signature: ${post.signatureValid === true ? 'valid' : 'INVALID'} · answered HTTP ${post.status ?? '?'}`);
   }
 }
 
@@ -74,10 +84,14 @@ async function step(world: World, title: string, act: () => Promise<void>): Prom
 async function main(): Promise<void> {
   const { args } = startCommand();
   console.log(`Starting the local Discord, the local Binance and the bot (\`node ${args.join(' ')}\`, npm start's command, on the dist/ compiled from this checkout)…`);
-  const world = await World.start({ audit: true, env: { LOG_LEVEL: 'info', AUDIT_LOG_KEY: DEMO_LOG_KEY } });
+  const world = await World.start({ accounts: ACCOUNTS, audit: true, env: { LOG_LEVEL: 'info', AUDIT_LOG_KEY: DEMO_LOG_KEY } });
   try {
     console.log(`Bot ready. Discord API: ${world.discord.apiUrl} · Binance: ${world.binance.url} · database: ${world.dbPath}`);
     console.log(`Commands the bot registered: ${(world.discord.commands.get([...world.discord.commands.keys()][0] ?? '') ?? []).map((command) => `/${String(command.name)}`).join(' ')}`);
+
+    console.log(rule('0. at start-up the bot checked each account\'s key (GET /sapi/v1/account/apiRestrictions and each product\'s account read)'));
+    for (const row of (await world.log()).filter((candidate) => candidate.event === 'key-check')) console.log(`  #${row.seq} key-check · ${row.detail ?? ''}`);
+    console.log('  (`/futures margin-type` can run only on futures and `/pm repay-debt` only on main, so their `account` option may be left out.)');
 
     let confirmation: EmulatedMessage | undefined;
     await step(world, '1. desk-admin asks: /futures margin-type symbol:btcusdt margin-type:ISOLATED', async () => {
@@ -95,23 +109,35 @@ async function main(): Promise<void> {
       showMessage(admin.username, outcome);
     });
 
-    await step(world, '3. mallory (no grant) tries: /pm repay-debt asset:BTC amount:1', async () => {
+    await step(world, '3. desk-admin routes it to the Portfolio Margin account: /futures margin-type … account:main', async () => {
+      const { message } = await world.command(admin.id, 'futures margin-type', { symbol: 'ETHUSDT', 'margin-type': 'ISOLATED', account: 'main' });
+      showMessage(admin.username, message);
+      console.log('  (Refused before Confirm: the key check found that main\'s key lacks the permission, so nothing waits to fail with -2015.)');
+    });
+
+    await step(world, '4. desk-admin repays on main: /pm repay-debt asset:BTC amount:0.1, then Confirm', async () => {
+      const { message } = await world.command(admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0.1' });
+      const click = world.discord.clickLabel(admin.id, message.id, 'Confirm');
+      showMessage(admin.username, await world.discord.settled(click, isSettled, 'the outcome'));
+    });
+
+    await step(world, '5. mallory (no grant) tries: /pm repay-debt asset:BTC amount:1', async () => {
       const { message } = await world.command(mallory.id, 'pm repay-debt', { asset: 'BTC', amount: '1' });
       showMessage(mallory.username, message);
       console.log('  (mallory holds no grant at all: her refusal is counted per user and minute, not logged and not posted, so nobody can flood the log.)');
     });
 
-    await step(world, '4. desk-admin mistypes: /pm repay-debt asset:BTC amount:0,5', async () => {
+    await step(world, '6. desk-admin mistypes: /pm repay-debt asset:BTC amount:0,5', async () => {
       const { message } = await world.command(admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0,5' });
       showMessage(admin.username, message);
     });
 
-    await step(world, '5. desk-admin reads the log: /audit recent limit:8', async () => {
+    await step(world, '7. desk-admin reads the log: /audit recent limit:8', async () => {
       const { message } = await world.command(admin.id, 'audit recent', { limit: 8 });
       showMessage(admin.username, message);
     });
 
-    await step(world, '6. desk-admin (a root admin) makes alice and bob delegated admins: /access grant action:access.admin', async () => {
+    await step(world, '8. desk-admin (a root admin) makes alice and bob delegated admins: /access grant action:access.admin', async () => {
       for (const user of [alice, bob]) {
         const { message } = await world.command(admin.id, 'access grant', { user: user.id, action: 'access.admin' });
         showMessage(admin.username, message);
@@ -119,14 +145,14 @@ async function main(): Promise<void> {
     });
 
     let proposal: EmulatedMessage | undefined;
-    await step(world, '7. alice (a delegated admin) grants mallory futures.margin-type: it is only a proposal', async () => {
+    await step(world, '9. alice (a delegated admin) grants mallory futures.margin-type: it is only a proposal', async () => {
       const since = Date.now();
       const { message } = await world.command(alice.id, 'access grant', { user: mallory.id, action: 'futures.margin-type' });
       showMessage(alice.username, message);
       proposal = await channelPost(world, since, /^Access proposal/);
     });
 
-    await step(world, '8. alice clicks Approve on her own proposal; bob, a second admin, approves it', async () => {
+    await step(world, '10. alice clicks Approve on her own proposal; bob, a second admin, approves it', async () => {
       if (proposal === undefined) throw new Error('no proposal');
       const self = world.discord.clickLabel(alice.id, proposal.id, 'Approve');
       showMessage(alice.username, await world.discord.followUp(self));
@@ -134,19 +160,19 @@ async function main(): Promise<void> {
       showMessage('everyone', await world.discord.settled(click, (m) => /Approved by/.test(textOf(m)), 'the approval'));
     });
 
-    await step(world, '9. bob pulls the emergency stop: /freeze on reason:demo drill; mallory then tries to act', async () => {
+    await step(world, '11. bob pulls the emergency stop: /freeze on reason:demo drill; mallory then tries to act', async () => {
       const { message } = await world.command(bob.id, 'freeze on', { reason: 'demo drill' });
       showMessage(bob.username, message);
       const refused = await world.command(mallory.id, 'futures margin-type', { symbol: 'ETHUSDT', 'margin-type': 'CROSSED' });
       showMessage(mallory.username, refused.message);
     });
 
-    await step(world, '10. desk-admin (a root admin) releases it: /freeze off', async () => {
+    await step(world, '12. desk-admin (a root admin) releases it: /freeze off', async () => {
       const { message } = await world.command(admin.id, 'freeze off');
       showMessage(admin.username, message);
     });
 
-    console.log(rule('11. the bot stops; the log is checked against the anchors the audit channel holds'));
+    console.log(rule('13. the bot stops; the log is checked against the anchors the audit channel holds'));
     const since = Date.now();
     await world.bot.stop();
     showAudit(world, since);

@@ -7,7 +7,7 @@
 // a confirmation whose account left the configuration sends nothing.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buttonsOf, textOf } from '../emulators/discord/index.ts';
-import { actionIdOf, auditCaughtUp, current, expectEphemeralTo, postsSince, requestAndConfirm, rowsOf, settle } from './support.ts';
+import { actionIdOf, auditCaughtUp, channelPost, current, expectEphemeralTo, isSettled, postsSince, requestAndConfirm, rowsOf, settle } from './support.ts';
 import { GUILD_ID, USERS, World, type WorldAccount } from './world.ts';
 
 const MAIN: WorldAccount = {
@@ -193,6 +193,25 @@ describe('two accounts: main (Portfolio Margin) and futures (USDⓈ-M futures)',
     await settle(3_100);
   });
 
+  test('a two-person policy on one account: its approval request shows the account; the other account is not held by it', async () => {
+    const policy = await world.command(admin.id, 'access policy', { action: 'futures.margin-type', approvals: 1, account: 'futures' });
+    expect(textOf(policy.message)).toMatch(/^Done: require a second person to approve `futures\.margin-type` on account futures/);
+    const { message } = await world.command(alice.id, 'futures margin-type', { symbol: 'BNBUSDT', 'margin-type': 'ISOLATED' });
+    expect(textOf(message)).toContain('👥 After you confirm, a second person');
+    const since = Date.now();
+    const click = world.discord.clickLabel(alice.id, message.id, 'Confirm (then needs approval)');
+    await world.discord.acknowledged(click);
+    const request = await channelPost(world, since, /Approval needed: \/futures margin-type/);
+    expect(textOf(request)).toContain('Account: **futures (Futures desk)**');
+    const approve = world.discord.clickLabel(admin.id, request.id, 'Approve');
+    await world.discord.acknowledged(approve);
+    expect(textOf(await world.discord.settled(approve, isSettled, 'the approved outcome'))).toMatch(/^✅ Done: \/futures margin-type/);
+    expect(postsSince(world, since).map((request) => [request.path, request.apiKey])).toEqual([['/fapi/v1/marginType', FUTURES.apiKey]]);
+    // main's actions keep their own rule: the admin's repay on main runs on one Confirm.
+    const repay = await requestAndConfirm(world, admin.id, 'pm repay-negative-balance');
+    expect(textOf(repay.outcome)).toMatch(/^✅ Done/);
+  });
+
   test('a confirmation whose account was removed from the configuration before the click sends nothing', async () => {
     const { message: confirmation } = await world.command(admin.id, 'futures margin-type', { symbol: 'XRPUSDT', 'margin-type': 'ISOLATED' });
     const actionId = actionIdOf(confirmation);
@@ -203,7 +222,8 @@ describe('two accounts: main (Portfolio Margin) and futures (USDⓈ-M futures)',
       BINANCE_FUTURES_LABEL: undefined,
     });
     const since = Date.now();
-    const click = world.discord.clickLabel(admin.id, confirmation.id, 'Confirm');
+    // (Its Confirm reads "Confirm (then needs approval)": futures' two-person policy above.)
+    const click = world.discord.click(admin.id, confirmation.id, `pmbot:confirm:${actionId}`);
     await world.discord.acknowledged(click);
     const closed = await world.discord.settled(click, (message) => buttonsOf(message).every((button) => button.disabled), 'the closed confirmation');
     expect(textOf(closed)).toMatch(
