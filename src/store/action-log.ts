@@ -191,7 +191,8 @@ export class ActionLog {
     onlyIf('user_id = ?', filter.userId);
     onlyIf('action_key = ?', filter.actionKey);
     onlyIf('seq <= ?', filter.maxSeq);
-    // Last, so the cheap conditions are tested first on each row.
+    // Last, so the cheap conditions are tested first on each row. Walking seq backwards, it stops at
+    // `limit` matches: an account with many rows answers at once; one with few reads most of the log.
     onlyIf(`${ACCOUNT_OF_ROW} = ?`, filter.account);
     const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
     return this.db.all<AuditRow>(`SELECT ${COLUMNS}, ${ACCOUNT_OF_ROW} AS account FROM action_log ${where} ORDER BY seq DESC LIMIT ?`, [...params, filter.limit]);
