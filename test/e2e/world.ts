@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from '../../src/store/database.ts';
 import type { LogRow } from '../../src/store/index.ts';
-import { BinanceEmulator, type AccountKind, type KeyPermissions } from '../emulators/binance/index.ts';
+import { BinanceEmulator } from '../emulators/binance/index.ts';
 import { DiscordEmulator, type EmulatedMessage, type InteractionRecord } from '../emulators/discord/index.ts';
+import { emulatedAccounts, type DeskAccount } from '../support/desk.ts';
 import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, CHANNEL_ID, GUILD_ID } from '../support/harness.ts';
 import { BotProcess } from './bot-process.ts';
 
@@ -29,16 +30,8 @@ export const USERS = {
   dave: { id: '100000000000000005', username: 'dave' },
 } as const;
 
-/** A Binance account of a world with several: its emulated kind and key, and the name the bot knows it by. */
-export interface WorldAccount {
-  /** `main` (the unprefixed BINANCE_API_KEY) or a name for BINANCE_ACCOUNTS. */
-  readonly name: string;
-  readonly label?: string;
-  readonly apiKey: string;
-  readonly secret: string;
-  readonly accountKind: AccountKind;
-  readonly permissions?: Partial<KeyPermissions>;
-}
+/** A Binance account of a world with several: `main` (the unprefixed BINANCE_API_KEY) or a name for BINANCE_ACCOUNTS. */
+export type WorldAccount = DeskAccount;
 
 export interface WorldOptions {
   /**
@@ -98,12 +91,7 @@ export class World {
       ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
     });
     const declared = options.accounts ?? [];
-    const binance = await BinanceEmulator.start({
-      accounts:
-        declared.length === 0
-          ? [{ apiKey: API_KEY, kind: 'hmac', secret: API_SECRET }]
-          : declared.map((account) => ({ apiKey: account.apiKey, kind: 'hmac' as const, secret: account.secret, accountKind: account.accountKind, ...(account.permissions === undefined ? {} : { permissions: account.permissions }) })),
-    });
+    const binance = await BinanceEmulator.start({ accounts: declared.length === 0 ? [{ apiKey: API_KEY, kind: 'hmac', secret: API_SECRET }] : emulatedAccounts(declared) });
     const [main = { name: 'main', apiKey: API_KEY, secret: API_SECRET }, ...others] = declared;
     const env: Record<string, string> = {
       DISCORD_TOKEN,

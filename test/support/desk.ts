@@ -16,10 +16,11 @@ import { familyClocks } from '../../src/binance/index.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { sharedHostLimits } from '../../src/main.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
-import { BinanceEmulator, type AccountKind, type KeyPermissions } from '../emulators/binance/index.ts';
+import { BinanceEmulator, type AccountKind, type ApiAccount, type KeyPermissions } from '../emulators/binance/index.ts';
 import { hmacClient } from './binance-client.ts';
-import { ADMIN_ID, CHANNEL_ID, GUILD_ID } from './harness.ts';
+import { ADMIN_ID, endpointOf, testActor } from './harness.ts';
 
+/** A Binance account as a test declares it: its name for the bot, and its kind, key and permissions at the local Binance. */
 export interface DeskAccount {
   readonly name: string;
   readonly label?: string;
@@ -27,6 +28,17 @@ export interface DeskAccount {
   readonly secret: string;
   readonly accountKind: AccountKind;
   readonly permissions?: Partial<KeyPermissions>;
+}
+
+/** The accounts as the local Binance serves them (HMAC keys). */
+export function emulatedAccounts(accounts: readonly DeskAccount[]): ApiAccount[] {
+  return accounts.map((account) => ({
+    apiKey: account.apiKey,
+    kind: 'hmac',
+    secret: account.secret,
+    accountKind: account.accountKind,
+    ...(account.permissions === undefined ? {} : { permissions: account.permissions }),
+  }));
 }
 
 export const DESK_ACCOUNTS: readonly DeskAccount[] = [
@@ -71,15 +83,7 @@ export interface Desk {
 
 export async function createDesk(accounts: readonly DeskAccount[] = DESK_ACCOUNTS): Promise<Desk> {
   const dir = mkdtempSync(join(tmpdir(), 'desk-'));
-  const binance = await BinanceEmulator.start({
-    accounts: accounts.map((account) => ({
-      apiKey: account.apiKey,
-      kind: 'hmac' as const,
-      secret: account.secret,
-      accountKind: account.accountKind,
-      ...(account.permissions === undefined ? {} : { permissions: account.permissions }),
-    })),
-  });
+  const binance = await BinanceEmulator.start({ accounts: emulatedAccounts(accounts) });
   const lines: string[] = [];
   const log: Logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
   const clock = { now: Date.now() };
@@ -89,12 +93,8 @@ export async function createDesk(accounts: readonly DeskAccount[] = DESK_ACCOUNT
     dir,
     lines,
     clock,
-    actor: (id, tag = `user-${id.slice(-2)}`) => ({ id, tag, guildId: GUILD_ID, channelId: CHANNEL_ID }),
-    endpoint: (actionKey) => {
-      const found = ENDPOINTS.find((endpoint) => endpoint.actionKey === actionKey);
-      if (found === undefined) throw new Error(`no endpoint ${actionKey}`);
-      return found;
-    },
+    actor: testActor,
+    endpoint: endpointOf,
     start: async (names = accounts.map((account) => account.name)) => {
       const store = await openStore(join(dir, 'bot.sqlite'), {});
       const hostLimits = sharedHostLimits(store, log);

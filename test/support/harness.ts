@@ -30,6 +30,18 @@ export const CAROL_ID = '100000000000000004';
 export const GUILD_ID = '200000000000000001';
 export const CHANNEL_ID = '300000000000000001';
 
+/** A desk member in the test guild's channel. */
+export function testActor(id: string, tag = `user-${id.slice(-2)}`): Actor {
+  return { id, tag, guildId: GUILD_ID, channelId: CHANNEL_ID };
+}
+
+/** The declaration of an action key (the test fails on an unknown one). */
+export function endpointOf(actionKey: string): EndpointDeclaration {
+  const found = ENDPOINTS.find((endpoint) => endpoint.actionKey === actionKey);
+  if (found === undefined) throw new Error(`no endpoint ${actionKey}`);
+  return found;
+}
+
 export interface Harness {
   readonly dir: string;
   readonly dbPath: string;
@@ -100,12 +112,8 @@ export async function createHarness(
     binance,
     ...first,
     clock,
-    actor: (id, tag = `user-${id.slice(-2)}`) => ({ id, tag, guildId: GUILD_ID, channelId: CHANNEL_ID }),
-    endpoint: (actionKey) => {
-      const found = ENDPOINTS.find((endpoint) => endpoint.actionKey === actionKey);
-      if (found === undefined) throw new Error(`no endpoint ${actionKey}`);
-      return found;
-    },
+    actor: testActor,
+    endpoint: endpointOf,
     second: async (overrides) => {
       const other = await build(overrides);
       return { store: other.store, service: other.service, proposals: other.proposals, freeze: other.freeze, close: async () => { await other.client.close(100); await other.store.close(); } };
