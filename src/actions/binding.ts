@@ -159,9 +159,11 @@ export async function checkBinding(context: BindingContext, q: Queries, action: 
 
   const moved = targetChange(context.accounts, record.account, record.family, record.target);
   if (moved !== undefined) return { kind: 'cannot-run', detail: moved };
-  // A key check since the request may have found that the account's key cannot run it: nothing is sent to meet a -2015.
-  const eligibility = context.accounts.eligibility(endpoint, record.account);
-  if (eligibility.kind === 'ineligible') return { kind: 'cannot-run', detail: eligibility.reason };
+  // A key check since the request may have found that the account's key cannot run it: the click sends
+  // nothing to meet a -2015. (Not re-read at the send, moments after the click: a check finishing in
+  // between is not a stored action that changed, which is what a refusal there would record.)
+  const eligibility = stage === 'send' ? undefined : context.accounts.eligibility(endpoint, record.account);
+  if (eligibility?.kind === 'ineligible') return { kind: 'cannot-run', detail: eligibility.reason };
   return { kind: 'bound', endpoint, options: options.data, request, record };
 }
 
