@@ -137,9 +137,7 @@ function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog
       : backlog.waiting === 0
         ? `📣 Audit channel <#${audit.channelId}>: every event posted${backlog.lastPostedAt === undefined ? '' : ` (latest ${discordTime(backlog.lastPostedAt, 'R')})`}.`
         : `📣 Audit channel <#${audit.channelId}>: **${backlog.waiting} waiting**, the oldest for ${Math.round((now - (backlog.oldestAt ?? now)) / 1000)} s` +
-          (backlog.lastError === null
-            ? '.'
-            : `; last error: ${backlog.lastError} (${backlog.attempts} attempts). Check the bot's permissions there (View Channel, Send Messages, Embed Links).`);
+          (backlog.lastError === null ? '.' : `; last error: ${backlog.lastError} (${backlog.attempts} attempts). Check the bot's permissions there (View Channel, Send Messages, Embed Links).`);
   const key = audit.keyed
     ? '🔑 Log chain keyed with AUDIT_LOG_KEY (HMAC-SHA256).'
     : '⚠️ Log chain NOT keyed: AUDIT_LOG_KEY is not set, so anyone who can write the database could recompute the chain after an edit.';
@@ -150,9 +148,7 @@ function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog
 function strangerLine(tallies: readonly RefusalTally[]): string {
   if (tallies.length === 0) return 'None.';
   const total = tallies.reduce((sum, tally) => sum + tally.refused + tally.invalid, 0);
-  const top = tallies
-    .slice(0, 5)
-    .map((tally) => `<@${tally.userId}> ${tally.refused + tally.invalid}${tally.invalid === 0 ? '' : ` (${tally.invalid} invalid)`}`);
+  const top = tallies.slice(0, 5).map((tally) => `<@${tally.userId}> ${tally.refused + tally.invalid}${tally.invalid === 0 ? '' : ` (${tally.invalid} invalid)`}`);
   return `${total} from ${tallies.length} ${tallies.length === 1 ? 'person' : 'people'}: ${top.join(', ')}${tallies.length > 5 ? ', …' : ''}`;
 }
 
