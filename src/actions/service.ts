@@ -2,11 +2,14 @@
 // confirm → claim → send → log. It knows nothing of Discord: the Discord layer
 // turns interactions into these calls and the results into messages, so no
 // command can skip a step. The rules it applies live in their own modules:
-// who may (authorization.ts), how much (caps.ts), whether anything may move at
-// all (freeze.ts), what a click must pass before its claim (click-rules.ts),
-// whether the stored action is still what was requested and logged
-// (binding.ts, tamper.ts), how a claimed request is sent and recorded
-// (send.ts), and what happens to work a stopped process left (recovery.ts).
+// the request step (request.ts: the options, the account and its key check,
+// the grant, the stored action), which accounts run what (accounts.ts,
+// eligibility.ts), who may (authorization.ts), how much (caps.ts), whether
+// anything may move at all (freeze.ts), what a click must pass before its
+// claim (click-rules.ts), whether the stored action is still what was
+// requested and logged (binding.ts, tamper.ts), how a claimed request is sent
+// and recorded (send.ts), and what happens to work a stopped process left
+// (recovery.ts).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { BinanceClient, BinanceOutcome, BinanceRequest } from '../binance/index.ts';
