@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { BinanceClient, BinanceOutcome, BinanceRequest } from '../binance/index.ts';
+import { inEnglish, type Said } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import type { GatewayReport, LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
 import { who, type Actor } from './actor.ts';
@@ -36,6 +37,8 @@ export const DEFAULT_ACCOUNT = 'main';
 export interface ConfirmationView {
   readonly action: PendingAction;
   readonly endpoint: EndpointDeclaration;
+  /** The validated options: the declaration says the summary and notes from them in the reader's language (below, in English). */
+  readonly options: Record<string, unknown>;
   readonly summary: string;
   readonly notes: readonly string[];
   readonly request: BinanceRequest;
@@ -126,18 +129,18 @@ export class ActionService {
     const parsed = endpoint.options.safeParse(raw);
     if (!parsed.success) {
       const problems = describeIssues(parsed.error, raw);
-      await recordRefusal(store, authorizer, { event: 'invalid', ...base, userId: actor.id, params: raw, detail: problems });
-      throw new OperatorError('invalid', `Nothing was sent: the command has invalid options.\n${problems}`);
+      await recordRefusal(store, authorizer, { event: 'invalid', ...base, userId: actor.id, params: raw, detail: inEnglish(problems) });
+      throw new OperatorError('invalid', (t) => t.pipeline.invalidOptions({ problems: problems(t) }));
     }
     const options = parsed.data;
-    const refuse = async (reason: string): Promise<never> => {
-      await recordRefusal(store, authorizer, { event: 'refused', ...base, userId: actor.id, params: options, detail: reason });
-      throw new OperatorError('refused', `Refused: ${reason}. Nothing was sent.`);
+    const refuse = async (reason: Said): Promise<never> => {
+      await recordRefusal(store, authorizer, { event: 'refused', ...base, userId: actor.id, params: options, detail: inEnglish(reason) });
+      throw new OperatorError('refused', (t) => t.pipeline.refused({ reason: reason(t) }));
     };
     const amount = endpoint.amount?.(options);
     const decision = await authorizer.check(actor.id, endpoint.actionKey, { account, use: 'request', amount });
     // The grant before the freeze: someone with no grant is told just that, not who froze the bot and why.
-    if (!decision.allowed) return refuse(decision.reason);
+    if (!decision.allowed) return refuse(decision.says);
     const frozen = await store.freeze.current();
     if (frozen !== undefined) return refuse(frozenRefusal(frozen));
     const now = this.#now();
@@ -176,13 +179,14 @@ export class ActionService {
     });
     if (action === undefined) {
       const freeze = await store.freeze.current();
-      return refuse(freeze === undefined ? 'the bot was frozen while this was asked for' : frozenRefusal(freeze));
+      return refuse(freeze === undefined ? (t) => t.pipeline.frozenWhileAsked : frozenRefusal(freeze));
     }
     return {
       action,
       endpoint,
-      summary: endpoint.summary(options),
-      notes: endpoint.notes?.(options) ?? [],
+      options,
+      summary: inEnglish(endpoint.summary(options)),
+      notes: (endpoint.notes?.(options) ?? []).map(inEnglish),
       request,
       approvalsRequired,
       dailyCap: daily?.standing,
@@ -194,12 +198,13 @@ export class ActionService {
   }
 
   /** What a stored action will send (rebuilt from its declaration), for messages shown after the request (the approval request). */
-  describe(action: PendingAction): Pick<ConfirmationView, 'endpoint' | 'summary' | 'notes' | 'request'> {
+  describe(action: PendingAction): Pick<ConfirmationView, 'endpoint' | 'options' | 'summary' | 'notes' | 'request'> {
     const { endpoint, options } = this.#parseStored(action);
     return {
       endpoint,
-      summary: endpoint.summary(options),
-      notes: endpoint.notes?.(options) ?? [],
+      options,
+      summary: inEnglish(endpoint.summary(options)),
+      notes: (endpoint.notes?.(options) ?? []).map(inEnglish),
       request: buildRequest(endpoint, options),
     };
   }
@@ -217,7 +222,7 @@ export class ActionService {
     const { store } = this.#options;
     const action = await this.#load(actionId);
     if (actor.id !== action.requesterId) {
-      return this.#refuse(actor, action, 'confirm by someone else', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
+      return this.#refuse(actor, action, 'confirm by someone else', (t) => t.pipeline.onlyRequester({ tag: action.requesterTag }));
     }
     await this.#assertState(action, 'pending');
     const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'confirm');
@@ -264,7 +269,7 @@ export class ActionService {
     const action = await this.#load(actionId);
     await this.#assertState(action, 'awaiting_approval');
     if (actor.id === action.requesterId) {
-      return this.#refuse(actor, action, 'self-approval', 'You asked for this action, so you cannot approve it: a different person who holds the action must.');
+      return this.#refuse(actor, action, 'self-approval', (t) => t.pipeline.selfApproval);
     }
     const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'approve');
     const stored = this.#parseStored(action);
@@ -294,7 +299,7 @@ export class ActionService {
   async cancel(actor: Actor, actionId: string): Promise<PendingAction> {
     const action = await this.#load(actionId);
     if (actor.id !== action.requesterId) {
-      return this.#refuse(actor, action, 'cancel by someone else', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
+      return this.#refuse(actor, action, 'cancel by someone else', (t) => t.pipeline.onlyRequester({ tag: action.requesterTag }));
     }
     return this.#close(actor, action, 'cancelled');
   }
@@ -306,7 +311,7 @@ export class ActionService {
     if (actor.id === action.requesterId) return this.#close(actor, action, 'cancelled');
     const decision = await this.#options.authorizer.check(actor.id, action.actionKey, { account: action.account, use: 'approve' });
     if (!decision.allowed) {
-      return this.#refuse(actor, action, `reject: ${decision.reason}`, `Only someone who holds \`${action.actionKey}\` (as requester or approver) can reject this request.`);
+      return this.#refuse(actor, action, `reject: ${decision.reason}`, (t) => t.pipeline.onlyHolderRejects({ actionKey: action.actionKey }));
     }
     return this.#close(actor, action, 'rejected', describeRight(decision));
   }
@@ -413,7 +418,7 @@ export class ActionService {
 
   async #load(actionId: string): Promise<PendingAction> {
     const action = await this.#options.store.pending.get(actionId);
-    if (action === undefined) throw new OperatorError('not-found', 'This confirmation is unknown to the bot; run the command again.');
+    if (action === undefined) throw new OperatorError('not-found', (t) => t.pipeline.unknownAction);
     return action;
   }
 
@@ -422,7 +427,7 @@ export class ActionService {
     if (action.state === expected && action.expiresAt > this.#now()) return;
     if (action.state === expected || action.state === 'expired') {
       await this.expireDue();
-      throw new OperatorError('expired', 'This confirmation has expired; nothing was sent. Run the command again if it is still wanted.');
+      throw new OperatorError('expired', (t) => t.pipeline.expired);
     }
     throw new OperatorError('closed', closedMessage(action));
   }
@@ -432,19 +437,19 @@ export class ActionService {
     const action = await this.#load(actionId);
     if ((action.state === 'pending' || action.state === 'awaiting_approval') && action.expiresAt <= this.#now()) {
       await this.expireDue();
-      throw new OperatorError('expired', 'This confirmation has expired; nothing was sent. Run the command again if it is still wanted.');
+      throw new OperatorError('expired', (t) => t.pipeline.expired);
     }
     throw new OperatorError('closed', closedMessage(action));
   }
 
   #parseStored(action: PendingAction): StoredAction {
     const endpoint = this.#endpointsByKey.get(action.actionKey);
-    if (endpoint === undefined) throw new OperatorError('closed', `The bot no longer knows the action \`${action.actionKey}\`; nothing was sent.`);
+    if (endpoint === undefined) throw new OperatorError('closed', (t) => t.pipeline.unknownActionKey({ actionKey: action.actionKey }));
     return { action, endpoint, options: endpoint.options.parse(JSON.parse(action.optionsJson)) };
   }
 
   /** A click the bot turns down (someone else's button, a self-approval): logged, then explained. */
-  async #refuse(actor: Actor, action: PendingAction, detail: string, message: string): Promise<never> {
+  async #refuse(actor: Actor, action: PendingAction, detail: string, message: Said): Promise<never> {
     await recordRefusal(this.#options.store, this.#options.authorizer, { event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), userId: actor.id, detail });
     throw new OperatorError('refused', message);
   }

@@ -3,6 +3,7 @@
 // otherwise (another BINANCE_*_URL, BINANCE_DRY_RUN changed) must not send.
 // (binding.ts holds the click to the target its `requested` row logged.)
 import type { BinanceClient, Family } from '../binance/index.ts';
+import type { Said } from '../i18n/index.ts';
 
 export interface Target {
   readonly baseUrl: string;
@@ -15,9 +16,10 @@ export function targetOf(binance: BinanceClient, family: Family): Target {
 }
 
 /** Why a request shown for `shown` may not be sent by this process (its target changed), or undefined when it may. */
-export function targetChange(binance: BinanceClient, family: Family, shown: Target | undefined): string | undefined {
+export function targetChange(binance: BinanceClient, family: Family, shown: Target | undefined): Said | undefined {
   const now = targetOf(binance, family);
   if (shown !== undefined && shown.baseUrl === now.baseUrl && shown.dryRun === now.dryRun) return undefined;
-  const describe = (target: Target | undefined) => (target === undefined ? 'an older version of the bot' : `${target.baseUrl}${target.dryRun ? ' in DRY-RUN' : ''}`);
-  return `the bot's target changed since the confirmation: shown for ${describe(shown)}, now ${describe(now)}`;
+  const describe = (target: Target | undefined): Said =>
+    target === undefined ? (t) => t.pipeline.target.olderVersion : target.dryRun ? (t) => t.pipeline.target.dryRun({ url: target.baseUrl }) : () => target.baseUrl;
+  return (t) => t.pipeline.target.changed({ shown: describe(shown)(t), now: describe(now)(t) });
 }

@@ -9,7 +9,9 @@ import type { Authorizer } from '../actions/authorization.ts';
 import type { AutocompleteSource, EndpointDeclaration } from '../actions/endpoint.ts';
 import { describeError, type BinanceClient, type BinanceRequest } from '../binance/index.ts';
 import { compareDecimals, isZeroDecimal, normaliseDecimal } from '../decimal.ts';
+import { english, type Messages } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
+import { readerOf } from './respond.ts';
 
 const SYMBOLS_REFRESH_MS = 60 * 60_000;
 const BALANCES_FRESH_MS = 15_000;
@@ -66,11 +68,11 @@ export class AutocompleteSources {
   async respond(interaction: AutocompleteInteraction, endpoint: EndpointDeclaration): Promise<void> {
     const focused = interaction.options.getFocused(true);
     const source = endpoint.autocomplete?.[focused.name];
-    const choices = source === undefined ? [] : await this.suggest(source, String(focused.value), interaction.user.id, endpoint.actionKey);
+    const choices = source === undefined ? [] : await this.suggest(source, String(focused.value), interaction.user.id, endpoint.actionKey, readerOf(interaction));
     await interaction.respond(choices.slice(0, MAX_CHOICES));
   }
 
-  async suggest(source: AutocompleteSource, typed: string, userId: string, actionKey: string): Promise<Choice[]> {
+  async suggest(source: AutocompleteSource, typed: string, userId: string, actionKey: string, t: Messages = english): Promise<Choice[]> {
     const query = typed.trim().toUpperCase();
     switch (source) {
       case 'futures-perpetual-symbols': {
@@ -84,7 +86,7 @@ export class AutocompleteSources {
         return (loans ?? [])
           .filter((loan) => loan.asset.includes(query))
           .map((loan) => ({
-            name: isZeroDecimal(loan.borrowed) ? `${loan.asset} (no loan)` : `${loan.asset} (borrowed ${loan.borrowed})`,
+            name: isZeroDecimal(loan.borrowed) ? t.autocomplete.noLoan({ asset: loan.asset }) : t.autocomplete.borrowed({ asset: loan.asset, borrowed: loan.borrowed }),
             value: loan.asset,
           }));
       }

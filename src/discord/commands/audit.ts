@@ -1,17 +1,21 @@
 // /audit recent: the latest action-log rows, newest first, in pages of an
 // embed, with the same rows as a CSV file. Needs audit.read (either role).
+// The page is in the reader's language; the rows are as the log holds them
+// (English details), and the CSV's header stays English for spreadsheets.
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { z } from 'zod';
 import type { Actor } from '../../actions/actor.ts';
 import type { Authorizer } from '../../actions/authorization.ts';
 import type { EndpointDeclaration } from '../../actions/endpoint.ts';
+import type { Messages } from '../../i18n/index.ts';
 import type { LogRow, Store } from '../../store/index.ts';
 import { toCsv } from '../csv.ts';
 import { pageButtons, slicePage, type PageState } from '../pages.ts';
 import { COLOURS, discordTime, embed, truncate, type MessageBody } from '../render.ts';
-import { replyInTime } from '../respond.ts';
+import { readerOf, replyInTime } from '../respond.ts';
 import { optionValues } from '../slash-options.ts';
-import { anyActionOption, GUILD_ONLY, parseOptions, requireGrant, subcommands, userOption } from './shared.ts';
+import { described } from '../../actions/option-schemas.ts';
+import { anyActionOption, describedAs, GUILD_ONLY, parseOptions, requireGrant, subcommands, userOption } from './shared.ts';
 
 const DEFAULT_AUDIT_ROWS = 20;
 const AUDIT_PAGE_ROWS = 15;
@@ -19,9 +23,15 @@ const AUDIT_PAGE_ROWS = 15;
 export function auditSchemas(endpoints: readonly EndpointDeclaration[]) {
   return {
     recent: z.object({
-      user: userOption('Only rows about this user').optional(),
-      action: anyActionOption(endpoints, 'Only rows of this action').optional(),
-      limit: z.number().int().min(1).max(500).optional().describe('How many rows, newest first (default 20; CSV holds all)'),
+      user: userOption((t) => t.commands.audit.user).optional(),
+      action: anyActionOption(endpoints, (t) => t.commands.audit.action).optional(),
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(500)
+        .optional()
+        .meta(described((t) => t.commands.audit.limit)),
     }),
   };
 }
@@ -30,8 +40,8 @@ export function auditDefinition(endpoints: readonly EndpointDeclaration[]) {
   return {
     ...GUILD_ONLY,
     name: 'audit',
-    description: 'Read the action log (needs audit.read)',
-    options: subcommands([{ name: 'recent', description: 'The latest log rows, with a CSV file of them', schema: auditSchemas(endpoints).recent }]),
+    ...describedAs((t) => t.commands.audit.description, '/audit'),
+    options: subcommands([{ name: 'recent', description: (t) => t.commands.audit.recent, schema: auditSchemas(endpoints).recent }]),
   };
 }
 
@@ -47,13 +57,13 @@ export class AuditCommand {
   }
 
   async run(interaction: ChatInputCommandInteraction, actor: Actor): Promise<void> {
-    await replyInTime(interaction, async () => {
+    await replyInTime(interaction, async (t) => {
       await requireGrant(this.store, this.authorizer, actor, 'audit.read', 'approve');
       const filter = parseOptions(this.#schemas.recent, optionValues(interaction.options.data));
       const limit = filter.limit ?? DEFAULT_AUDIT_ROWS;
       const rows = await this.store.log.recent({ userId: filter.user, actionKey: filter.action, limit });
       const query = { user: filter.user, action: filter.action, limit, anchor: rows[0]?.seq ?? 0 };
-      return { ...auditPage(rows, query, 0), files: [{ attachment: Buffer.from(auditCsv(rows), 'utf8'), name: 'audit.csv' }] };
+      return { ...auditPage(rows, query, 0, t), files: [{ attachment: Buffer.from(auditCsv(rows), 'utf8'), name: 'audit.csv' }] };
     });
   }
 
@@ -63,7 +73,7 @@ export class AuditCommand {
     const [anchor, limit, user, action] = state.args;
     const query = { user: user === '-' ? undefined : user, action: action === '-' ? undefined : action, limit: Number(limit), anchor: Number(anchor) };
     const rows = await this.store.log.recent({ userId: query.user, actionKey: query.action, maxSeq: query.anchor, limit: query.limit });
-    await interaction.update(auditPage(rows, query, state.page));
+    await interaction.update(auditPage(rows, query, state.page, readerOf(interaction)));
   }
 }
 
@@ -101,24 +111,30 @@ interface AuditQuery {
 }
 
 /** One page of /audit recent, newest first, with ‹ Newer / Older › when there is more than one. */
-function auditPage(rows: readonly LogRow[], query: AuditQuery, page: number): MessageBody {
+function auditPage(rows: readonly LogRow[], query: AuditQuery, page: number, t: Messages): MessageBody {
+  const { audit } = t;
   const shown = slicePage(rows, page, AUDIT_PAGE_ROWS);
+  // Event names, outcome kinds and codes are the log's own words (the CSV's too): shown as stored.
   const lines = shown.items.map((row) => {
     const result = row.outcome_kind === null ? '' : ` → **${row.outcome_kind}**${row.binance_code === null ? '' : ` (${row.binance_code})`}`;
     return truncate(`\`#${row.seq}\` ${discordTime(row.at_ms, 'f')} **${row.event}** ${row.action_key ?? ''} ${row.user_tag ?? row.user_id ?? ''}${result}${row.dry_run ? ' DRY-RUN' : ''}`, 250);
   });
-  const scope = [query.user === undefined ? undefined : `user <@${query.user}>`, query.action === undefined ? undefined : `action \`${query.action}\``].filter(Boolean).join(', ');
-  const range = shown.pageCount > 1 ? ` (${page * AUDIT_PAGE_ROWS + 1}–${page * AUDIT_PAGE_ROWS + shown.items.length} of ${rows.length})` : '';
+  const scope = [query.user === undefined ? undefined : audit.scopeUser({ user: query.user }), query.action === undefined ? undefined : audit.scopeAction({ action: query.action })]
+    .filter(Boolean)
+    .join(', ');
+  const first = page * AUDIT_PAGE_ROWS + 1;
+  const range = shown.pageCount > 1 ? audit.range({ first, last: first + shown.items.length - 1, total: rows.length }) : '';
+  const latest = rows.length === 1 ? audit.titleOne({ range }) : audit.title({ count: rows.length, range });
   return {
     embeds: [
       embed({
-        title: `Action log: latest ${rows.length} row${rows.length === 1 ? '' : 's'}${range}${scope === '' ? '' : ` · ${scope}`}`,
-        description: rows.length === 0 ? 'No rows match.' : lines.join('\n'),
+        title: scope === '' ? latest : audit.scoped({ title: latest, scope }),
+        description: rows.length === 0 ? audit.noRows : lines.join('\n'),
         color: COLOURS.pending,
-        footer: { text: 'audit.csv holds these rows in full, with each row’s hash; npm run verify-log checks the chain.' },
+        footer: { text: audit.footer },
       }),
     ],
-    components: pageButtons({ kind: 'audit', page: shown.page, args: [String(query.anchor), String(query.limit), query.user ?? '-', query.action ?? '-'] }, shown.pageCount),
+    components: pageButtons({ kind: 'audit', page: shown.page, args: [String(query.anchor), String(query.limit), query.user ?? '-', query.action ?? '-'] }, shown.pageCount, t),
   };
 }
 

@@ -1,0 +1,93 @@
+// /status、/audit recent 和审计频道的帖子。译自 ../en/status.ts。
+// 日志行本身（事件名、详情、CSV 及其表头）保持日志中的原样。
+
+export const status = {
+  onlyGranted: '已拒绝：/status 仅供至少持有一项授权的用户使用。',
+  answersIn: '{ms} ms 内应答',
+  unreachable: '无法连接：{error}',
+  noAnswer: '无应答',
+  clockNeverSynced: '时钟偏差 {offset} ms（从未同步）',
+  clock: '时钟偏差 {offset} ms，{synced}同步',
+  bannedUntil: '🚫 IP 被封禁，直到 {until}',
+  rateLimitedUntil: '⏳ 限频中，直到 {until}',
+  unknownLine: '#{seq} `{actionKey}`，由 {by} 于 {when}',
+  title: '机器人状态',
+  titleFrozen: '机器人状态：🧊 已冻结',
+  frozen:
+    '🧊 **已冻结**，由 <@{id}>（{tag}）于 {ago}（{at}）冻结：{reason}\n涉及资金的命令和点击都会被拒绝；只读命令可以使用。解除：`/freeze off`（根管理员，或经另一位管理员审批的管理员）。',
+  dryRun: '🧪 **演练模式（DRY-RUN）**：请求会被构建并签名，但从不发送。',
+  bot: '机器人',
+  botValue: '版本 {version}，{since}启动',
+  database: '数据库',
+  pending: '待确认',
+  auditTrail: '审计记录',
+  strangers: '被拒绝的无授权用户（最近一小时；只计数，不记日志）',
+  unknown: '最近结果未知（UNKNOWN）的操作（请在币安中核实）',
+  none: '无。',
+  noChannel: '⚠️ 没有审计频道：未设置 AUDIT_CHANNEL_ID，事件和锚点只存在于机器人自己的数据库中。',
+  channelCaughtUp: '📣 审计频道 <#{channel}>：所有事件均已发布。',
+  channelCaughtUpLatest: '📣 审计频道 <#{channel}>：所有事件均已发布（最近一次 {latest}）。',
+  channelWaiting: '📣 审计频道 <#{channel}>：**{waiting} 条待发布**，最早一条已等待 {seconds} 秒。',
+  channelFailing:
+    '📣 审计频道 <#{channel}>：**{waiting} 条待发布**，最早一条已等待 {seconds} 秒；上次错误：{error}（已尝试 {attempts} 次）。请检查机器人在该频道的权限（查看频道、发送消息、嵌入链接）。',
+  keyed: '🔑 日志链已用 AUDIT_LOG_KEY 加密钥（HMAC-SHA256）。',
+  notKeyed: '⚠️ 日志链未加密钥：未设置 AUDIT_LOG_KEY，任何能写入数据库的人都可以在改动后重新计算整条链。',
+  tally: '<@{user}> {count}',
+  tallyInvalid: '<@{user}> {count}（{invalid} 条无效输入）',
+  fromOne: '{total} 次，来自 {count} 人：',
+  fromMany: '{total} 次，来自 {count} 人：',
+} as const;
+
+export const audit = {
+  scopeUser: '用户 <@{user}>',
+  scopeAction: '操作 `{action}`',
+  range: '（第 {first}–{last} 行，共 {total} 行）',
+  titleOne: '操作日志：最近 1 行{range}',
+  title: '操作日志：最近 {count} 行{range}',
+  scoped: '{title} · {scope}',
+  noRows: '没有匹配的行。',
+  footer: 'audit.csv 包含这些行的完整内容及每行的哈希；npm run verify-log 可校验整条链。',
+} as const;
+
+export const auditPosts = {
+  anchorReasons: {
+    rows: '每 100 行',
+    hour: '每小时',
+    startup: '启动时',
+    shutdown: '停止时',
+  },
+  anchor:
+    '⚓ 日志锚点（{reason}）：`{anchor}` —— 操作日志第 {seq} 行及其哈希。请把这一行保存在机器人主机之外；`npm run verify-log -- --anchors FILE` 可检查日志是否仍包含它。',
+  fallback: '#{seq} {event}（无法完整显示；见 /audit）',
+  by: ' · 由 <@{user}>',
+  byTagged: ' · 由 <@{user}>（{tag}）',
+  events: {
+    requested: '已发起',
+    invalid: '输入无效',
+    refused: '已拒绝',
+    confirmed: '已确认',
+    approved: '已审批',
+    rejected: '已驳回',
+    cancelled: '已取消',
+    expired: '已过期',
+    sent: '已发送给币安',
+    unfreeze: '冻结已解除',
+    tamper: '篡改',
+    startup: '机器人已启动',
+    shutdown: '机器人已停止',
+  },
+  access: '权限：{event}',
+  proposed: '已提议',
+  proposes: '提议：{change}',
+  frozen: '已冻结',
+  frozenText: '所有涉及资金的命令均已停止：{reason}',
+  outcomes: {
+    success: '结果：成功',
+    unknown: '结果：未知（UNKNOWN）—— 请在币安中核实',
+    rateLimited: '结果：已限频',
+    dryRun: '结果：演练（未发送）',
+    notSent: '结果：未发送',
+    other: '结果：{kind}',
+    code: '代码 {code}',
+  },
+} as const;
