@@ -4,6 +4,7 @@
 // shown); the log's columns are English.
 import type { z } from 'zod';
 import type { BinanceOutcome } from '../binance/index.ts';
+import type { EndpointDeclaration } from './endpoint.ts';
 import { inEnglish, reread, type Said } from '../i18n/index.ts';
 import type { LogEntry, PendingAction } from '../store/index.ts';
 
@@ -34,6 +35,15 @@ export function outcomeLogFields(outcome: BinanceOutcome): Partial<LogEntry> {
       return unreachable;
     }
   }
+}
+
+/**
+ * What a confirmation says about `options`: the options themselves, from
+ * which the render says the declaration's summary and notes in the reader's
+ * language, and those in English (what the tests and a log reader compare).
+ */
+export function viewTexts(endpoint: EndpointDeclaration, options: Record<string, unknown>): { options: Record<string, unknown>; summary: string; notes: string[] } {
+  return { options, summary: inEnglish(endpoint.summary(options)), notes: (endpoint.notes?.(options) ?? []).map(inEnglish) };
 }
 
 /** Why a click on a closed action does nothing, in the operator's words. */

@@ -20,7 +20,7 @@ import { checkDaily, type DailyStanding } from './caps.ts';
 import { ClickRules, isRefusal, refusalError, type Refusal, type StoredAction } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
-import { closedMessage, describeIssues } from './explain.ts';
+import { closedMessage, describeIssues, viewTexts } from './explain.ts';
 import { frozenIn, frozenRefusal } from './freeze.ts';
 import { HEARTBEAT_MS, HEARTBEAT_STALE_MS, Recovery, type RecoveredAction } from './recovery.ts';
 import { recordRefusal } from './refusals.ts';
@@ -37,7 +37,6 @@ export const DEFAULT_ACCOUNT = 'main';
 export interface ConfirmationView {
   readonly action: PendingAction;
   readonly endpoint: EndpointDeclaration;
-  /** The validated options: the declaration says the summary and notes from them in the reader's language (below, in English). */
   readonly options: Record<string, unknown>;
   readonly summary: string;
   readonly notes: readonly string[];
@@ -184,9 +183,7 @@ export class ActionService {
     return {
       action,
       endpoint,
-      options,
-      summary: inEnglish(endpoint.summary(options)),
-      notes: (endpoint.notes?.(options) ?? []).map(inEnglish),
+      ...viewTexts(endpoint, options),
       request,
       approvalsRequired,
       dailyCap: daily?.standing,
@@ -202,9 +199,7 @@ export class ActionService {
     const { endpoint, options } = this.#parseStored(action);
     return {
       endpoint,
-      options,
-      summary: inEnglish(endpoint.summary(options)),
-      notes: (endpoint.notes?.(options) ?? []).map(inEnglish),
+      ...viewTexts(endpoint, options),
       request: buildRequest(endpoint, options),
     };
   }

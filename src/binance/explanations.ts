@@ -18,7 +18,8 @@ export function explainWhy(why: OutcomeWhy, family: Family): Said {
     }
     case 'server-error': {
       const { code } = why;
-      return (t) => (code === undefined ? t.binance.serverError({ status: why.status }) : t.binance.serverErrorCode({ status: why.status, code, message: why.message }));
+      return (t) =>
+        code === undefined ? t.binance.serverError({ status: why.status }) : t.binance.serverErrorCode({ status: why.status, code, message: why.message });
     }
     case 'unexpected-status':
       return (t) => t.binance.unexpected({ status: why.status });

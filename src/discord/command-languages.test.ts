@@ -63,7 +63,8 @@ describe('the command JSON in both languages', () => {
   });
 
   it("says the endpoints in Binance's own Chinese words", () => {
-    const zh = (command: string, sub: string) => commands.find((c) => c.name === command)?.options?.find((o) => o.name === sub)?.description_localizations?.['zh-CN'];
+    const zh = (command: string, sub: string) =>
+      commands.find((c) => c.name === command)?.options?.find((o) => o.name === sub)?.description_localizations?.['zh-CN'];
     expect(zh('pm', 'repay-debt')).toContain('杠杆账户还款');
     expect(zh('pm', 'repay-negative-balance')).toContain('清还合约负余额');
     expect(zh('pm-pro', 'auto-repay-futures')).toContain('更改自动清还合约负余额模式');

@@ -63,7 +63,11 @@ describe('the zh-CN catalog', () => {
 describe("Binance's error codes in Chinese", () => {
   it.each(FAMILIES)('%s: a meaning and a next step for exactly the codes the English table documents', (family) => {
     const documented = [...CODE_TABLES[family].keys()].sort((a, b) => a - b);
-    expect(Object.keys(ZH_CODE_MEANINGS[family]).map(Number).sort((a, b) => a - b)).toEqual(documented);
+    expect(
+      Object.keys(ZH_CODE_MEANINGS[family])
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(documented);
     for (const code of documented) {
       const [what, next] = ZH_CODE_MEANINGS[family][code] ?? ['', ''];
       expect(what, `${family} ${code}`).toMatch(/[\u4e00-\u9fff]/);
@@ -93,7 +97,10 @@ describe('languages', () => {
   });
 
   it('says a message in every language for Discord, en-US included', () => {
-    expect(localized((t) => t.commands.freeze.reason)).toEqual({ 'en-US': 'Why: shown to everyone, and kept in the log', 'zh-CN': '原因：所有人可见，并记入日志' });
+    expect(localized((t) => t.commands.freeze.reason)).toEqual({
+      'en-US': 'Why: shown to everyone, and kept in the log',
+      'zh-CN': '原因：所有人可见，并记入日志',
+    });
   });
 
   it('keeps what is stored in English, and says a stored reason again in the reader’s language', () => {

@@ -26,7 +26,8 @@ export type Bound<T> = {
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 /** Every key path of a catalog, dotted: 'render.confirm.title'. */
-export type Paths<T, Prefix extends string = ''> = { [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Paths<T[K], `${Prefix}${K}.`> }[keyof T & string];
+export type Paths<T, Prefix extends string = ''> = { [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Paths<T[K], `${Prefix}${K}.`> }[keyof T &
+  string];
 
 /** The key paths where two catalogs' templates have different placeholders (or one has a template where the other has a topic). */
 type Mismatches<E, T, Prefix extends string = ''> = {
@@ -80,7 +81,9 @@ export function bind<T extends Tree>(tree: T): Bound<T> {
 
 /** Every key path of a catalog with its template, for the tests that compare languages. */
 export function entriesOf(tree: Tree, prefix = ''): Array<readonly [string, string]> {
-  return Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [[`${prefix}${key}`, value] as const] : entriesOf(value, `${prefix}${key}.`)));
+  return Object.entries(tree).flatMap(([key, value]) =>
+    typeof value === 'string' ? [[`${prefix}${key}`, value] as const] : entriesOf(value, `${prefix}${key}.`),
+  );
 }
 
 /** The template at a dotted key path. */

@@ -42,7 +42,9 @@ async function confirmIn(locale: 'zh-CN' | 'en-US', userId: string, command: str
 describe('slash commands', () => {
   test('are registered with their zh-CN descriptions, which the local Discord accepted within its limits', () => {
     const registered = world.discord.commands.get(GUILD_ID) ?? [];
-    const pm = registered.find((command) => command.name === 'pm') as { options: Array<{ name: string; description_localizations: Record<string, string> }> } | undefined;
+    const pm = registered.find((command) => command.name === 'pm') as
+      | { options: Array<{ name: string; description_localizations: Record<string, string> }> }
+      | undefined;
     expect(pm?.options.find((option) => option.name === 'repay-debt')?.description_localizations['zh-CN']).toContain('杠杆账户还款');
     expect(registered.map((command) => command.name)).toEqual(['pm', 'pm-pro', 'futures', 'access', 'audit', 'status', 'freeze']);
   });

@@ -171,6 +171,7 @@ export const freeze = {
     closed: '{actions} confirmation(s) or approval request(s) and {proposals} proposal(s) were closed; nothing of them was sent.',
     closedKept:
       '{actions} confirmation(s) or approval request(s) and {proposals} proposal(s) were closed; nothing of them was sent. {kept} proposal(s) that only take rights away stay open (revokes, lower caps, narrower roles, stricter policies).',
-    readOnly: 'Read-only commands (/status, /audit) keep working. Release: `/freeze off` by a root admin, or by an admin whose release a second admin approves.',
+    readOnly:
+      'Read-only commands (/status, /audit) keep working. Release: `/freeze off` by a root admin, or by an admin whose release a second admin approves.',
   },
 } as const;

@@ -10,7 +10,8 @@ export const binance = {
   httpRefused: 'Binance refused the request with HTTP {status}. Nothing was executed.',
   unreadable:
     'Binance answered HTTP {status} with a body that is not JSON, so the result cannot be read. Check in Binance whether the action happened before trying again.',
-  banned: 'Binance has BANNED this IP address (HTTP 418) because requests continued after a 429. Nothing was executed; every call is refused until the ban ends.',
+  banned:
+    'Binance has BANNED this IP address (HTTP 418) because requests continued after a 429. Nothing was executed; every call is refused until the ban ends.',
   tooManyRequests:
     'Binance refused the call: too many requests (HTTP 429). Nothing was executed; the bot sends nothing to this API until the wait Binance asked for has passed.',
   inFlight:

@@ -18,7 +18,8 @@ export const render = {
     needsApproval: '👥 After you confirm, a second person who holds this action must approve it.',
     dryRun: '🧪 **DRY-RUN mode:** the request will be built and signed, and NOT sent to Binance.',
     dailyCap: '📊 Your daily cap: {dailyMax} {asset} per rolling 24 hours; spent or in flight: {spent} {asset}; left: {left} {asset}.',
-    dailyCapAfter: '📊 Your daily cap: {dailyMax} {asset} per rolling 24 hours; spent or in flight: {spent} {asset}; left: {left} {asset}, {after} {asset} after this one.',
+    dailyCapAfter:
+      '📊 Your daily cap: {dailyMax} {asset} per rolling 24 hours; spent or in flight: {spent} {asset}; left: {left} {asset}, {after} {asset} after this one.',
     weight: 'Weight',
     weightValue: '{amount} ({kind} limit, {family})',
     docs: 'Binance docs',
@@ -31,7 +32,8 @@ export const render = {
   },
   awaiting: {
     title: 'Waiting for approval: /{command}',
-    description: 'You confirmed. A second person who holds `{actionKey}` must approve in the channel before {time} ({relative}). You can withdraw it there with Reject.',
+    description:
+      'You confirmed. A second person who holds `{actionKey}` must approve in the channel before {time} ({relative}). You can withdraw it there with Reject.',
   },
   approval: {
     title: 'Approval needed: /{command}',

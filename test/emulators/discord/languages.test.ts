@@ -36,7 +36,15 @@ const ping = {
 };
 
 beforeAll(async () => {
-  emulator = await DiscordEmulator.start({ token: TOKEN, applicationId: APP, guildId: GUILD, channelId: CHANNEL, users: [EN, ZH], guildLocale: 'zh-CN', heartbeatIntervalMs: 200 });
+  emulator = await DiscordEmulator.start({
+    token: TOKEN,
+    applicationId: APP,
+    guildId: GUILD,
+    channelId: CHANNEL,
+    users: [EN, ZH],
+    guildLocale: 'zh-CN',
+    heartbeatIntervalMs: 200,
+  });
   client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: emulator.apiUrl } });
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(TOKEN);
@@ -52,7 +60,11 @@ afterAll(async () => {
 function wide(chinese: boolean) {
   const described = () => ({ description: 'x'.repeat(60), ...(chinese ? { description_localizations: { 'zh-CN': '字'.repeat(100) } } : {}) });
   const options = (count: number) => Array.from({ length: count }, (_, index) => ({ type: 3, name: `o${index}`, ...described() }));
-  return { name: 'big', ...described(), options: Array.from({ length: 25 }, (_, index) => ({ type: 1, name: `s${index}`, ...described(), options: options(3) })) };
+  return {
+    name: 'big',
+    ...described(),
+    options: Array.from({ length: 25 }, (_, index) => ({ type: 1, name: `s${index}`, ...described(), options: options(3) })),
+  };
 }
 
 async function register(commands: unknown[]): Promise<unknown> {
@@ -62,7 +74,9 @@ async function register(commands: unknown[]): Promise<unknown> {
 describe('registering localized commands', () => {
   test('a command within 8,000 characters is registered with its localizations', async () => {
     expect(await register([ping])).toBeInstanceOf(Array);
-    const listed = (await client.rest.get(Routes.applicationGuildCommands(APP, GUILD), { query: new URLSearchParams({ with_localizations: 'true' }) })) as Array<typeof ping>;
+    const listed = (await client.rest.get(Routes.applicationGuildCommands(APP, GUILD), {
+      query: new URLSearchParams({ with_localizations: 'true' }),
+    })) as Array<typeof ping>;
     expect(listed[0]?.description_localizations).toEqual(ping.description_localizations);
     expect(listed[0]?.options[0]?.choices[0]?.name_localizations).toEqual({ 'zh-CN': 'ISOLATED（逐仓）' });
   });
@@ -91,11 +105,19 @@ describe('registering localized commands', () => {
   });
 
   const badLocalizations: ReadonlyArray<[string, unknown, RegExp]> = [
-    ['a description localization over 100 characters', { ...ping, description_localizations: { 'zh-CN': '字'.repeat(101) } }, /"description_localizations":\{"zh-CN":\{"_errors":\[\{"code":"BASE_TYPE_BAD_LENGTH"/],
+    [
+      'a description localization over 100 characters',
+      { ...ping, description_localizations: { 'zh-CN': '字'.repeat(101) } },
+      /"description_localizations":\{"zh-CN":\{"_errors":\[\{"code":"BASE_TYPE_BAD_LENGTH"/,
+    ],
     ['an empty description localization', { ...ping, description_localizations: { 'zh-CN': '' } }, /BASE_TYPE_BAD_LENGTH/],
     ['a locale Discord does not have', { ...ping, description_localizations: { zh: '回复' } }, /"zh":\{"_errors":\[\{"code":"BASE_TYPE_CHOICES"/],
     ['a locale written with an underscore', { ...ping, description_localizations: { zh_CN: '回复' } }, /"zh_CN":\{"_errors":\[\{"code":"BASE_TYPE_CHOICES"/],
-    ['an option name localization with a space', { ...ping, options: [{ ...ping.options[0], name_localizations: { 'zh-CN': '哪 一边' } }] }, /APPLICATION_COMMAND_INVALID_NAME/],
+    [
+      'an option name localization with a space',
+      { ...ping, options: [{ ...ping.options[0], name_localizations: { 'zh-CN': '哪 一边' } }] },
+      /APPLICATION_COMMAND_INVALID_NAME/,
+    ],
     [
       'a choice label localization over 100 characters',
       { ...ping, options: [{ ...ping.options[0], choices: [{ name: 'ISOLATED', name_localizations: { 'zh-CN': '逐'.repeat(101) }, value: 'ISOLATED' }] }] },
