@@ -121,11 +121,19 @@ describe('what only its reader sees follows the reader’s Discord language', ()
     }
   });
 
-  test('/status in Chinese', async () => {
+  test("/status and /audit in Chinese; the audit CSV keeps its English header and the log's own words", async () => {
     const record = world.discord.slash(admin.id, 'status', {}, ZH);
     const message = await world.discord.settled(record, (candidate) => (candidate.flags & 128) === 0 && candidate.embeds.length > 0, 'the status');
     expect(textOf(message)).toMatch(/^机器人状态\n/);
     expect(textOf(message)).toContain('待确认: 0');
+
+    const { message: audit } = await world.command(admin.id, 'audit recent', { action: 'futures.margin-type', limit: 4 }, ZH);
+    expect(textOf(audit)).toMatch(/^操作日志：最近 4 行 · 操作 `futures.margin-type`\n/);
+    expect(textOf(audit)).toContain('**结果** futures.margin-type');
+    const csv = audit.attachments.find((file) => file.filename === 'audit.csv')?.data.toString('utf8') ?? '';
+    expect(csv.split(/\r?\n/)[0]).toMatch(/^seq,at_ms,event,action_id,action_key,/);
+    expect(csv).toContain(',outcome,');
+    expect(csv).not.toMatch(/[\u4e00-\u9fff]/);
   });
 });
 

@@ -8,7 +8,7 @@ import type { Actor } from '../../actions/actor.ts';
 import type { Authorizer } from '../../actions/authorization.ts';
 import type { EndpointDeclaration } from '../../actions/endpoint.ts';
 import type { Messages } from '../../i18n/index.ts';
-import type { LogRow, Store } from '../../store/index.ts';
+import type { LogEvent, LogRow, Store } from '../../store/index.ts';
 import { toCsv } from '../csv.ts';
 import { pageButtons, slicePage, type PageState } from '../pages.ts';
 import { COLOURS, discordTime, embed, truncate, type MessageBody } from '../render.ts';
@@ -114,10 +114,11 @@ interface AuditQuery {
 function auditPage(rows: readonly LogRow[], query: AuditQuery, page: number, t: Messages): MessageBody {
   const { audit } = t;
   const shown = slicePage(rows, page, AUDIT_PAGE_ROWS);
-  // Event names, outcome kinds and codes are the log's own words (the CSV's too): shown as stored.
+  // A new event fails the type check here until both catalogs name it. Outcome kinds and codes are shown as the log (and the CSV) keeps them.
+  const events: Readonly<Record<LogEvent, string>> = audit.events;
   const lines = shown.items.map((row) => {
     const result = row.outcome_kind === null ? '' : ` → **${row.outcome_kind}**${row.binance_code === null ? '' : ` (${row.binance_code})`}`;
-    return truncate(`\`#${row.seq}\` ${discordTime(row.at_ms, 'f')} **${row.event}** ${row.action_key ?? ''} ${row.user_tag ?? row.user_id ?? ''}${result}${row.dry_run ? ' DRY-RUN' : ''}`, 250);
+    return truncate(`\`#${row.seq}\` ${discordTime(row.at_ms, 'f')} **${events[row.event]}** ${row.action_key ?? ''} ${row.user_tag ?? row.user_id ?? ''}${result}${row.dry_run ? ' DRY-RUN' : ''}`, 250);
   });
   const scope = [query.user === undefined ? undefined : audit.scopeUser({ user: query.user }), query.action === undefined ? undefined : audit.scopeAction({ action: query.action })]
     .filter(Boolean)

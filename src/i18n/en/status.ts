@@ -48,6 +48,28 @@ export const audit = {
   scoped: '{title} · {scope}',
   noRows: 'No rows match.',
   footer: 'audit.csv holds these rows in full, with each row’s hash; npm run verify-log checks the chain.',
+  /** The log's event names as /audit shows them (the CSV keeps the names themselves). */
+  events: {
+    requested: 'requested',
+    invalid: 'invalid',
+    refused: 'refused',
+    confirmed: 'confirmed',
+    approved: 'approved',
+    rejected: 'rejected',
+    cancelled: 'cancelled',
+    expired: 'expired',
+    sent: 'sent',
+    outcome: 'outcome',
+    grant: 'grant',
+    revoke: 'revoke',
+    policy: 'policy',
+    proposed: 'proposed',
+    freeze: 'freeze',
+    unfreeze: 'unfreeze',
+    tamper: 'tamper',
+    startup: 'startup',
+    shutdown: 'shutdown',
+  },
 } as const;
 
 export const auditPosts = {

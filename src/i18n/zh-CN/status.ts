@@ -47,6 +47,27 @@ export const audit = {
   scoped: '{title} · {scope}',
   noRows: '没有匹配的行。',
   footer: 'audit.csv 包含这些行的完整内容及每行的哈希；npm run verify-log 可校验整条链。',
+  events: {
+    requested: '已发起',
+    invalid: '输入无效',
+    refused: '已拒绝',
+    confirmed: '已确认',
+    approved: '已审批',
+    rejected: '已驳回',
+    cancelled: '已取消',
+    expired: '已过期',
+    sent: '已发送',
+    outcome: '结果',
+    grant: '授权',
+    revoke: '撤销授权',
+    policy: '审批策略',
+    proposed: '已提议',
+    freeze: '冻结',
+    unfreeze: '解除冻结',
+    tamper: '篡改',
+    startup: '启动',
+    shutdown: '停止',
+  },
 } as const;
 
 export const auditPosts = {
