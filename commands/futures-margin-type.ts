@@ -2,17 +2,20 @@
 import { z } from 'zod';
 import { fieldsFromBody, type EndpointDeclaration } from '../src/actions/endpoint.ts';
 import { FUTURES } from './groups.ts';
-import { symbol } from '../src/actions/option-schemas.ts';
+import { described, symbol } from '../src/actions/option-schemas.ts';
 
 const options = z.object({
-  symbol: symbol().describe('The USDⓈ-M futures symbol, e.g. BTCUSDT'),
-  'margin-type': z.enum(['ISOLATED', 'CROSSED']).describe('The margin type to switch the symbol to'),
+  symbol: symbol().meta(described((t) => t.endpoints.marginType.options.symbol)),
+  'margin-type': z.enum(['ISOLATED', 'CROSSED']).meta(
+    described((t) => t.endpoints.marginType.options.marginType, { ISOLATED: (t) => t.endpoints.marginType.choices.isolated, CROSSED: (t) => t.endpoints.marginType.choices.crossed }),
+  ),
 });
 
 export default {
   group: FUTURES,
   subcommand: 'margin-type',
-  description: "Change a USDⓈ-M futures symbol's margin type (isolated or cross)",
+  title: (t) => t.endpoints.marginType.title,
+  description: (t) => t.endpoints.marginType.description,
   actionKey: 'futures.margin-type',
   docUrl: 'https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Change-Margin-Type',
   options,
@@ -24,12 +27,9 @@ export default {
     ['symbol', o.symbol],
     ['marginType', o['margin-type']],
   ],
-  summary: (o) => `Set ${o.symbol} to ${o['margin-type'] === 'ISOLATED' ? 'ISOLATED' : 'CROSS (CROSSED)'} margin on USDⓈ-M futures`,
-  notes: () => [
-    'Binance refuses the change while the symbol has open orders (-4047) or an open position (-4048).',
-    'On a Portfolio Margin account the API key has no futures permission, and this call fails with -2015.',
-  ],
+  summary: (o) => (t) => (o['margin-type'] === 'ISOLATED' ? t.endpoints.marginType.summaryIsolated : t.endpoints.marginType.summaryCrossed)({ symbol: o.symbol }),
+  notes: () => [(t) => t.endpoints.marginType.notes.openOrders, (t) => t.endpoints.marginType.notes.portfolioMargin],
   autocomplete: { symbol: 'futures-perpetual-symbols' },
   renderSuccess: (body) =>
-    fieldsFromBody(z.object({ code: z.number().optional(), msg: z.string() }), body, (answer) => [{ label: 'Binance says', value: answer.msg }]),
+    fieldsFromBody(z.object({ code: z.number().optional(), msg: z.string() }), body, (answer) => [{ label: (t) => t.outcome.binanceSays, value: answer.msg }]),
 } satisfies EndpointDeclaration<typeof options>;

@@ -1,6 +1,6 @@
 // The top-level slash commands that endpoint declarations live under.
 import type { CommandGroup } from '../src/actions/endpoint.ts';
 
-export const PM: CommandGroup = { name: 'pm', description: 'Portfolio Margin account maintenance (papi)' };
-export const PM_PRO: CommandGroup = { name: 'pm-pro', description: 'Portfolio Margin Pro account maintenance (sapi)' };
-export const FUTURES: CommandGroup = { name: 'futures', description: 'USDⓈ-M futures settings (fapi)' };
+export const PM: CommandGroup = { name: 'pm', description: (t) => t.endpoints.groups.pm };
+export const PM_PRO: CommandGroup = { name: 'pm-pro', description: (t) => t.endpoints.groups.pmPro };
+export const FUTURES: CommandGroup = { name: 'futures', description: (t) => t.endpoints.groups.futures };

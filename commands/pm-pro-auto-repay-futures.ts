@@ -1,16 +1,18 @@
 // POST /sapi/v1/portfolio/repay-futures-switch — turn auto-repay of futures negative balance on or off.
 import { z } from 'zod';
 import { fieldsFromBody, type EndpointDeclaration } from '../src/actions/endpoint.ts';
+import { described } from '../src/actions/option-schemas.ts';
 import { PM_PRO } from './groups.ts';
 
 const options = z.object({
-  enabled: z.boolean().describe('true: repay futures negative balance automatically; false: turn it off'),
+  enabled: z.boolean().meta(described((t) => t.endpoints.autoRepay.options.enabled)),
 });
 
 export default {
   group: PM_PRO,
   subcommand: 'auto-repay-futures',
-  description: 'Turn auto-repay of the futures negative balance on or off (Portfolio Margin Pro)',
+  title: (t) => t.endpoints.autoRepay.title,
+  description: (t) => t.endpoints.autoRepay.description,
   actionKey: 'pm-pro.auto-repay-futures',
   docUrl: 'https://developers.binance.com/docs/derivatives/portfolio-margin-pro/account/Change-Auto-repay-futures-Status',
   options,
@@ -19,11 +21,8 @@ export default {
   requires: { kind: 'portfolio-margin-pro', permission: 'enableSpotAndMarginTrading' },
   risk: { destructive: false, idempotent: true, irreversible: false },
   toParams: (o) => [['autoRepay', o.enabled ? 'true' : 'false']],
-  summary: (o) =>
-    o.enabled
-      ? 'Turn ON automatic repayment of the futures negative balance (Portfolio Margin Pro)'
-      : 'Turn OFF automatic repayment of the futures negative balance (Portfolio Margin Pro)',
-  notes: (o) => (o.enabled ? [] : ['While it is off, a negative futures balance stays until repaid by hand (/pm repay-negative-balance).']),
+  summary: (o) => (t) => (o.enabled ? t.endpoints.autoRepay.summaryOn : t.endpoints.autoRepay.summaryOff),
+  notes: (o) => (o.enabled ? [] : [(t) => t.endpoints.autoRepay.notes.whileOff]),
   renderSuccess: (body) =>
-    fieldsFromBody(z.object({ msg: z.string() }), body, (answer) => [{ label: 'Binance says', value: answer.msg }]),
+    fieldsFromBody(z.object({ msg: z.string() }), body, (answer) => [{ label: (t) => t.outcome.binanceSays, value: answer.msg }]),
 } satisfies EndpointDeclaration<typeof options>;

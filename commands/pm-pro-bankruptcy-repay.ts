@@ -1,16 +1,22 @@
 // POST /sapi/v1/portfolio/repay — repay the Portfolio Margin Pro bankruptcy loan.
 import { z } from 'zod';
 import { fieldsFromBody, type EndpointDeclaration } from '../src/actions/endpoint.ts';
+import type { Messages } from '../src/i18n/index.ts';
+import { described } from '../src/actions/option-schemas.ts';
 import { PM_PRO } from './groups.ts';
 
 const options = z.object({
-  from: z.enum(['SPOT', 'MARGIN']).optional().describe('Account to repay from; Binance uses SPOT when left out'),
+  from: z
+    .enum(['SPOT', 'MARGIN'])
+    .optional()
+    .meta(described((t) => t.endpoints.bankruptcyRepay.options.from, { SPOT: (t) => t.endpoints.bankruptcyRepay.choices.spot, MARGIN: (t) => t.endpoints.bankruptcyRepay.choices.margin })),
 });
 
 export default {
   group: PM_PRO,
   subcommand: 'bankruptcy-repay',
-  description: 'Repay the Portfolio Margin Pro bankruptcy loan',
+  title: (t) => t.endpoints.bankruptcyRepay.title,
+  description: (t) => t.endpoints.bankruptcyRepay.description,
   actionKey: 'pm-pro.bankruptcy-repay',
   docUrl: 'https://developers.binance.com/docs/derivatives/portfolio-margin-pro/account/Classic-Portfolio-Margin-Bankruptcy-Loan-Repay',
   options,
@@ -19,13 +25,10 @@ export default {
   requires: { kind: 'portfolio-margin-pro', permission: 'enableSpotAndMarginTrading' },
   risk: { destructive: true, idempotent: false, irreversible: true },
   toParams: (o) => (o.from === undefined ? [] : [['from', o.from]]),
-  summary: (o) => `Repay the Portfolio Margin Pro bankruptcy loan from the ${o.from ?? 'SPOT'} account`,
-  notes: (o) => [
-    ...(o.from === undefined ? ['No account was given: `from` is left out and Binance uses its default, SPOT.'] : []),
-    "The API key needs 'Enable Spot & Margin Trading' for this call.",
-  ],
+  summary: (o) => (t) => t.endpoints.bankruptcyRepay.summary({ from: o.from ?? 'SPOT' }),
+  notes: (o) => [...(o.from === undefined ? [(t: Messages) => t.endpoints.bankruptcyRepay.notes.defaultSpot] : []), (t) => t.endpoints.bankruptcyRepay.notes.permission],
   renderSuccess: (body) =>
     fieldsFromBody(z.object({ tranId: z.union([z.string(), z.number()]).transform(String) }), body, (answer) => [
-      { label: 'Transaction id', value: { exact: answer.tranId } },
+      { label: (t) => t.endpoints.bankruptcyRepay.fields.tranId, value: { exact: answer.tranId } },
     ]),
 } satisfies EndpointDeclaration<typeof options>;

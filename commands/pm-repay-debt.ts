@@ -2,12 +2,13 @@
 import { z } from 'zod';
 import { fieldsFromBody, type EndpointDeclaration } from '../src/actions/endpoint.ts';
 import { PM } from './groups.ts';
-import { asset, assetList, decimalAmount } from '../src/actions/option-schemas.ts';
+import { asset, assetList, decimalAmount, described } from '../src/actions/option-schemas.ts';
+import type { Messages } from '../src/i18n/index.ts';
 
 const options = z.object({
-  asset: asset().describe('The borrowed asset to repay, e.g. BTC'),
-  amount: decimalAmount(8).optional().describe('How much to repay (up to 8 decimals); leave out to repay the whole loan'),
-  'specify-repay-assets': assetList().optional().describe('Assets to repay with, comma-separated, e.g. USDT,BTC'),
+  asset: asset().meta(described((t) => t.endpoints.repayDebt.options.asset)),
+  amount: decimalAmount(8).optional().meta(described((t) => t.endpoints.repayDebt.options.amount)),
+  'specify-repay-assets': assetList().optional().meta(described((t) => t.endpoints.repayDebt.options.specifyRepayAssets)),
 });
 
 const success = z.object({
@@ -21,7 +22,8 @@ const success = z.object({
 export default {
   group: PM,
   subcommand: 'repay-debt',
-  description: 'Repay a margin loan in the Portfolio Margin account',
+  title: (t) => t.endpoints.repayDebt.title,
+  description: (t) => t.endpoints.repayDebt.description,
   actionKey: 'pm.repay-debt',
   docUrl: 'https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Margin-Account-Repay-Debt',
   options,
@@ -35,26 +37,23 @@ export default {
     ...(o.amount === undefined ? [] : [['amount', o.amount] as const]),
     ...(o['specify-repay-assets'] === undefined ? [] : [['specifyRepayAssets', o['specify-repay-assets'].join(',')] as const]),
   ],
-  summary: (o) =>
-    o.amount === undefined
-      ? `Repay the WHOLE ${o.asset} margin loan of the Portfolio Margin account`
-      : `Repay ${o.amount} ${o.asset} of the Portfolio Margin account's margin loan`,
+  summary: (o) => (t) =>
+    o.amount === undefined ? t.endpoints.repayDebt.summaryWhole({ asset: o.asset }) : t.endpoints.repayDebt.summary({ amount: o.amount, asset: o.asset }),
   notes: (o) => [
-    ...(o.amount === undefined
-      ? ['No amount was given: Binance repays the whole loan of this asset, if the repay assets suffice.']
-      : []),
-    'Binance caps one request at 50,000 USD equivalent; a larger repay fails.',
-    o['specify-repay-assets'] === undefined
-      ? `Repaid with ${o.asset} held in the account.`
-      : `Repaid with ${o['specify-repay-assets'].join(', ')}; Binance uses ${o.asset} itself first if the account holds any.`,
+    ...(o.amount === undefined ? [(t: Messages) => t.endpoints.repayDebt.notes.whole] : []),
+    (t) => t.endpoints.repayDebt.notes.cap,
+    (t) => {
+      const assets = o['specify-repay-assets'];
+      return assets === undefined ? t.endpoints.repayDebt.notes.repaidWithAsset({ asset: o.asset }) : t.endpoints.repayDebt.notes.repaidWith({ assets: assets.join(', '), asset: o.asset });
+    },
   ],
   amount: (o) => ({ asset: o.asset, amount: o.amount }),
   autocomplete: { asset: 'margin-loan-assets' },
   renderSuccess: (body) =>
     fieldsFromBody(success, body, (repaid) => [
-      { label: 'Repaid amount', value: { exact: repaid.amount } },
-      { label: 'Asset', value: repaid.asset },
-      { label: 'Repaid with', value: repaid.specifyRepayAssets?.join(', ') || repaid.asset },
-      { label: 'Time', value: { time: repaid.updateTime } },
+      { label: (t) => t.endpoints.repayDebt.fields.amount, value: { exact: repaid.amount } },
+      { label: (t) => t.endpoints.repayDebt.fields.asset, value: repaid.asset },
+      { label: (t) => t.endpoints.repayDebt.fields.repaidWith, value: repaid.specifyRepayAssets?.join(', ') || repaid.asset },
+      { label: (t) => t.endpoints.repayDebt.fields.time, value: { time: repaid.updateTime } },
     ]),
 } satisfies EndpointDeclaration<typeof options>;

@@ -8,7 +8,8 @@ const options = z.object({});
 export default {
   group: PM,
   subcommand: 'repay-negative-balance',
-  description: 'Repay the negative futures balance of the Portfolio Margin account',
+  title: (t) => t.endpoints.negativeBalance.title,
+  description: (t) => t.endpoints.negativeBalance.description,
   actionKey: 'pm.repay-negative-balance',
   docUrl: 'https://developers.binance.com/docs/derivatives/portfolio-margin/account/Repay-futures-Negative-Balance',
   options,
@@ -17,7 +18,7 @@ export default {
   requires: { kind: 'portfolio-margin', permission: 'enablePortfolioMarginTrading' },
   risk: { destructive: true, idempotent: false, irreversible: true },
   toParams: () => [],
-  summary: () => 'Repay the negative futures balance of the Portfolio Margin account from its other assets',
+  summary: () => (t) => t.endpoints.negativeBalance.summary,
   renderSuccess: (body) =>
-    fieldsFromBody(z.object({ msg: z.string() }), body, (answer) => [{ label: 'Binance says', value: answer.msg }]),
+    fieldsFromBody(z.object({ msg: z.string() }), body, (answer) => [{ label: (t) => t.outcome.binanceSays, value: answer.msg }]),
 } satisfies EndpointDeclaration<typeof options>;

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { readAccounts, type BinanceAccountConfig, type SigningKey } from './config-accounts.ts';
+import { LOCALES, type Locale } from './i18n/index.ts';
 import { Secret } from './secret.ts';
 
 export type { BinanceAccountConfig, SigningKey };
@@ -42,6 +43,8 @@ export interface Config {
   readonly databasePath: string;
   readonly confirmTimeoutSeconds: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** BOT_LOCALE: the language of what many people see (approval requests, proposals, the audit channel, announcements). */
+  readonly locale: Locale;
 }
 
 /** Thrown when the environment is unusable; `problems` holds one line per bad variable. */
@@ -166,6 +169,8 @@ const environmentSchema = z.object({
   // token, which Discord honours for 15 minutes: the window must end before that.
   CONFIRM_TIMEOUT_SECONDS: integer(5, 840, 60, 'seconds'),
   LOG_LEVEL: z.preprocess(unset, z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info')),
+  // An ephemeral answer follows its reader's Discord language; this is for the messages everyone reads.
+  BOT_LOCALE: z.preprocess(unset, z.enum(LOCALES, { error: `must be ${LOCALES.join(' or ')} (the language of messages many people see)` }).default('en-US')),
   AUDIT_LOG_KEY: auditLogKey,
   AUDIT_CHANNEL_ID: z.preprocess(
     unset,
@@ -220,6 +225,7 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
     databasePath: vars.DATABASE_PATH,
     confirmTimeoutSeconds: vars.CONFIRM_TIMEOUT_SECONDS,
     logLevel: vars.LOG_LEVEL,
+    locale: vars.BOT_LOCALE,
   };
 }
 

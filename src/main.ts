@@ -14,6 +14,7 @@ import { KeyChecks } from './actions/key-checks.ts';
 import { ActionService, HEARTBEAT_MS } from './actions/service.ts';
 import { BinanceClient, createSigner, familyClocks, HostLimits } from './binance/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { messages } from './i18n/index.ts';
 import { Announcer } from './discord/announce.ts';
 import { AuditChannelPoster } from './discord/audit-channel.ts';
 import { AutocompleteSources } from './discord/autocomplete.ts';
@@ -158,8 +159,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   await binance.startClockSync();
   await keyChecks.run('start-up');
 
-  const render = { baseUrls: config.binance.baseUrls, recvWindowMs: config.binance.recvWindowMs, dryRun: config.binance.dryRun };
-  const announcer = new Announcer(log, auditChannelId);
+  // BOT_LOCALE: what many people see is in its language; an answer only its reader sees, in the reader's.
+  const publicText = messages(config.locale);
+  const render = { baseUrls: config.binance.baseUrls, recvWindowMs: config.binance.recvWindowMs, dryRun: config.binance.dryRun, publicText };
+  const announcer = new Announcer(log, auditChannelId, publicText);
   const flow = new ConfirmationFlow({ actions, render, announcer, log });
   const proposalFlow = new ProposalFlow({ proposals, authorizer, announcer, log });
   const freezeWatch = new FreezeWatch(freeze, flow, proposalFlow);
@@ -215,6 +218,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
           channelId: auditChannelId,
           instanceId: actions.instanceId,
           log,
+          text: publicText,
         });
   poster?.start();
 

@@ -127,9 +127,11 @@ async function main(): Promise<void> {
       console.log('  (mallory holds no grant at all: her refusal is counted per user and minute, not logged and not posted, so nobody can flood the log.)');
     });
 
-    await step(world, '6. desk-admin mistypes: /pm repay-debt asset:BTC amount:0,5', async () => {
+    await step(world, '6. desk-admin mistypes: /pm repay-debt asset:BTC amount:0,5 (then again, from a Discord client set to 中文)', async () => {
       const { message } = await world.command(admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0,5' });
       showMessage(admin.username, message);
+      const { message: chinese } = await world.command(admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0,5' }, { locale: 'zh-CN' });
+      showMessage(admin.username, chinese);
     });
 
     await step(world, '7. desk-admin reads the log: /audit recent limit:8', async () => {

@@ -105,14 +105,11 @@ export class AccessService {
     await this.#refuseSelf(actor, input.user, input.action);
     const { store, authorizer } = this.#options;
     if (authorizer.isRoot(input.user)) {
-      throw new OperatorError('refused', `<@${input.user}> is in BOT_ADMIN_IDS and holds every action; that can only be changed in the bot's configuration.`);
+      throw new OperatorError('refused', (t) => t.access.revokeRoot({ user: input.user }));
     }
     const account = input.account ?? ANY_ACCOUNT;
     if (account !== ANY_ACCOUNT && (await store.grants.getExact(input.user, input.action, ANY_ACCOUNT)) !== undefined) {
-      throw new OperatorError(
-        'invalid',
-        `<@${input.user}> holds \`${input.action}\` on every account (*), which covers account ${account} too: revoking only account ${account} would leave it. Revoke it without \`account\` (every account), then grant back the accounts they keep. Nothing changed.`,
-      );
+      throw new OperatorError('invalid', (t) => t.access.revokeCoveredByStar({ user: input.user, action: input.action, account }));
     }
     const change: AccessChange = { kind: 'revoke', user: input.user, action: input.action, account };
     const before = await beforeOf(store, store.db, change);
@@ -156,17 +153,15 @@ export class AccessService {
     const { authorizer, store } = this.#options;
     const decision = await authorizer.check(actor.id, ACCESS_ADMIN, { use: 'request' });
     if (decision.allowed) return decision.via === 'root' ? 'root' : 'delegated';
+    const { says: reason } = decision;
     await recordRefusal(store, authorizer, { event: 'refused', actionKey: ACCESS_ADMIN, ...who(actor), userId: actor.id, detail: `access change about \`${about}\`: ${decision.reason}` });
-    throw new OperatorError('refused', `Refused: ${decision.reason}.`);
+    throw new OperatorError('refused', (t) => t.common.refused({ reason: reason(t) }));
   }
 
   async #refuseSelf(actor: Actor, user: string, action: string): Promise<void> {
     if (actor.id !== user) return;
     await recordRefusal(this.#options.store, this.#options.authorizer, { event: 'refused', actionKey: ACCESS_ADMIN, ...who(actor), userId: actor.id, params: { user, action }, detail: 'a change to their own access' });
-    throw new OperatorError(
-      'refused',
-      'Refused: nobody may grant to, revoke from or cap themselves (root admins included). Another admin must make this change.',
-    );
+    throw new OperatorError('refused', (t) => t.access.notYourself);
   }
 
   /**
@@ -178,29 +173,26 @@ export class AccessService {
     const { asset, maxAmount, dailyMax } = input;
     const endpoint = this.#options.endpoints.find((candidate) => candidate.actionKey === input.action);
     if (role === 'approver' && input.action === 'audit.read') {
-      throw new OperatorError('invalid', '`audit.read` only reads the log: there is nothing to approve, so it has no `approver` role.');
+      throw new OperatorError('invalid', (t) => t.access.auditReadNoApprover);
     }
     if (asset === undefined && maxAmount === undefined && dailyMax === undefined) return undefined;
     if (endpoint?.amount === undefined) {
       const capped = this.#options.endpoints.filter((candidate) => candidate.amount !== undefined).map((candidate) => `\`${candidate.actionKey}\``);
-      const policy = endpoint === undefined ? '' : ` To limit it, require a second person: \`/access policy action:${input.action} approvals:1\`.`;
-      throw new OperatorError(
-        'invalid',
-        `\`${input.action}\` carries no amount, so it cannot be capped (caps apply to ${capped.join(', ')}).${policy}`,
-      );
+      const { action } = input;
+      throw new OperatorError('invalid', (t) => {
+        const refusal = t.access.noAmount({ action, capped: capped.join(', ') });
+        return endpoint === undefined ? refusal : `${refusal}${t.access.noAmountPolicy({ action })}`;
+      });
     }
     if (asset === LEGACY_ANY_ASSET) {
-      throw new OperatorError(
-        'invalid',
-        '`asset` cannot be `*`: a cap names one asset, so that "100" cannot mean 100 USDT and 100 BTC alike. Grant one cap per asset (run /access grant once for each).',
-      );
+      throw new OperatorError('invalid', (t) => t.access.assetStar);
     }
-    if (asset === undefined) throw new OperatorError('invalid', '`asset` is required with `max-amount` and `daily-max`: it names the asset the cap applies to, such as BTC.');
+    if (asset === undefined) throw new OperatorError('invalid', (t) => t.access.assetRequired);
     if (maxAmount === undefined && dailyMax === undefined) {
-      throw new OperatorError('invalid', '`asset` needs `max-amount` (per request) or `daily-max` (per rolling 24 hours): it names the asset they cap.');
+      throw new OperatorError('invalid', (t) => t.access.assetNeedsCap);
     }
     if (role === 'approver' && dailyMax !== undefined) {
-      throw new OperatorError('invalid', '`daily-max` limits what a requester spends; an `approver` requests nothing. Use `max-amount` to limit what they may approve.');
+      throw new OperatorError('invalid', (t) => t.access.approverNoDaily);
     }
     const old = existing.find((line) => line.asset === asset);
     return { asset, maxAmount: maxAmount ?? old?.maxAmount ?? null, dailyMax: dailyMax ?? old?.dailyMax ?? null };
@@ -208,7 +200,9 @@ export class AccessService {
 }
 
 function nothingToRevoke(change: AccessChange): OperatorError {
-  if (change.kind !== 'revoke') return new OperatorError('invalid', 'Nothing changed: there was nothing to apply.');
-  const where = change.account === ANY_ACCOUNT ? '' : ` on account ${change.account}`;
-  return new OperatorError('invalid', `<@${change.user}> had no grant of \`${change.action}\`${where}; nothing was removed and nothing is announced.`);
+  if (change.kind !== 'revoke') return new OperatorError('invalid', (t) => t.access.nothingToApply);
+  const { user, action, account } = change;
+  return new OperatorError('invalid', (t) =>
+    account === ANY_ACCOUNT ? t.access.nothingToRevoke({ user, action }) : t.access.nothingToRevokeOn({ user, action, account }),
+  );
 }

@@ -8,7 +8,9 @@ import { ENDPOINTS } from '../../commands/index.ts';
 import { ADMIN_ID, ALICE_ID } from '../../test/support/harness.ts';
 import { createDesk, DESK_ACCOUNTS, type Desk, type DeskProcess } from '../../test/support/desk.ts';
 import { claimed, refusal } from '../../test/support/outcomes.ts';
+import { inEnglish, type Said } from '../i18n/index.ts';
 import { silentLogger } from '../log.ts';
+import type { Eligibility } from './eligibility.ts';
 import { KeyChecks } from './key-checks.ts';
 
 const [MAIN, FUTURES, PRO] = DESK_ACCOUNTS as [(typeof DESK_ACCOUNTS)[number], (typeof DESK_ACCOUNTS)[number], (typeof DESK_ACCOUNTS)[number]];
@@ -26,6 +28,11 @@ afterEach(async () => {
 
 const admin = () => desk.actor(ADMIN_ID, 'admin');
 const posts = (path: string) => desk.binance.requests.filter((request) => request.method === 'POST' && request.path === path);
+
+/** A verdict with its reason in English (reasons are said in the reader's language; the log keeps English). */
+function inEnglishReason(verdict: Eligibility): object {
+  return 'reason' in verdict ? { ...verdict, reason: inEnglish(verdict.reason) } : verdict;
+}
 
 async function grant(userId: string, actionKey: string, account: string) {
   await bot.store.db.transaction((tx) => bot.store.grants.put(tx, { userId, actionKey, account, role: 'requester', caps: [] }, ADMIN_ID, desk.clock.now));
@@ -148,7 +155,7 @@ describe('key checks', () => {
     const before = (await bot.store.log.recent({ limit: 100 })).length;
     await bot.keyChecks.run('status');
     expect(bot.accounts.eligibility(desk.endpoint('futures.margin-type'), 'futures')).toEqual({ kind: 'eligible' });
-    expect(bot.accounts.failure('futures')?.reason).toMatch(/apiRestrictions: no answer/);
+    expect(inEnglish(bot.accounts.failure('futures')?.reason as Said)).toMatch(/apiRestrictions: no answer/);
     // Nothing changed, so no row; the next check that reads it clears the failure.
     expect((await bot.store.log.recent({ limit: 100 })).length).toBe(before);
     await bot.keyChecks.run('status');
@@ -163,12 +170,12 @@ describe('a key that cannot be read at start-up', () => {
       other.binance.account(FUTURES.apiKey).failNext('/sapi/v1/account/apiRestrictions', { kind: 'drop', executed: false });
       const started = await other.start();
       // Not guessed: the futures account may be of any kind, so pm.repay-debt may run there too, and the bot asks which.
-      expect(started.accounts.eligibility(other.endpoint('pm.repay-debt'), 'futures')).toMatchObject({
+      expect(inEnglishReason(started.accounts.eligibility(other.endpoint('pm.repay-debt'), 'futures'))).toEqual({
         kind: 'unchecked',
         reason: expect.stringMatching(/permissions could not be read/),
       });
       const view = await started.service.request(other.actor(ADMIN_ID), other.endpoint('futures.margin-type'), { ...MARGIN_TYPE, account: 'futures' });
-      expect(view.account).toEqual({
+      expect({ ...view.account, eligibility: inEnglishReason(view.account.eligibility) }).toEqual({
         shown: 'futures (Futures desk)',
         eligibility: { kind: 'unchecked', reason: expect.stringMatching(/^account futures: its key's permissions could not be read/) },
       });

@@ -5,6 +5,7 @@
 // client, so nothing below can reach for "the" key; a name the configuration
 // no longer holds has no client, and its confirmations send nothing.
 import type { BinanceClient, KeyReport } from '../binance/index.ts';
+import type { Said } from '../i18n/index.ts';
 import { MAIN_ACCOUNT } from '../config-accounts.ts';
 import { eligibilityOf, type Eligibility } from './eligibility.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
@@ -21,13 +22,13 @@ export interface AccountEntry {
 /** A key check that could not read Binance, while an earlier one's findings are kept. */
 export interface CheckFailure {
   readonly at: number;
-  readonly reason: string;
+  readonly reason: Said;
 }
 
 /** The account a request runs on: chosen (or the only one that can run it), with what its key check says. */
 export type AccountChoice =
   | { readonly ok: true; readonly entry: AccountEntry; readonly eligibility: Eligibility }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: Said };
 
 export class Accounts {
   readonly #entries: ReadonlyMap<string, AccountEntry>;
@@ -102,24 +103,30 @@ export class Accounts {
   choose(endpoint: Pick<EndpointDeclaration, 'requires'>, chosen: string | undefined): AccountChoice {
     if (chosen !== undefined) {
       const entry = this.#entries.get(chosen);
-      if (entry === undefined)
-        return {
-          ok: false,
-          reason: `\`account\` \`${chosen.slice(0, 40).replace(/`/g, "'")}\` is not one of this bot's accounts: ${this.all.map((known) => known.name).join(', ')}`,
-        };
+      if (entry === undefined) {
+        const name = chosen.slice(0, 40).replace(/`/g, "'");
+        const known = this.names.join(', ');
+        return { ok: false, reason: (t) => t.accounts.choose.unknown({ name, accounts: known }) };
+      }
       return { ok: true, entry, eligibility: this.eligibility(endpoint, chosen) };
     }
     const runnable = this.runnable(endpoint);
     const [only] = runnable;
     if (only !== undefined && runnable.length === 1) return { ok: true, entry: only, eligibility: this.eligibility(endpoint, only.name) };
-    if (runnable.length > 1)
-      return {
-        ok: false,
-        reason: `\`account\` is required: this command can run on ${runnable.map((entry) => this.display(entry.name)).join(', ')}; choose one`,
-      };
+    if (runnable.length > 1) {
+      const names = runnable.map((entry) => this.display(entry.name)).join(', ');
+      return { ok: false, reason: (t) => t.accounts.choose.required({ accounts: names }) };
+    }
     const reasons = this.all
       .map((entry) => this.eligibility(endpoint, entry.name))
       .flatMap((verdict) => (verdict.kind === 'ineligible' ? [verdict.reason] : []));
-    return { ok: true, entry: this.main, eligibility: { kind: 'ineligible', reason: `no account of this bot can run it: ${reasons.join('; ')}` } };
+    return {
+      ok: true,
+      entry: this.main,
+      eligibility: {
+        kind: 'ineligible',
+        reason: (t) => t.accounts.choose.noneCanRun({ reasons: reasons.map((reason) => reason(t)).join(t.accounts.eligibility.separator) }),
+      },
+    };
   }
 }

@@ -5,6 +5,7 @@
 // approve others' requests; an approver may only approve or reject. Where an
 // account's row and the '*' row both apply, the strictest of them holds
 // (Grants.get): an account row can narrow a right, never widen it.
+import { inEnglish, type Said } from '../i18n/index.ts';
 import { ANY_ACCOUNT, type EffectiveGrant, type Grants, type Queries } from '../store/index.ts';
 import { checkPerRequest, type AmountRequest } from './caps.ts';
 
@@ -18,7 +19,12 @@ export type Use = 'request' | 'approve';
 /** Why someone was allowed: as a root admin, or by a grant (logged as "on what right"). */
 export type Right = { readonly via: 'root' } | { readonly via: 'grant'; readonly grant: EffectiveGrant };
 
-export type AuthDecision = ({ readonly allowed: true } & Right) | { readonly allowed: false; readonly reason: string };
+/** A refusal's reason in English (the log's `detail`) and as said to the person refused, in their language. */
+export type AuthDecision = ({ readonly allowed: true } & Right) | { readonly allowed: false; readonly reason: string; readonly says: Said };
+
+function refusal(says: Said): AuthDecision {
+  return { allowed: false, reason: inEnglish(says), says };
+}
 
 export interface CheckOptions {
   /** The Binance account the action runs on (default: every account, '*'). */
@@ -45,13 +51,11 @@ export class Authorizer {
   async check(userId: string, actionKey: string, options: CheckOptions = {}): Promise<AuthDecision> {
     if (this.roots.has(userId)) return { allowed: true, via: 'root' };
     const grant = await this.grants.get(userId, actionKey, options.account ?? ANY_ACCOUNT, options.q);
-    if (grant === undefined) return { allowed: false, reason: `you have not been granted \`${actionKey}\`; ask someone with \`access.admin\` to grant it` };
-    if ((options.use ?? 'request') === 'request' && grant.role === 'approver') {
-      return { allowed: false, reason: `you hold \`${actionKey}\` as an approver: you may approve or reject other people's requests, not make one` };
-    }
+    if (grant === undefined) return refusal((t) => t.auth.notGranted({ actionKey }));
+    if ((options.use ?? 'request') === 'request' && grant.role === 'approver') return refusal((t) => t.auth.approverOnly({ actionKey }));
     if (options.amount !== undefined) {
       const caps = checkPerRequest(actionKey, grant, options.amount);
-      if (!caps.ok) return { allowed: false, reason: caps.reason };
+      if (!caps.ok) return refusal(caps.reason);
     }
     return { allowed: true, via: 'grant', grant };
   }

@@ -23,6 +23,7 @@
 // recompute: the check then still catches a careless edit, not a careful one.
 import { z } from 'zod';
 import { encodeParams, FAMILIES, type BinanceRequest } from '../binance/index.ts';
+import { inEnglish, type Said } from '../i18n/index.ts';
 import type { LogRow, PendingAction, Queries, Store } from '../store/index.ts';
 import type { Accounts } from './accounts.ts';
 import type { Actor } from './actor.ts';
@@ -95,7 +96,7 @@ export type BindingVerdict =
   /** The stored action, or the log about it, was altered: nothing may be sent. */
   | { readonly kind: 'tampered'; readonly actionKey: string; readonly findings: readonly string[] }
   /** Genuine, but it can no longer run as shown (another host or dry-run setting, an older version's request). */
-  | { readonly kind: 'cannot-run'; readonly detail: string };
+  | { readonly kind: 'cannot-run'; readonly detail: Said };
 
 export interface BindingContext {
   readonly store: Store;
@@ -125,7 +126,7 @@ export async function checkBinding(context: BindingContext, q: Queries, action: 
   const logged = boundRecord.safeParse(parseJsonText(requested.request_json));
   if (!logged.success) {
     // A genuine row (its hash checked) in the older shape: requested before this version, so nothing binds it.
-    return { kind: 'cannot-run', detail: 'it was requested before this version of the bot, which cannot check it: run the command again' };
+    return { kind: 'cannot-run', detail: (t) => t.pipeline.binding.tooOld };
   }
   const record = logged.data;
   const actionKey = requested.action_key ?? action.actionKey;
@@ -136,7 +137,7 @@ export async function checkBinding(context: BindingContext, q: Queries, action: 
     ...lifecycleFindings(rows, requested, record, stage),
   ];
   const endpoint = context.endpoints.get(actionKey);
-  if (endpoint === undefined) return findings.length > 0 ? tampered(findings, actionKey) : { kind: 'cannot-run', detail: `the bot no longer knows the action \`${actionKey}\`` };
+  if (endpoint === undefined) return findings.length > 0 ? tampered(findings, actionKey) : { kind: 'cannot-run', detail: (t) => t.pipeline.binding.unknownAction({ actionKey }) };
   const options = endpoint.options.safeParse(parseJsonText(action.optionsJson));
   if (!options.success) return tampered([...findings, 'options: the stored options no longer pass the command’s own validation'], actionKey);
   if (JSON.stringify(options.data) !== requested.params_json) findings.push(`options: stored ${clip(JSON.stringify(options.data))}, logged ${clip(requested.params_json ?? '')}`);
@@ -183,7 +184,8 @@ export async function bindClick(context: BindingContext, rules: ClickRules, acto
       await store.db.transaction((tx) => closeTampered(store, tx, action, actor, verdict, now(), 'click'));
       throw new TamperedError(action.id, verdict.actionKey, verdict.findings);
     case 'cannot-run': {
-      const refusal: Refusal = { detail: verdict.detail, message: `Closed: ${verdict.detail}. Nothing was sent; run the command again.`, closes: true, by: actor };
+      const { detail } = verdict;
+      const refusal: Refusal = { detail: inEnglish(detail), message: (t) => t.pipeline.binding.cannotRun({ reason: detail(t) }), closes: true, by: actor };
       await store.db.transaction((tx) => rules.record(tx, action, refusal));
       throw refusalError(refusal);
     }

@@ -7,6 +7,7 @@
 // transaction, where the write lock makes it atomic: two requests on screen
 // at once cannot both pass a total that only one of them fits.
 import { addDecimals, compareDecimals, subtractDecimalsFloor } from '../decimal.ts';
+import type { Messages, Said } from '../i18n/index.ts';
 import { LEGACY_ANY_ASSET, type Cap, type EffectiveGrant, type Grant, type Queries, type Store } from '../store/index.ts';
 
 export const DAILY_WINDOW_MS = 24 * 60 * 60_000;
@@ -17,7 +18,7 @@ export interface AmountRequest {
   readonly amount: string | undefined;
 }
 
-export type CapDecision = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+export type CapDecision = { readonly ok: true } | { readonly ok: false; readonly reason: Said };
 
 /** Where a daily cap stands before a request: the cap, what counts against it, what is left. */
 export interface DailyStanding {
@@ -33,24 +34,21 @@ export function checkPerRequest(actionKey: string, grant: Pick<EffectiveGrant, '
   if (!grant.capped) return { ok: true };
   if (caps.some((cap) => cap.asset === LEGACY_ANY_ASSET)) {
     // Fail closed: "100" under a '*' cap could mean 100 USDT or 100 BTC.
-    return {
-      ok: false,
-      reason: `your grant of \`${actionKey}\` carries a cap on "every asset" (*) from an older version of the bot, which no longer counts as a cap; an admin must re-grant it with a named asset (/access grant … asset:BTC max-amount:…)`,
-    };
+    return { ok: false, reason: (t) => t.caps.legacyCap({ actionKey }) };
   }
-  const cap = caps.find((line) => line.asset === request.asset);
+  const { asset, amount } = request;
+  const cap = caps.find((line) => line.asset === asset);
   if (cap === undefined) {
-    const covered = caps.length === 0 ? 'no asset on this account (its rows cap different assets)' : `only ${caps.map(describeCap).join(', ')}`;
-    return { ok: false, reason: `your grant of \`${actionKey}\` covers ${covered}, not ${request.asset}` };
+    const covered: Said =
+      caps.length === 0 ? (t) => t.caps.coversNoAsset : (t) => t.caps.coversOnly({ caps: caps.map((line) => describeCap(line, t)).join(t.caps.separator) });
+    return { ok: false, reason: (t) => t.caps.notCovered({ actionKey, covered: covered(t), asset }) };
   }
-  if (request.amount === undefined) {
-    return {
-      ok: false,
-      reason: `your grant of \`${actionKey}\` caps ${request.asset} (${describeCap(cap)}); give an amount (leaving it out repays the whole loan, which may be more)`,
-    };
+  if (amount === undefined) {
+    return { ok: false, reason: (t) => t.caps.needsAmount({ actionKey, asset, cap: describeCap(cap, t) }) };
   }
-  if (cap.maxAmount !== null && compareDecimals(request.amount, cap.maxAmount) > 0) {
-    return { ok: false, reason: `${request.amount} ${request.asset} is above your cap of ${cap.maxAmount} ${cap.asset} per request for \`${actionKey}\`` };
+  const { maxAmount } = cap;
+  if (maxAmount !== null && compareDecimals(amount, maxAmount) > 0) {
+    return { ok: false, reason: (t) => t.caps.overPerRequest({ amount, asset, max: maxAmount, capAsset: cap.asset, actionKey }) };
   }
   return { ok: true };
 }
@@ -68,7 +66,7 @@ export interface DailyQuery {
 
 export type DailyDecision =
   | { readonly ok: true; readonly standing: DailyStanding | undefined }
-  | { readonly ok: false; readonly reason: string; readonly standing: DailyStanding };
+  | { readonly ok: false; readonly reason: Said; readonly standing: DailyStanding };
 
 /**
  * Checks `query` against the daily caps of the requester's grant (none for a
@@ -94,18 +92,14 @@ export async function checkDaily(store: Store, q: Queries, query: DailyQuery): P
     const spent = amounts.reduce(addDecimals, '0');
     const standing: DailyStanding = { asset: cap.asset, dailyMax: cap.dailyMax, spent, left: subtractDecimalsFloor(cap.dailyMax, spent) };
     const amount = query.request.amount;
+    const { actionKey } = query;
     if (amount === undefined) {
-      return { ok: false, standing, reason: `your grant of \`${query.actionKey}\` has a daily cap on ${cap.asset}; give an amount` };
+      return { ok: false, standing, reason: (t) => t.caps.dailyNeedsAmount({ actionKey, asset: cap.asset }) };
     }
     const total = addDecimals(spent, amount);
     if (compareDecimals(total, cap.dailyMax) > 0) {
-      return {
-        ok: false,
-        standing,
-        reason:
-          `${amount} ${cap.asset} would take your rolling 24-hour total of \`${query.actionKey}\` to ${total} ${cap.asset}, ` +
-          `above your daily cap of ${cap.dailyMax} ${cap.asset} (already spent or in flight: ${spent} ${cap.asset}; left: ${standing.left} ${cap.asset})`,
-      };
+      const figures = { amount, asset: cap.asset, actionKey, total, dailyMax: cap.dailyMax, spent, left: standing.left };
+      return { ok: false, standing, reason: (t) => t.caps.overDaily(figures) };
     }
     if (tightest === undefined || compareDecimals(standing.left, tightest.left) < 0) tightest = standing;
   }
@@ -113,14 +107,14 @@ export async function checkDaily(store: Store, q: Queries, query: DailyQuery): P
 }
 
 /** "1 BTC per request, 5 BTC per 24 h" */
-export function describeCap(cap: Cap): string {
-  if (cap.asset === LEGACY_ANY_ASSET) return `⚠️ legacy cap on every asset (${cap.maxAmount ?? '?'}): refused until re-granted with a named asset`;
+export function describeCap(cap: Cap, t: Messages): string {
+  if (cap.asset === LEGACY_ANY_ASSET) return t.caps.legacyDescribed({ max: cap.maxAmount ?? '?' });
   return [
-    cap.maxAmount === null ? undefined : `${cap.maxAmount} ${cap.asset} per request`,
-    cap.dailyMax === null ? undefined : `${cap.dailyMax} ${cap.asset} per 24 h`,
+    cap.maxAmount === null ? undefined : t.caps.perRequest({ amount: cap.maxAmount, asset: cap.asset }),
+    cap.dailyMax === null ? undefined : t.caps.perDay({ amount: cap.dailyMax, asset: cap.asset }),
   ]
     .filter((part): part is string => part !== undefined)
-    .join(', ');
+    .join(t.caps.separator);
 }
 
 function dailyCapOf(grant: Grant, asset: string): (Cap & { dailyMax: string }) | undefined {

@@ -5,6 +5,7 @@
 // decide. So a revoke, a policy raise or a freeze that commits while a click
 // is being decided (in this process or another) is seen by the claim, and the
 // action is refused or held for a second person instead of sent.
+import { inEnglish, type Said } from '../i18n/index.ts';
 import type { PendingAction, Queries, Store } from '../store/index.ts';
 import { who, type Actor } from './actor.ts';
 import type { Authorizer, Right } from './authorization.ts';
@@ -17,10 +18,10 @@ import { frozenBy, frozenIn, frozenRefusal } from './freeze.ts';
 /** Whose right a click rests on: the requester's Confirm, the approver's Approve, the requester's again at approval. */
 export type ClickRole = 'requester' | 'approver' | 'requester-at-approval';
 
-/** Why a click is turned down: what the log keeps, what the clicker is told, and whether the request closes. */
+/** Why a click is turned down: what the log keeps (English), what the clicker is told, and whether the request closes. */
 export interface Refusal {
   readonly detail: string;
-  readonly message: string;
+  readonly message: Said;
   /** The request can never run as asked: it is closed (with this reason, when it has one worth keeping). */
   readonly closes: boolean;
   readonly closedReason?: string | undefined;
@@ -52,27 +53,28 @@ export class ClickRules {
       q,
     });
     if (decision.allowed) return decision;
-    if (role === 'approver') return { detail: `approval: ${decision.reason}`, message: `Refused: ${decision.reason}.`, closes: false, by: actor };
+    const { says: reason } = decision;
+    if (role === 'approver') return { detail: `approval: ${inEnglish(reason)}`, message: (t) => t.common.refused({ reason: reason(t) }), closes: false, by: actor };
     // At approval the answer shows in the channel: say what happened, never the requester's caps or figures.
-    const message =
+    const message: Said =
       role === 'requester-at-approval'
-        ? `Closed: ${action.requesterTag}, who asked for it, no longer holds \`${endpoint.actionKey}\` for this request (their grant or cap changed). The request is closed and nothing was sent.`
-        : `Refused: ${decision.reason}. The request is closed and nothing was sent.`;
-    return { detail: `at the click: ${decision.reason}`, message, closes: true, by: actor };
+        ? (t) => t.pipeline.click.requesterLost({ tag: action.requesterTag, actionKey: endpoint.actionKey })
+        : (t) => t.pipeline.click.refusedClosed({ reason: reason(t) });
+    return { detail: `at the click: ${inEnglish(reason)}`, message, closes: true, by: actor };
   }
 
   /** The freeze and the requester's daily cap (with everything else in flight), read in `q`. */
   async guard(q: Queries, actor: Actor, stored: StoredAction): Promise<Refusal | undefined> {
     const { action, endpoint } = stored;
-    const refused = (reason: string, closedReason: string): Refusal => ({
-      detail: reason,
-      message: `Refused: ${reason}. The request is closed and nothing was sent.`,
+    const refused = (reason: Said, closedReason: string): Refusal => ({
+      detail: inEnglish(reason),
+      message: (t) => t.pipeline.click.refusedClosed({ reason: reason(t) }),
       closes: true,
       closedReason,
       by: actor,
     });
     const frozen = await frozenIn(this.store, q);
-    if (frozen !== undefined) return refused(frozenRefusal(frozen), frozenBy(frozen));
+    if (frozen !== undefined) return refused(frozenRefusal(frozen), inEnglish(frozenBy(frozen)));
     if (action.amountAsset === null || endpoint.amount === undefined) return undefined;
     const daily = await checkDaily(this.store, q, {
       userId: action.requesterId,
@@ -82,7 +84,7 @@ export class ClickRules {
       now: this.now(),
       excludeId: action.id,
     });
-    return daily.ok ? undefined : refused(daily.reason, 'over the daily cap at the click');
+    return daily.ok ? undefined : refused(daily.reason, inEnglish((t) => t.pipeline.click.overDailyCap));
   }
 
   /** Writes a refusal in `q`: the request closed when it can never run, and the log row. */

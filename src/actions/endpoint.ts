@@ -1,9 +1,11 @@
 // The shape of an endpoint declaration in commands/: everything about one
 // Binance call that the pipeline needs, declared once. From it come the slash
 // command, the validator, the confirmation text, the signed request, the grant
-// check and the rendering of a success.
+// check and the rendering of a success. Its texts are Said: catalog messages
+// (src/i18n, under `endpoints`), put into the reader's language where shown.
 import { z } from 'zod';
 import { ACCOUNT_KINDS, KEY_PERMISSIONS, type AccountKind, type Family, type JsonValue, type KeyPermission, type Weight } from '../binance/index.ts';
+import { LOCALES, localized, type Said } from '../i18n/index.ts';
 
 /**
  * The option the pipeline adds to every endpoint (contract name): the Binance account it runs
@@ -20,14 +22,14 @@ export type Shown =
   | { readonly exact: string };
 
 export interface ShownField {
-  readonly label: string;
+  readonly label: Said;
   readonly value: Shown;
 }
 
 /** The top-level slash command an endpoint lives under, e.g. /pm. */
 export interface CommandGroup {
   readonly name: string;
-  readonly description: string;
+  readonly description: Said;
 }
 
 /** How risky the call is (after the MCP tool annotations); the pipeline reads it. */
@@ -45,8 +47,10 @@ export interface Risk {
 export interface EndpointDeclaration<Options extends z.ZodObject = z.ZodObject> {
   readonly group: CommandGroup;
   readonly subcommand: string;
-  /** Slash-command description, 1–100 characters. */
-  readonly description: string;
+  /** What Binance's doc page calls the endpoint (杠杆账户还款 …): where its action key is offered, e.g. in /access. */
+  readonly title: Said;
+  /** Slash-command description, 1–100 characters in every language. */
+  readonly description: Said;
   /** The grant that allows it, e.g. `pm.repay-debt`. */
   readonly actionKey: string;
   /** Binance's doc page, so a reviewer can check the declaration in one click. */
@@ -69,9 +73,9 @@ export interface EndpointDeclaration<Options extends z.ZodObject = z.ZodObject> 
   /** Validated options → Binance parameters, in the order sent. */
   toParams(options: z.output<Options>): ReadonlyArray<readonly [string, string]>;
   /** One sentence in plain words: what will happen. */
-  summary(options: z.output<Options>): string;
+  summary(options: z.output<Options>): Said;
   /** Further lines for the confirmation (defaults, caps, consequences). */
-  notes?(options: z.output<Options>): readonly string[];
+  notes?(options: z.output<Options>): readonly Said[];
   /** The amount that grant caps apply to, for amount-bearing actions. */
   amount?(options: z.output<Options>): { readonly asset: string; readonly amount: string | undefined };
   /** Options whose values are suggested as the user types, and where from. */
@@ -89,10 +93,11 @@ const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === '
 const endpointDeclarationShape = z.object({
   group: z.object({
     name: z.string().regex(/^[a-z0-9-]{1,32}$/),
-    description: z.string().min(1).max(100),
+    description: fn,
   }),
   subcommand: z.string().regex(/^[a-z0-9-]{1,32}$/),
-  description: z.string().min(1).max(100),
+  title: fn,
+  description: fn,
   actionKey: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/),
   docUrl: z.string().startsWith('https://developers.binance.com/'),
   options: z.instanceof(z.ZodObject),
@@ -123,6 +128,11 @@ export function checkDeclarations(declarations: readonly EndpointDeclaration[]):
       throw new Error(`commands/: the declaration of /${name} is malformed: ${problems}`);
     }
     if (ACCOUNT_OPTION in declaration.options.shape) throw new Error(`commands/: /${name} declares an option \`${ACCOUNT_OPTION}\`, which the pipeline adds to every endpoint itself`);
+    for (const [field, said] of [['group.description', declaration.group.description], ['description', declaration.description]] as const) {
+      const texts = localized(said);
+      const bad = LOCALES.find((locale) => texts[locale].length < 1 || texts[locale].length > 100);
+      if (bad !== undefined) throw new Error(`commands/: the declaration of /${name} is malformed: ${field} in ${bad} must be 1 to 100 characters (Discord shows it)`);
+    }
     for (const key of [`command:${name}`, `action:${declaration.actionKey}`]) {
       if (seen.has(key)) throw new Error(`commands/: ${key.replace(':', ' ')} is declared twice`);
       seen.add(key);
@@ -141,5 +151,5 @@ export function fieldsFromBody<Schema extends z.ZodType>(
   toFields: (parsed: z.output<Schema>) => readonly ShownField[],
 ): readonly ShownField[] {
   const parsed = schema.safeParse(body);
-  return parsed.success ? toFields(parsed.data) : [{ label: 'Binance answered', value: { exact: JSON.stringify(body) } }];
+  return parsed.success ? toFields(parsed.data) : [{ label: (t) => t.outcome.binanceAnswered, value: { exact: JSON.stringify(body) } }];
 }

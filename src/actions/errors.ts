@@ -1,6 +1,10 @@
 // Errors an operator can act on: bad input, a refusal, an action that expired
-// or was already handled. They carry a message written for the operator; the
-// Discord layer shows it as is. Anything else is a bug, logged with a reference.
+// or was already handled. They carry a message written for the operator, in
+// no language yet (a Said): the Discord layer renders it in the reader's;
+// `message` is the English text, for the logs. Anything else is a bug,
+// logged with a reference.
+import { inEnglish, type Messages, type Said } from '../i18n/index.ts';
+
 export type OperatorErrorKind =
   | 'invalid'
   | 'refused'
@@ -18,8 +22,13 @@ export class OperatorError extends Error {
 
   constructor(
     readonly kind: OperatorErrorKind,
-    message: string,
+    readonly said: Said,
   ) {
-    super(message);
+    super(inEnglish(said));
+  }
+
+  /** The message in the reader's language. */
+  text(t: Messages): string {
+    return this.said(t);
   }
 }

@@ -11,6 +11,7 @@
 // lives in SQLite, so every bot process on the database sees it. Releasing
 // needs two people: a root admin, or an access.admin holder's proposal approved
 // by a second one. Read-only commands keep working throughout.
+import { inEnglish, type Said } from '../i18n/index.ts';
 import { accessChange, type FreezeState, type PendingAction, type Proposal, type Queries, type Store } from '../store/index.ts';
 import { applyChange, parseBasis, widensNothing } from './access-changes.ts';
 import type { AccessResult } from './access.ts';
@@ -55,11 +56,11 @@ export class FreezeService {
     const { store, authorizer } = this.#options;
     if (!(await authorizer.isKnownUser(actor.id))) {
       await recordRefusal(store, authorizer, { event: 'refused', ...who(actor), userId: actor.id, detail: 'freeze: holds no grant' });
-      throw new OperatorError('refused', 'Refused: /freeze is for users who hold at least one grant.');
+      throw new OperatorError('refused', (t) => t.freeze.onlyGranted);
     }
     const now = this.#now();
     const freeze: FreezeState = { reason, byId: actor.id, byTag: actor.tag, since: now };
-    const closedBy = frozenBy(freeze);
+    const closedBy = inEnglish(frozenBy(freeze));
     const result = await store.db.transaction(async (tx) => {
       if (!(await store.freeze.engage(tx, freeze))) return undefined;
       await store.log.appendIn(tx, { event: 'freeze', ...who(actor), params: { reason } });
@@ -83,7 +84,7 @@ export class FreezeService {
     });
     if (result === undefined) {
       const current = await store.freeze.current();
-      throw new OperatorError('invalid', `The bot is already frozen${current === undefined ? '' : ` (${frozenBy(current)})`}; nothing changed.`);
+      throw new OperatorError('invalid', current === undefined ? (t) => t.freeze.alreadyFrozen : (t) => t.freeze.alreadyFrozenBy({ by: frozenBy(current)(t) }));
     }
     return result;
   }
@@ -91,14 +92,11 @@ export class FreezeService {
   /** /freeze off: a root admin releases at once; an access.admin holder proposes; anyone else is refused. */
   async release(actor: Actor): Promise<AccessResult> {
     const { store, authorizer, proposals } = this.#options;
-    if ((await store.freeze.current()) === undefined) throw new OperatorError('invalid', 'The bot is not frozen; nothing changed.');
+    if ((await store.freeze.current()) === undefined) throw new OperatorError('invalid', (t) => t.freeze.notFrozen);
     const decision = await authorizer.check(actor.id, ACCESS_ADMIN, { use: 'request' });
     if (!decision.allowed) {
       await recordRefusal(store, authorizer, { event: 'refused', ...who(actor), userId: actor.id, detail: `unfreeze: ${decision.reason}` });
-      throw new OperatorError(
-        'refused',
-        'Refused: releasing the freeze needs two people — a root admin, or an `access.admin` holder whose /freeze off a second admin approves.',
-      );
+      throw new OperatorError('refused', (t) => t.freeze.releaseNeedsTwo);
     }
     const change = { kind: 'unfreeze' as const };
     if (decision.via === 'grant') {
@@ -109,7 +107,7 @@ export class FreezeService {
       const current = await store.freeze.current(tx);
       return (await applyChange(store, tx, change, { by: actor, now: this.#now() })) ? current?.since : undefined;
     });
-    if (since === undefined) throw new OperatorError('invalid', 'The bot is not frozen; nothing changed.');
+    if (since === undefined) throw new OperatorError('invalid', (t) => t.freeze.notFrozen);
     return { kind: 'applied', change, before: { kind: 'unfreeze', since }, by: actor };
   }
 }
@@ -125,12 +123,12 @@ export function frozenIn(store: Store, q: Queries): Promise<FreezeState | undefi
   return store.freeze.current(q);
 }
 
-/** "frozen by alice: suspected key leak" */
-export function frozenBy(freeze: FreezeState): string {
-  return `frozen by ${freeze.byTag}: ${freeze.reason}`;
+/** "frozen by alice: suspected key leak" (in English, the closed_reason of what the freeze closed). */
+export function frozenBy(freeze: FreezeState): Said {
+  return (t) => t.freeze.frozenBy({ by: freeze.byTag, reason: freeze.reason });
 }
 
 /** The refusal every money-moving request and click gets while frozen. */
-export function frozenRefusal(freeze: FreezeState): string {
-  return `the bot is ${frozenBy(freeze)} (since ${new Date(freeze.since).toISOString()}); money-moving commands are refused until a root admin, or two admins, release it with /freeze off`;
+export function frozenRefusal(freeze: FreezeState): Said {
+  return (t) => t.freeze.refusal({ frozenBy: frozenBy(freeze)(t), since: new Date(freeze.since).toISOString() });
 }

@@ -8,7 +8,8 @@
 // what they found changed. A re-check that cannot read Binance keeps the
 // earlier findings (a passing outage must not open or close commands) and
 // says so in /status.
-import { ACCOUNT_KIND_LABELS, ACCOUNT_KINDS, checkKey, keyWarnings, supportedKinds, type BinanceClient, type KeyReport } from '../binance/index.ts';
+import { ACCOUNT_KINDS, checkKey, keyRisks, supportedKinds, type AccountKind, type BinanceClient, type KeyReport, type KindProbe } from '../binance/index.ts';
+import { english, inEnglish, type Messages, type Said } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
 import type { AccountEntry, Accounts, CheckFailure } from './accounts.ts';
@@ -110,8 +111,9 @@ export class KeyChecks {
   /** The stderr line (a warning when something is wrong) and the `key-check` log row, which the audit channel posts. */
   async #announce(entry: AccountEntry, report: KeyReport, failure: CheckFailure | undefined, trigger: CheckTrigger): Promise<void> {
     const { accounts, endpoints, log, store } = this.#options;
-    const params = describeCheck(entry.name, report, trigger, endpoints, accounts);
-    const line = checkLine(accounts.display(entry.name), params, failure);
+    const found = findingsOf(entry.name, report, endpoints, accounts);
+    const params = describeCheck(entry.name, trigger, found);
+    const line = checkLine(accounts.display(entry.name), found, failure);
     const fields = { account: entry.name, kinds: params.kinds, runs: params.runs, warnings: params.warnings, unread: params.unread };
     if (params.warnings.length > 0 || params.unread.length > 0) log.warn(`binance key check: ${line}`, fields);
     else log.info(`binance key check: ${line}`, fields);
@@ -121,49 +123,65 @@ export class KeyChecks {
   }
 }
 
-/** A key check as its log row records it: no key, no secret, only what Binance said of the key. */
-export function describeCheck(
-  account: string,
-  report: KeyReport,
-  trigger: CheckTrigger,
-  endpoints: readonly EndpointDeclaration[],
-  accounts: Accounts,
-): KeyCheckParams {
+/** What a key check found, before it is put into words: the log row keeps it in English, /status says it in the reader's language. */
+export interface CheckFindings {
+  readonly permissions: KeyReport['permissions'];
+  readonly kinds: Readonly<Record<AccountKind, KindProbe['state']>>;
+  /** The action keys the account can run for sure. */
+  readonly runs: readonly string[];
+  readonly warnings: readonly Said[];
+  readonly unread: readonly Said[];
+}
+
+export function findingsOf(account: string, report: KeyReport, endpoints: readonly EndpointDeclaration[], accounts: Accounts): CheckFindings {
   return {
-    account,
-    trigger,
-    permissions: report.permissions.read ? { ...report.permissions.values } : null,
-    kinds: Object.fromEntries(ACCOUNT_KINDS.map((kind) => [kind, report.kinds[kind].state])),
+    permissions: report.permissions,
+    kinds: Object.fromEntries(ACCOUNT_KINDS.map((kind) => [kind, report.kinds[kind].state])) as Record<AccountKind, KindProbe['state']>,
     runs: endpoints.filter((endpoint) => accounts.eligibility(endpoint, account).kind === 'eligible').map((endpoint) => endpoint.actionKey),
-    warnings: keyWarnings(report),
+    warnings: keyRisks(report),
     unread: unread(report),
   };
 }
 
-/** One line: "futures (Futures desk): USDⓈ-M futures; can run futures.margin-type; ⚠️ …". */
-export function checkLine(shown: string, params: KeyCheckParams, failure?: CheckFailure): string {
-  return `${shown}: ${checkParts(params, failure).join('; ')}`;
+/** A key check as its log row records it: no key, no secret, only what Binance said of the key (in English). */
+export function describeCheck(account: string, trigger: CheckTrigger, found: CheckFindings): KeyCheckParams {
+  return {
+    account,
+    trigger,
+    permissions: found.permissions.read ? { ...found.permissions.values } : null,
+    kinds: found.kinds,
+    runs: found.runs,
+    warnings: found.warnings.map(inEnglish),
+    unread: found.unread.map(inEnglish),
+  };
+}
+
+/** One line: "futures (Futures desk): USDⓈ-M futures; can run futures.margin-type; ⚠️ …" (English unless `t` says otherwise). */
+export function checkLine(shown: string, found: CheckFindings, failure?: CheckFailure, t: Messages = english): string {
+  return t.keys.check.line({ account: shown, parts: checkParts(found, failure, t).join(t.keys.check.separator) });
 }
 
 /** A key check's findings, one phrase each: the kinds, what it can run, each warning, what could not be read. */
-export function checkParts(params: KeyCheckParams, failure?: CheckFailure): string[] {
-  const kinds = ACCOUNT_KINDS.filter((kind) => params.kinds[kind] === 'yes').map((kind) => ACCOUNT_KIND_LABELS[kind]);
+export function checkParts(found: CheckFindings, failure: CheckFailure | undefined, t: Messages): string[] {
+  const c = t.keys.check;
+  const kinds = ACCOUNT_KINDS.filter((kind) => found.kinds[kind] === 'yes').map((kind) => t.keys.kinds[kind]);
   return [
-    kinds.length === 0 ? 'kind not known' : kinds.join(' + '),
-    params.runs.length === 0 ? 'can run no command for sure' : `can run ${params.runs.join(', ')}`,
-    ...params.warnings.map((warning) => `⚠️ ${warning}`),
-    ...(params.unread.length === 0 ? [] : [`❔ NOT READ: ${params.unread.join('; ')} — its commands are allowed unchecked; the bot tries again every minute`]),
-    ...(failure === undefined ? [] : [`❔ the latest re-check could not read Binance (${failure.reason}); these are the earlier findings`]),
+    kinds.length === 0 ? c.kindUnknown : kinds.join(c.kindsJoin),
+    found.runs.length === 0 ? c.runsNone : c.runs({ actions: found.runs.join(', ') }),
+    ...found.warnings.map((warning) => c.warning({ warning: warning(t) })),
+    ...(found.unread.length === 0 ? [] : [c.notRead({ what: found.unread.map((what) => what(t)).join(c.separator) })]),
+    ...(failure === undefined ? [] : [c.recheckFailed({ reason: failure.reason(t) })]),
   ];
 }
 
 /** What a report could not read: its permissions, or a kind. */
-function unread(report: KeyReport): string[] {
+function unread(report: KeyReport): Said[] {
+  const { permissions } = report;
   return [
-    ...(report.permissions.read ? [] : [report.permissions.reason]),
-    ...ACCOUNT_KINDS.flatMap((kind) => {
+    ...(permissions.read ? [] : [() => permissions.reason]),
+    ...ACCOUNT_KINDS.flatMap((kind): Said[] => {
       const probe = report.kinds[kind];
-      return probe.state === 'unknown' ? [`${ACCOUNT_KIND_LABELS[kind]}: ${probe.reason}`] : [];
+      return probe.state === 'unknown' ? [(t) => t.keys.check.unreadKind({ kind: t.keys.kinds[kind], reason: probe.reason })] : [];
     }),
   ];
 }
@@ -188,7 +206,8 @@ function merge(before: KeyReport | undefined, fresh: KeyReport): { report: KeyRe
     permissions: keptPermissions ? before.permissions : fresh.permissions,
     kinds: kinds as KeyReport['kinds'],
   };
-  return { report, failure: { at: fresh.checkedAt, reason: unread(fresh).join('; ') } };
+  const missed = unread(fresh);
+  return { report, failure: { at: fresh.checkedAt, reason: (t) => missed.map((what) => what(t)).join(t.keys.check.separator) } };
 }
 
 /** What decides eligibility and warnings, without times and reasons: a change here is worth a row. */
@@ -201,7 +220,7 @@ function summary(report: KeyReport): string {
 }
 
 function unreadableReport(error: unknown, now: number): KeyReport {
-  const reason = `the check failed: ${error instanceof Error ? error.message : String(error)}`;
+  const reason = inEnglish((t) => t.keys.check.failed({ error: error instanceof Error ? error.message : String(error) }));
   return {
     checkedAt: now,
     permissions: { read: false, reason },

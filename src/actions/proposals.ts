@@ -10,11 +10,13 @@
 // changes was changed since) is closed by the next sweep, not left live until
 // a click. While the bot is frozen, only changes that take rights away may be
 // proposed (and only those survive the freeze: freeze.ts).
+import { inEnglish, type Said } from '../i18n/index.ts';
 import { accessChange, type AccessChange, type LogEntry, type Proposal, type Queries, type Store } from '../store/index.ts';
 import { applyChange, basisJson, basisOf, beforeOf, targetOf, widensNothing } from './access-changes.ts';
 import { who, type Actor } from './actor.ts';
 import { ACCESS_ADMIN, describeRight, type Authorizer } from './authorization.ts';
 import { OperatorError } from './errors.ts';
+import { storedReason } from './explain.ts';
 import { frozenBy } from './freeze.ts';
 import { recordRefusal } from './refusals.ts';
 
@@ -72,11 +74,9 @@ export class ProposalService {
       return { kind: 'proposed' as const, proposal };
     });
     if (made.kind === 'proposed') return made.proposal;
-    await store.log.append({ event: 'refused', actionKey: ACCESS_ADMIN, ...who(maker), params: { change }, detail: `proposal while ${made.why}: it would add a right` });
-    throw new OperatorError(
-      'refused',
-      `Refused: the bot is ${made.why}. While it is, a delegated admin may propose only changes that take rights away (a revoke, a lower cap, a narrower role, a stricter policy). A root admin can make this change, or release the freeze first. Nothing changed.`,
-    );
+    const { why } = made;
+    await store.log.append({ event: 'refused', actionKey: ACCESS_ADMIN, ...who(maker), params: { change }, detail: `proposal while ${inEnglish(why)}: it would add a right` });
+    throw new OperatorError('refused', (t) => t.proposals.frozen({ frozenBy: why(t) }));
   }
 
   find(id: string): Promise<Proposal | undefined> {
@@ -101,7 +101,7 @@ export class ProposalService {
         checker,
         proposal,
         'approval: granting access.admin needs a root admin as maker or checker',
-        'Granting `access.admin` needs a root admin (BOT_ADMIN_IDS) as the proposer or the approver: a root admin must approve it.',
+        (t) => t.proposals.needsRoot,
       );
     }
     const change = this.changeOf(proposal);
@@ -111,14 +111,17 @@ export class ProposalService {
       const stale = await this.#staleness(tx, proposal);
       if (stale !== undefined) return { kind: 'stale' as const, why: stale };
       const still = await authorizer.check(checker.id, ACCESS_ADMIN, { use: 'approve', q: tx });
-      if (!still.allowed) return { kind: 'refused' as const, why: still.reason };
+      if (!still.allowed) return { kind: 'refused' as const, why: still.says };
       if (!(await store.proposals.close(tx, id, 'approved', checker, now))) return { kind: 'lost' as const };
       await store.log.appendIn(tx, { event: 'approved', actionId: id, actionKey: ACCESS_ADMIN, ...who(checker), detail: describeRight(right) });
       await applyChange(store, tx, change, { by: checker, now, proposal });
       return { kind: 'applied' as const };
     });
     if (result.kind === 'stale') await this.#closeStale(checker, proposal, result.why);
-    if (result.kind === 'refused') return this.#refuse(checker, proposal, `approve: ${result.why}`, `Refused: ${result.why}.`);
+    if (result.kind === 'refused') {
+      const { why } = result;
+      return this.#refuse(checker, proposal, `approve: ${inEnglish(why)}`, (t) => t.common.refused({ reason: why(t) }));
+    }
     if (result.kind === 'lost') return this.#lostRace(id);
     return { proposal: await this.#load(id), change };
   }
@@ -130,14 +133,14 @@ export class ProposalService {
     const withdraw = actor.id === proposal.makerId;
     const right = withdraw ? undefined : await this.#mayCheck(actor, proposal, 'reject');
     const closed = await store.db.transaction(async (tx) => {
-      const ok = await store.proposals.close(tx, id, withdraw ? 'cancelled' : 'rejected', actor, this.#now(), withdraw ? 'withdrawn by its proposer' : undefined);
+      const ok = await store.proposals.close(tx, id, withdraw ? 'cancelled' : 'rejected', actor, this.#now(), withdraw ? WITHDRAWN : undefined);
       if (ok) {
         await store.log.appendIn(tx, {
           event: withdraw ? 'cancelled' : 'rejected',
           actionId: id,
           actionKey: ACCESS_ADMIN,
           ...who(actor),
-          detail: right === undefined ? 'withdrawn by its proposer' : describeRight(right),
+          detail: right === undefined ? WITHDRAWN : describeRight(right),
         });
       }
       return ok;
@@ -160,9 +163,9 @@ export class ProposalService {
       for (const proposal of open) {
         const why = await this.#staleness(tx, proposal);
         if (why === undefined) continue;
-        const cancelled = await store.proposals.cancel(tx, proposal.id, why, this.#now());
+        const cancelled = await store.proposals.cancel(tx, proposal.id, inEnglish(why), this.#now());
         if (cancelled === undefined) continue;
-        await store.log.appendIn(tx, closedWithoutClick(proposal, 'cancelled', why));
+        await store.log.appendIn(tx, closedWithoutClick(proposal, 'cancelled', inEnglish(why)));
         done.push(cancelled);
       }
       return done;
@@ -186,32 +189,33 @@ export class ProposalService {
   }
 
   /** Why a proposal can no longer apply as shown, read in `q`: its maker lost access.admin, or its basis changed. */
-  async #staleness(q: Queries, proposal: Proposal): Promise<string | undefined> {
+  async #staleness(q: Queries, proposal: Proposal): Promise<Said | undefined> {
     const { store, authorizer } = this.#options;
     const maker = await authorizer.check(proposal.makerId, ACCESS_ADMIN, { use: 'request', q });
-    if (!maker.allowed) return `${proposal.makerTag}, who proposed it, no longer holds \`${ACCESS_ADMIN}\``;
-    if ((await basisOf(store, q, this.changeOf(proposal))) !== proposal.basisJson) return 'what it changes was changed by someone else since it was proposed';
+    if (!maker.allowed) return (t) => t.proposals.stale.makerLost({ tag: proposal.makerTag, actionKey: ACCESS_ADMIN });
+    if ((await basisOf(store, q, this.changeOf(proposal))) !== proposal.basisJson) return (t) => t.proposals.stale.basisChanged;
     return undefined;
   }
 
   /** The checker rules shared by Approve and Reject; returns the right they act on. */
   async #mayCheck(actor: Actor, proposal: Proposal, verb: 'approve' | 'reject') {
     if (actor.id === proposal.makerId) {
-      return this.#refuse(actor, proposal, 'self-approval', 'You proposed this change, so you cannot approve it: a different admin (another `access.admin` holder or a root admin) must.');
+      return this.#refuse(actor, proposal, 'self-approval', (t) => t.proposals.selfApproval);
     }
     if (proposal.targetUserId === actor.id) {
-      return this.#refuse(actor, proposal, `${verb} by the change's target`, `This change is about you, so you cannot ${verb} it: another admin must.`);
+      return this.#refuse(actor, proposal, `${verb} by the change's target`, (t) => t.proposals.aboutYou[verb]);
     }
     const decision = await this.#options.authorizer.check(actor.id, ACCESS_ADMIN, { use: 'approve' });
     if (!decision.allowed) {
-      return this.#refuse(actor, proposal, `${verb}: ${decision.reason}`, `Refused: only another holder of \`${ACCESS_ADMIN}\` or a root admin can ${verb} this change (${decision.reason}).`);
+      const { says: reason } = decision;
+      return this.#refuse(actor, proposal, `${verb}: ${decision.reason}`, (t) => t.proposals.onlyAdmins[verb]({ actionKey: ACCESS_ADMIN, reason: reason(t) }));
     }
     return decision;
   }
 
   async #load(id: string): Promise<Proposal> {
     const proposal = await this.#options.store.proposals.get(id);
-    if (proposal === undefined) throw new OperatorError('not-found', 'This proposal is unknown to the bot; make the change again.');
+    if (proposal === undefined) throw new OperatorError('not-found', (t) => t.proposals.unknown);
     return proposal;
   }
 
@@ -220,7 +224,7 @@ export class ProposalService {
     if (proposal.state === 'open' && proposal.expiresAt > this.#now()) return proposal;
     if (proposal.state === 'open' || proposal.state === 'expired') {
       await this.expireDue();
-      throw new OperatorError('expired', 'This proposal has expired; nothing changed. Make the change again if it is still wanted.');
+      throw new OperatorError('expired', (t) => t.proposals.expired);
     }
     throw new OperatorError('closed', closedProposalMessage(proposal));
   }
@@ -229,23 +233,23 @@ export class ProposalService {
     const proposal = await this.#load(id);
     if (proposal.state === 'open' && proposal.expiresAt <= this.#now()) {
       await this.expireDue();
-      throw new OperatorError('expired', 'This proposal has expired; nothing changed. Make the change again if it is still wanted.');
+      throw new OperatorError('expired', (t) => t.proposals.expired);
     }
     throw new OperatorError('closed', closedProposalMessage(proposal));
   }
 
   /** Closes a proposal that can no longer apply as shown; logged as cancelled, with why. */
-  async #closeStale(actor: Actor, proposal: Proposal, why: string): Promise<never> {
+  async #closeStale(actor: Actor, proposal: Proposal, why: Said): Promise<never> {
     const { store } = this.#options;
     await store.db.transaction(async (tx) => {
-      if (await store.proposals.close(tx, proposal.id, 'cancelled', actor, this.#now(), why)) {
-        await store.log.appendIn(tx, { event: 'cancelled', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(actor), detail: why });
+      if (await store.proposals.close(tx, proposal.id, 'cancelled', actor, this.#now(), inEnglish(why))) {
+        await store.log.appendIn(tx, { event: 'cancelled', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(actor), detail: inEnglish(why) });
       }
     });
-    throw new OperatorError('revoked', `Closed: ${why}. Nothing changed; make the change again if it is still wanted.`);
+    throw new OperatorError('revoked', (t) => t.proposals.closedStale({ reason: why(t) }));
   }
 
-  async #refuse(actor: Actor, proposal: Proposal, detail: string, message: string): Promise<never> {
+  async #refuse(actor: Actor, proposal: Proposal, detail: string, message: Said): Promise<never> {
     await recordRefusal(this.#options.store, this.#options.authorizer, { event: 'refused', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(actor), userId: actor.id, detail });
     throw new OperatorError('refused', message);
   }
@@ -265,18 +269,22 @@ function closedWithoutClick(proposal: Proposal, event: 'expired' | 'cancelled', 
   };
 }
 
-export function closedProposalMessage(proposal: Proposal): string {
+/** Why its maker withdrew it: the closed_reason and log detail of a proposal its maker rejected. */
+const WITHDRAWN = inEnglish((t) => t.proposals.withdrawn);
+
+export function closedProposalMessage(proposal: Proposal): Said {
+  const { checkerTag, closedReason } = proposal;
   switch (proposal.state) {
     case 'approved':
-      return `This proposal was already approved by ${proposal.checkerTag ?? 'someone'} and applied; it applies only once.`;
+      return (t) => t.proposals.closed.approved({ by: checkerTag ?? t.proposals.someone });
     case 'rejected':
-      return `This proposal was rejected by ${proposal.checkerTag ?? 'someone'}; nothing changed.`;
+      return (t) => t.proposals.closed.rejected({ by: checkerTag ?? t.proposals.someone });
     case 'cancelled':
-      return `This proposal was closed (${proposal.closedReason ?? 'cancelled'}); nothing changed.`;
+      return (t) => t.proposals.closed.cancelled({ reason: closedReason === null ? t.proposals.cancelledWord : storedReason(closedReason)(t) });
     case 'expired':
-      return 'This proposal has expired; nothing changed. Make the change again if it is still wanted.';
+      return (t) => t.proposals.expired;
     case 'open':
-      return 'This proposal is still waiting for a second person.';
+      return (t) => t.proposals.closed.open;
     default: {
       const unreachable: never = proposal.state;
       return unreachable;

@@ -5,6 +5,7 @@
 // daily cap, then store the pending action with its `requested` log row, which
 // binds everything the send depends on (the account and its key included).
 import type { BinanceRequest } from '../binance/index.ts';
+import { inEnglish, type Said } from '../i18n/index.ts';
 import type { PendingAction, Store } from '../store/index.ts';
 import type { AccountEntry, Accounts } from './accounts.ts';
 import { who, type Actor } from './actor.ts';
@@ -14,7 +15,7 @@ import { checkDaily, type DailyStanding } from './caps.ts';
 import type { Eligibility } from './eligibility.ts';
 import { ACCOUNT_OPTION, type EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
-import { describeIssues } from './explain.ts';
+import { describeIssues, viewTexts } from './explain.ts';
 import { frozenIn, frozenRefusal } from './freeze.ts';
 import { recordRefusal } from './refusals.ts';
 import { targetOf } from './target.ts';
@@ -25,6 +26,7 @@ export { ACCOUNT_OPTION };
 export interface ConfirmationView {
   readonly action: PendingAction;
   readonly endpoint: EndpointDeclaration;
+  readonly options: Record<string, unknown>;
   readonly summary: string;
   readonly notes: readonly string[];
   readonly request: BinanceRequest;
@@ -54,28 +56,34 @@ export async function requestAction(
   const { store, authorizer, accounts } = context;
   const base = { actionKey: endpoint.actionKey, ...who(actor) };
   const { [ACCOUNT_OPTION]: chosen, ...given } = raw;
-  const invalid = async (problems: string): Promise<never> => {
-    await recordRefusal(store, authorizer, { event: 'invalid', ...base, userId: actor.id, params: raw, detail: problems });
-    throw new OperatorError('invalid', `Nothing was sent: the command has invalid options.\n${problems}`);
+  const invalid = async (problems: Said): Promise<never> => {
+    await recordRefusal(store, authorizer, { event: 'invalid', ...base, userId: actor.id, params: raw, detail: inEnglish(problems) });
+    throw new OperatorError('invalid', (t) => t.pipeline.invalidOptions({ problems: problems(t) }));
   };
   const parsed = endpoint.options.safeParse(given);
   if (!parsed.success) return invalid(describeIssues(parsed.error, given));
-  if (chosen !== undefined && typeof chosen !== 'string') return invalid('• `account` must be the name of one of the bot’s accounts');
+  if (chosen !== undefined && typeof chosen !== 'string') return invalid((t) => t.accounts.choose.notAName);
   const choice = accounts.choose(endpoint, chosen);
-  if (!choice.ok) return invalid(`• ${choice.reason}`);
+  if (!choice.ok) return invalid(choice.reason);
   const options = parsed.data;
   const account = choice.entry.name;
-  const refuse = async (reason: string): Promise<never> => {
-    await recordRefusal(store, authorizer, { event: 'refused', ...base, userId: actor.id, params: { ...options, [ACCOUNT_OPTION]: account }, detail: reason });
-    throw new OperatorError('refused', `Refused: ${reason}. Nothing was sent.`);
+  const refuse = async (reason: Said): Promise<never> => {
+    await recordRefusal(store, authorizer, { event: 'refused', ...base, userId: actor.id, params: { ...options, [ACCOUNT_OPTION]: account }, detail: inEnglish(reason) });
+    throw new OperatorError('refused', (t) => t.pipeline.refused({ reason: reason(t) }));
   };
   const amount = endpoint.amount?.(options);
   const decision = await authorizer.check(actor.id, endpoint.actionKey, { account, use: 'request', amount });
   // The grant before the freeze and the key: someone with no grant is told just that.
-  if (!decision.allowed) return refuse(accounts.all.length > 1 ? `${decision.reason} (on account ${account})` : decision.reason);
+  if (!decision.allowed) {
+    const { says } = decision;
+    return refuse(accounts.all.length > 1 ? (t) => t.accounts.onAccount({ reason: says(t), account }) : says);
+  }
   const frozen = await store.freeze.current();
   if (frozen !== undefined) return refuse(frozenRefusal(frozen));
-  if (choice.eligibility.kind === 'ineligible') return refuse(`${choice.eligibility.reason} (checked when the bot read the key)`);
+  if (choice.eligibility.kind === 'ineligible') {
+    const { reason } = choice.eligibility;
+    return refuse((t) => t.accounts.checkedAtKeyRead({ reason: reason(t) }));
+  }
   const now = context.now();
   const daily =
     amount === undefined ? undefined : await checkDaily(store, store.db, { userId: actor.id, actionKey: endpoint.actionKey, account, request: amount, now });
@@ -118,13 +126,12 @@ export async function requestAction(
   });
   if (action === undefined) {
     const freeze = await store.freeze.current();
-    return refuse(freeze === undefined ? 'the bot was frozen while this was asked for' : frozenRefusal(freeze));
+    return refuse(freeze === undefined ? (t) => t.pipeline.frozenWhileAsked : frozenRefusal(freeze));
   }
   return {
     action,
     endpoint,
-    summary: endpoint.summary(options),
-    notes: endpoint.notes?.(options) ?? [],
+    ...viewTexts(endpoint, options),
     request,
     account: accountView(accounts, choice.entry, choice.eligibility),
     approvalsRequired,

@@ -6,6 +6,7 @@
 // matches its log (binding.ts); a failure after that is UNKNOWN (it may have
 // executed) and is never retried.
 import type { BinanceOutcome, BinanceRequest, RequestRecord } from '../binance/index.ts';
+import { inEnglish } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import type { FreezeState, PendingAction, Store } from '../store/index.ts';
 import type { Accounts } from './accounts.ts';
@@ -38,7 +39,7 @@ export async function sendClaimed(sender: Sender, action: PendingAction, request
   const { store, log, instanceId, now } = sender;
   // The binding passed at the click, so the account is configured in this process; a client-less one sends nothing.
   const binance = sender.accounts.get(action.account)?.client;
-  if (binance === undefined) throw new OperatorError('closed', `Nothing was sent: the account ${action.account} is not in the bot's configuration.`);
+  if (binance === undefined) throw new OperatorError('closed', (t) => t.pipeline.send.accountGone({ account: action.account }));
   const clicker = action.approverId === null ? { id: action.requesterId, tag: action.requesterTag } : { id: action.approverId, tag: action.approverTag ?? action.approverId };
   const base = {
     actionId: action.id,
@@ -60,14 +61,14 @@ export async function sendClaimed(sender: Sender, action: PendingAction, request
           if (frozen !== undefined) {
             // Frozen between the claim and now: close it here, in the same transaction.
             await store.pending.finish(tx, action.id, 'failed', now());
-            await store.log.appendIn(tx, { event: 'outcome', ...base, outcomeKind: 'not-sent', detail: `nothing was sent: ${frozenBy(frozen)}` });
+            await store.log.appendIn(tx, { event: 'outcome', ...base, outcomeKind: 'not-sent', detail: `nothing was sent: ${inEnglish(frozenBy(frozen))}` });
             return frozen;
           }
           // The stored action re-read under the write lock: altered since the click, it sends nothing.
           const current = await store.pending.getIn(tx, action.id);
           const verdict = current === undefined ? undefined : await checkBinding(sender.binding, tx, current, 'send', request);
           if (current === undefined || verdict?.kind !== 'bound') {
-            const finding = verdict?.kind === 'tampered' ? verdict : { actionKey: action.actionKey, findings: [verdict?.kind === 'cannot-run' ? verdict.detail : 'the stored action vanished'] };
+            const finding = verdict?.kind === 'tampered' ? verdict : { actionKey: action.actionKey, findings: [verdict?.kind === 'cannot-run' ? inEnglish(verdict.detail) : 'the stored action vanished'] };
             await closeTampered(store, tx, current ?? action, { id: clicker.id, tag: clicker.tag, guildId: action.guildId, channelId: action.channelId }, finding, now(), 'send');
             return new TamperedError(action.id, finding.actionKey, finding.findings);
           }
@@ -88,15 +89,17 @@ export async function sendClaimed(sender: Sender, action: PendingAction, request
         request: sent,
         reason: 'bot-error',
         status: undefined,
-        explanation: 'The request was sent, then the bot failed before it could read the answer: it may have executed, the status is UNKNOWN. It will not be re-sent; check in Binance before trying again.',
+        why: { kind: 'bot-error' },
+        explanation: inEnglish((t) => t.binance.botError),
         latencyMs: 0,
       };
     } else if (stopped === 'lost') {
-      throw new OperatorError('closed', 'Another bot process closed this action before it was sent; nothing was sent.');
+      throw new OperatorError('closed', (t) => t.pipeline.send.lost);
     } else if (stopped instanceof TamperedError) {
       throw stopped;
     } else if (stopped !== undefined) {
-      throw new OperatorError('revoked', `Nothing was sent: ${frozenRefusal(stopped)}.`);
+      const frozen = frozenRefusal(stopped);
+      throw new OperatorError('revoked', (t) => t.pipeline.send.frozen({ reason: frozen(t) }));
     } else {
       log.error('could not record the send; the request was not sent', { actionId: action.id, error });
       await store.db
@@ -105,7 +108,7 @@ export async function sendClaimed(sender: Sender, action: PendingAction, request
           await store.log.appendIn(tx, { event: 'outcome', ...base, outcomeKind: 'not-sent', detail: 'the log could not be written, so nothing was sent' });
         })
         .catch(() => undefined);
-      throw new OperatorError('unavailable', 'Nothing was sent: the action log could not be written, and the bot sends nothing it cannot record.');
+      throw new OperatorError('unavailable', (t) => t.pipeline.send.logFailed);
     }
   }
   try {

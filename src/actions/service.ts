@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { BinanceClient, BinanceOutcome, BinanceRequest } from '../binance/index.ts';
+import type { Said } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import type { GatewayReport, LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
 import { Accounts, MAIN_ACCOUNT } from './accounts.ts';
@@ -22,7 +23,7 @@ import { bindClick, buildRequest, type BindingContext } from './binding.ts';
 import { ClickRules, isRefusal, refusalError, type Refusal, type StoredAction } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
-import { closedMessage } from './explain.ts';
+import { closedMessage, viewTexts } from './explain.ts';
 import { HEARTBEAT_MS, HEARTBEAT_STALE_MS, Recovery, type RecoveredAction } from './recovery.ts';
 import { recordRefusal } from './refusals.ts';
 import { accountView, requestAction, type ConfirmationView } from './request.ts';
@@ -124,12 +125,11 @@ export class ActionService {
   }
 
   /** What a stored action will send (rebuilt from its declaration), for messages shown after the request (the approval request). */
-  describe(action: PendingAction): Pick<ConfirmationView, 'endpoint' | 'summary' | 'notes' | 'request' | 'account'> {
+  describe(action: PendingAction): Pick<ConfirmationView, 'endpoint' | 'options' | 'summary' | 'notes' | 'request' | 'account'> {
     const { endpoint, options } = this.#parseStored(action);
     return {
       endpoint,
-      summary: endpoint.summary(options),
-      notes: endpoint.notes?.(options) ?? [],
+      ...viewTexts(endpoint, options),
       request: buildRequest(endpoint, options),
       account: accountView(this.#accounts, { name: action.account }, this.#accounts.eligibility(endpoint, action.account)),
     };
@@ -148,7 +148,7 @@ export class ActionService {
     const { store } = this.#options;
     const action = await this.#load(actionId);
     if (actor.id !== action.requesterId) {
-      return this.#refuse(actor, action, 'confirm by someone else', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
+      return this.#refuse(actor, action, 'confirm by someone else', (t) => t.pipeline.onlyRequester({ tag: action.requesterTag }));
     }
     await this.#assertState(action, 'pending');
     const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'confirm');
@@ -195,7 +195,7 @@ export class ActionService {
     const action = await this.#load(actionId);
     await this.#assertState(action, 'awaiting_approval');
     if (actor.id === action.requesterId) {
-      return this.#refuse(actor, action, 'self-approval', 'You asked for this action, so you cannot approve it: a different person who holds the action must.');
+      return this.#refuse(actor, action, 'self-approval', (t) => t.pipeline.selfApproval);
     }
     const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'approve');
     const stored = this.#parseStored(action);
@@ -225,7 +225,7 @@ export class ActionService {
   async cancel(actor: Actor, actionId: string): Promise<PendingAction> {
     const action = await this.#load(actionId);
     if (actor.id !== action.requesterId) {
-      return this.#refuse(actor, action, 'cancel by someone else', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
+      return this.#refuse(actor, action, 'cancel by someone else', (t) => t.pipeline.onlyRequester({ tag: action.requesterTag }));
     }
     return this.#close(actor, action, 'cancelled');
   }
@@ -237,7 +237,7 @@ export class ActionService {
     if (actor.id === action.requesterId) return this.#close(actor, action, 'cancelled');
     const decision = await this.#options.authorizer.check(actor.id, action.actionKey, { account: action.account, use: 'approve' });
     if (!decision.allowed) {
-      return this.#refuse(actor, action, `reject: ${decision.reason}`, `Only someone who holds \`${action.actionKey}\` (as requester or approver) can reject this request.`);
+      return this.#refuse(actor, action, `reject: ${decision.reason}`, (t) => t.pipeline.onlyHolderRejects({ actionKey: action.actionKey }));
     }
     return this.#close(actor, action, 'rejected', describeRight(decision));
   }
@@ -344,7 +344,7 @@ export class ActionService {
 
   async #load(actionId: string): Promise<PendingAction> {
     const action = await this.#options.store.pending.get(actionId);
-    if (action === undefined) throw new OperatorError('not-found', 'This confirmation is unknown to the bot; run the command again.');
+    if (action === undefined) throw new OperatorError('not-found', (t) => t.pipeline.unknownAction);
     return action;
   }
 
@@ -353,7 +353,7 @@ export class ActionService {
     if (action.state === expected && action.expiresAt > this.#now()) return;
     if (action.state === expected || action.state === 'expired') {
       await this.expireDue();
-      throw new OperatorError('expired', 'This confirmation has expired; nothing was sent. Run the command again if it is still wanted.');
+      throw new OperatorError('expired', (t) => t.pipeline.expired);
     }
     throw new OperatorError('closed', closedMessage(action));
   }
@@ -363,19 +363,19 @@ export class ActionService {
     const action = await this.#load(actionId);
     if ((action.state === 'pending' || action.state === 'awaiting_approval') && action.expiresAt <= this.#now()) {
       await this.expireDue();
-      throw new OperatorError('expired', 'This confirmation has expired; nothing was sent. Run the command again if it is still wanted.');
+      throw new OperatorError('expired', (t) => t.pipeline.expired);
     }
     throw new OperatorError('closed', closedMessage(action));
   }
 
   #parseStored(action: PendingAction): StoredAction {
     const endpoint = this.#endpointsByKey.get(action.actionKey);
-    if (endpoint === undefined) throw new OperatorError('closed', `The bot no longer knows the action \`${action.actionKey}\`; nothing was sent.`);
+    if (endpoint === undefined) throw new OperatorError('closed', (t) => t.pipeline.unknownActionKey({ actionKey: action.actionKey }));
     return { action, endpoint, options: endpoint.options.parse(JSON.parse(action.optionsJson)) };
   }
 
   /** A click the bot turns down (someone else's button, a self-approval): logged, then explained. */
-  async #refuse(actor: Actor, action: PendingAction, detail: string, message: string): Promise<never> {
+  async #refuse(actor: Actor, action: PendingAction, detail: string, message: Said): Promise<never> {
     await recordRefusal(this.#options.store, this.#options.authorizer, { event: 'refused', actionId: action.id, actionKey: action.actionKey, ...who(actor), userId: actor.id, detail });
     throw new OperatorError('refused', message);
   }

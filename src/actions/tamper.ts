@@ -3,12 +3,13 @@
 // which action and what differed. The row is mirrored to the audit channel
 // like every other (announced in the channel where it happened when there is
 // none), so the people who do not control the host see it.
+import { inEnglish } from '../i18n/index.ts';
 import type { PendingAction, Queries, Store } from '../store/index.ts';
 import { who, type Actor } from './actor.ts';
 import { OperatorError } from './errors.ts';
 
 /** Why a tampered action was closed, as its closed_reason. */
-export const TAMPERED = 'tampering: its stored record does not match the log';
+export const TAMPERED = inEnglish((t) => t.pipeline.tampered.closedReason);
 
 /** A click or a send stopped because the stored action was altered; the flow announces it. */
 export class TamperedError extends OperatorError {
@@ -18,11 +19,7 @@ export class TamperedError extends OperatorError {
     readonly actionKey: string,
     readonly findings: readonly string[],
   ) {
-    super(
-      'tampered',
-      'Refused: this action’s stored record does not match what was requested and logged, so it may have been altered in the database. ' +
-        'Nothing was sent and the request is closed. The finding is logged (and posted to the audit channel when there is one); tell whoever runs the bot.',
-    );
+    super('tampered', (t) => t.pipeline.tampered.refused);
   }
 }
 

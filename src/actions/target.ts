@@ -5,6 +5,7 @@
 // removed from BINANCE_ACCOUNTS) must not send. (binding.ts holds the click to
 // the target its `requested` row logged.)
 import type { BinanceClient, Family } from '../binance/index.ts';
+import type { Said } from '../i18n/index.ts';
 import type { Accounts } from './accounts.ts';
 
 export interface Target {
@@ -21,13 +22,12 @@ export function targetOf(client: BinanceClient, family: Family): Target {
  * Why a request shown for `shown` on `account` may not be sent by this
  * process (the account is gone, or its target changed), or undefined when it may.
  */
-export function targetChange(accounts: Accounts, account: string, family: Family, shown: Target | undefined): string | undefined {
+export function targetChange(accounts: Accounts, account: string, family: Family, shown: Target | undefined): Said | undefined {
   const entry = accounts.get(account);
-  if (entry === undefined) {
-    return `the account ${account} is no longer in the bot's configuration (BINANCE_ACCOUNTS), so there is no key to sign it with`;
-  }
+  if (entry === undefined) return (t) => t.pipeline.target.accountGone({ account });
   const now = targetOf(entry.client, family);
   if (shown !== undefined && shown.baseUrl === now.baseUrl && shown.dryRun === now.dryRun) return undefined;
-  const describe = (target: Target | undefined) => (target === undefined ? 'an older version of the bot' : `${target.baseUrl}${target.dryRun ? ' in DRY-RUN' : ''}`);
-  return `the bot's target changed since the confirmation: shown for ${describe(shown)}, now ${describe(now)}`;
+  const describe = (target: Target | undefined): Said =>
+    target === undefined ? (t) => t.pipeline.target.olderVersion : target.dryRun ? (t) => t.pipeline.target.dryRun({ url: target.baseUrl }) : () => target.baseUrl;
+  return (t) => t.pipeline.target.changed({ shown: describe(shown)(t), now: describe(now)(t) });
 }

@@ -1,10 +1,19 @@
 // Binance's answers read as typed outcomes: which codes mean UNKNOWN (errors.ts
 // classifies them per family), which connection errors prove that nothing was
-// sent, and how an error is described without leaking a signature.
-import { classifyBinanceCode, explainBinanceCode } from './errors.ts';
+// sent, and how an error is described without leaking a signature. Each
+// outcome carries why it is what it is (`why`, as data) and that in English
+// (`explanation`, for the log); explanations.ts says it in other languages.
+import { inEnglish } from '../i18n/index.ts';
+import { classifyBinanceCode } from './errors.ts';
+import { explainRejection, explainWhy } from './explanations.ts';
 import type { HostBan } from './host-limits.ts';
 import { parseJsonLossless, type JsonValue } from './json.ts';
-import type { BinanceOutcome, RequestRecord } from './outcome.ts';
+import type { BinanceOutcome, OutcomeWhy, RequestRecord } from './outcome.ts';
+
+/** `why` and its English explanation, as an outcome carries them. */
+export function explained(why: OutcomeWhy, record: RequestRecord): { why: OutcomeWhy; explanation: string } {
+  return { why, explanation: inEnglish(explainWhy(why, record.family)) };
+}
 
 /** An HTTP answer, body read. */
 export interface HttpAnswer {
@@ -35,14 +44,7 @@ export function interpretAnswer(record: RequestRecord, response: HttpAnswer, lat
 
   if (status >= 200 && status < 300) {
     if (parsed === undefined) {
-      return {
-        kind: 'unknown',
-        request: record,
-        reason: 'unreadable-answer',
-        status,
-        explanation: `Binance answered HTTP ${status} with a body that is not JSON, so the result cannot be read. Check in Binance whether the action happened before trying again.`,
-        latencyMs,
-      };
+      return { kind: 'unknown', request: record, reason: 'unreadable-answer', status, ...explained({ kind: 'unreadable-answer', status }, record), latencyMs };
     }
     return { kind: 'success', request: record, status, body: parsed, latencyMs };
   }
@@ -56,9 +58,7 @@ export function interpretAnswer(record: RequestRecord, response: HttpAnswer, lat
       status,
       banned,
       retryAt: ban.until,
-      explanation: banned
-        ? 'Binance has BANNED this IP address (HTTP 418) because requests continued after a 429. Nothing was executed; every call is refused until the ban ends.'
-        : 'Binance refused the call: too many requests (HTTP 429). Nothing was executed; the bot sends nothing to this API until the wait Binance asked for has passed.',
+      ...explained({ kind: banned ? 'banned' : 'too-many-requests' }, record),
     };
   }
 
@@ -77,9 +77,7 @@ export function interpretAnswer(record: RequestRecord, response: HttpAnswer, lat
       request: record,
       reason: code === -1007 ? 'binance-timeout' : 'in-flight',
       status,
-      explanation:
-        `Binance answered code ${code} (${message}) with HTTP ${status}: ${explainBinanceCode(family, code)} ` +
-        'So the request may have executed, or may still execute: the status is UNKNOWN. It will not be re-sent; check in Binance before trying again.',
+      ...explained({ kind: 'in-flight-code', code, message, status }, record),
       latencyMs,
     };
   }
@@ -89,29 +87,13 @@ export function interpretAnswer(record: RequestRecord, response: HttpAnswer, lat
       request: record,
       reason: 'server-error',
       status,
-      explanation:
-        `Binance answered HTTP ${status}${code === undefined ? '' : ` (${code}: ${message})`}. ` +
-        'Binance documents that the execution status is then UNKNOWN: it may have happened. It will not be re-sent; check in Binance before trying again.',
+      ...explained({ kind: 'server-error', status, code, message }, record),
       latencyMs,
     };
   }
 
   if (status >= 400) {
-    const outcome = {
-      kind: 'rejected' as const,
-      request: record,
-      status,
-      code,
-      message,
-      explanation:
-        code !== undefined
-          ? explainBinanceCode(family, code)
-          : status === 403
-            ? "Binance's web application firewall refused the request (HTTP 403). Nothing was executed."
-            : `Binance refused the request with HTTP ${status}. Nothing was executed.`,
-      latencyMs,
-    };
-    return outcome;
+    return { kind: 'rejected', request: record, status, code, message, explanation: inEnglish(explainRejection(family, code, status)), latencyMs };
   }
 
   return {
@@ -119,7 +101,7 @@ export function interpretAnswer(record: RequestRecord, response: HttpAnswer, lat
     request: record,
     reason: 'server-error',
     status,
-    explanation: `Binance answered an unexpected HTTP ${status}; the execution status is UNKNOWN. Check in Binance before trying again.`,
+    ...explained({ kind: 'unexpected-status', status }, record),
     latencyMs,
   };
 }
@@ -128,11 +110,7 @@ export function interpretAnswer(record: RequestRecord, response: HttpAnswer, lat
 export function interpretFailure(record: RequestRecord, error: unknown, latencyMs: number, timeoutMs: number): BinanceOutcome {
   const code = errorCode(error);
   if (isNotConnected(error)) {
-    return {
-      kind: 'not-sent',
-      request: record,
-      explanation: `Could not connect to Binance (${code}); nothing reached Binance. Check the network and BINANCE_${record.family.toUpperCase()}_URL, then try again.`,
-    };
+    return { kind: 'not-sent', request: record, ...explained({ kind: 'not-connected', code }, record) };
   }
   const timedOut = (code !== undefined && TIMEOUT_CODES.has(code)) || (error instanceof Error && error.name === 'TimeoutError');
   return {
@@ -140,9 +118,7 @@ export function interpretFailure(record: RequestRecord, error: unknown, latencyM
     request: record,
     reason: timedOut ? 'timeout' : 'connection-lost',
     status: undefined,
-    explanation: timedOut
-      ? `No answer from Binance within ${timeoutMs} ms. The request was sent, so it may have been executed: the status is UNKNOWN. It will not be re-sent; check in Binance before trying again.`
-      : `The connection to Binance was lost after the request was sent (${code ?? 'connection error'}). It may have been executed: the status is UNKNOWN. It will not be re-sent; check in Binance before trying again.`,
+    ...explained(timedOut ? { kind: 'timeout', timeoutMs } : { kind: 'connection-lost', code }, record),
     latencyMs,
   };
 }

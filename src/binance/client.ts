@@ -7,7 +7,7 @@
 // HostLimits, and this account's UID and order counters.
 import { Pool } from 'undici';
 import type { Logger } from '../log.ts';
-import { describeError, headerValue, interpretAnswer, interpretFailure, isNotConnected, isRecord, safeParse, type HttpAnswer } from './answers.ts';
+import { describeError, explained, headerValue, interpretAnswer, interpretFailure, isNotConnected, isRecord, safeParse, type HttpAnswer } from './answers.ts';
 import { familyClocks, type FamilyClocks } from './clock.ts';
 import { Deadlines } from './deadlines.ts';
 import { FAMILIES, FAMILY_SPECS, type Family, type Weight } from './families.ts';
@@ -440,7 +440,7 @@ function notSent(record: RequestRecord, decision: Refusal): BinanceOutcome {
     status: undefined,
     banned: decision.reason === 'banned',
     retryAt: decision.retryAt,
-    explanation: `Not sent: ${decision.detail}.`,
+    ...explained({ kind: 'held', hold: decision.reason, counter: decision.counter }, record),
   };
 }
 

@@ -5,6 +5,7 @@
 // it to every client (one per account); each client keeps its own account's
 // UID and order counters. A wait is also written to a shared state (SQLite, in
 // the bot) so every process using the same database honours it.
+import { inEnglish } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import { FAMILY_SPECS, type CounterScope, type CounterSpec, type Family } from './families.ts';
 import { RateLimitBudget, type Refusal } from './rate-limit.ts';
@@ -125,8 +126,8 @@ export class HostLimits {
 /** A refusal that says why nothing was sent and when it could be. */
 export function banDecision(ban: HostBan): Refusal {
   return ban.status === 418
-    ? { ok: false, reason: 'banned', retryAt: ban.until, detail: 'Binance has BANNED this IP address (HTTP 418) for sending after a 429' }
-    : { ok: false, reason: 'retry-after', retryAt: ban.until, detail: 'Binance answered 429 (too many requests) and asked the bot to wait' };
+    ? { ok: false, reason: 'banned', retryAt: ban.until, detail: inEnglish((t) => t.binance.held.banned) }
+    : { ok: false, reason: 'retry-after', retryAt: ban.until, detail: inEnglish((t) => t.binance.held.retryAfter) };
 }
 
 /** A family's documented counters of one scope, with any overridden limits. */

@@ -11,6 +11,7 @@
 // reading enabled (otherwise an IP allow-list or a missing reading permission
 // would look like the wrong kind of account).
 import { z } from 'zod';
+import { inEnglish, type Messages, type Said } from '../i18n/index.ts';
 import type { BinanceClient } from './client.ts';
 import type { Family, Weight } from './families.ts';
 import type { BinanceOutcome, BinanceRequest } from './outcome.ts';
@@ -23,33 +24,27 @@ import type { BinanceOutcome, BinanceRequest } from './outcome.ts';
 export const ACCOUNT_KINDS = ['portfolio-margin', 'portfolio-margin-pro', 'usds-futures'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
-export const ACCOUNT_KIND_LABELS: Readonly<Record<AccountKind, string>> = {
-  'portfolio-margin': 'Portfolio Margin',
-  'portfolio-margin-pro': 'Portfolio Margin Pro',
-  'usds-futures': 'USDⓈ-M futures',
-};
-
 /**
  * The booleans of GET /sapi/v1/account/apiRestrictions, as Binance's doc page
  * (https://developers.binance.com/docs/wallet/account/api-key-permission) and
- * its connectors' GetApiKeyPermissionResponse name them, with the label the
- * API Management page shows. (`createTime`, `tradingAuthorityExpirationTime`
- * and the FIX flags are read too; the bot does not decide on them.)
+ * its connectors' GetApiKeyPermissionResponse name them; the label the API
+ * Management page shows for each is in the catalog (`keys.permissions`).
+ * (`createTime`, `tradingAuthorityExpirationTime` and the FIX flags are read
+ * too; the bot does not decide on them.)
  */
-export const KEY_PERMISSION_LABELS = {
-  ipRestrict: 'Restrict access to trusted IPs only',
-  enableReading: 'Enable Reading',
-  enableSpotAndMarginTrading: 'Enable Spot & Margin Trading',
-  enableMargin: 'Enable Margin Loan, Repay & Transfer',
-  enableFutures: 'Enable Futures',
-  enablePortfolioMarginTrading: 'Enable Portfolio Margin Trading',
-  enableVanillaOptions: 'Enable European Options',
-  enableWithdrawals: 'Enable Withdrawals',
-  enableInternalTransfer: 'Enable Internal Transfer',
-  permitsUniversalTransfer: 'Permits Universal Transfer',
-} as const;
-export type KeyPermission = keyof typeof KEY_PERMISSION_LABELS;
-export const KEY_PERMISSIONS = Object.keys(KEY_PERMISSION_LABELS) as [KeyPermission, ...KeyPermission[]];
+export const KEY_PERMISSIONS = [
+  'ipRestrict',
+  'enableReading',
+  'enableSpotAndMarginTrading',
+  'enableMargin',
+  'enableFutures',
+  'enablePortfolioMarginTrading',
+  'enableVanillaOptions',
+  'enableWithdrawals',
+  'enableInternalTransfer',
+  'permitsUniversalTransfer',
+] as const;
+export type KeyPermission = (typeof KEY_PERMISSIONS)[number];
 
 /** The permissions as read: a field Binance did not send is absent (unknown), never assumed. */
 export type KeyPermissions = Readonly<Partial<Record<KeyPermission, boolean>>>;
@@ -111,17 +106,18 @@ export async function checkKey(client: BinanceClient, now: () => number = Date.n
 }
 
 /** The warnings a key's permissions call for: what a stolen copy of it could do. */
-export function keyWarnings(report: KeyReport): string[] {
+export function keyRisks(report: KeyReport): Said[] {
   if (!report.permissions.read) return [];
   const { values } = report.permissions;
   return [
-    ...(values.enableWithdrawals === true
-      ? [
-          'WITHDRAWALS ENABLED on this key: anyone holding it can withdraw funds, and the bot never needs that; turn off "Enable Withdrawals" in Binance API Management',
-        ]
-      : []),
-    ...(values.ipRestrict === false ? ["NO IP RESTRICTION on this key: it works from any address; restrict it to the bot's IP in Binance API Management"] : []),
+    ...(values.enableWithdrawals === true ? [(t: Messages) => t.keys.warnings.withdrawals({ label: t.keys.permissions.enableWithdrawals })] : []),
+    ...(values.ipRestrict === false ? [(t: Messages) => t.keys.warnings.noIpRestriction] : []),
   ];
+}
+
+/** The warnings in English, as the log keeps them. */
+export function keyWarnings(report: KeyReport): string[] {
+  return keyRisks(report).map(inEnglish);
 }
 
 /** The kinds an account supports, by its latest report. */

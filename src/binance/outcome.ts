@@ -2,6 +2,7 @@
 // callers switch over `kind` exhaustively, so a new kind cannot be forgotten.
 import type { Family, Weight } from './families.ts';
 import type { JsonValue } from './json.ts';
+import type { HeldCounter } from './rate-limit.ts';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -24,6 +25,28 @@ export interface RequestRecord {
   /** The signed parameter string, `a=1&…&recvWindow=…&timestamp=…`, without the signature. */
   readonly params: string;
 }
+
+/**
+ * Why an outcome that is not a plain success or rejection came out as it did,
+ * as data: explanations.ts says it in the reader's language (the English text
+ * is the outcome's `explanation`, which the log keeps). A rejection needs none:
+ * its code (or HTTP status) and family say it.
+ */
+export type OutcomeWhy =
+  | { readonly kind: 'unreadable-answer'; readonly status: number }
+  | { readonly kind: 'in-flight-code'; readonly code: number; readonly message: string; readonly status: number }
+  | { readonly kind: 'server-error'; readonly status: number; readonly code: number | undefined; readonly message: string }
+  | { readonly kind: 'unexpected-status'; readonly status: number }
+  | { readonly kind: 'timeout'; readonly timeoutMs: number }
+  | { readonly kind: 'connection-lost'; readonly code: string | undefined }
+  | { readonly kind: 'not-connected'; readonly code: string | undefined }
+  /** The bot failed after the request left. */
+  | { readonly kind: 'bot-error' }
+  /** Binance answered 418 (banned) or 429. */
+  | { readonly kind: 'banned' }
+  | { readonly kind: 'too-many-requests' }
+  /** The bot held the call back: a counter is full, or a 429/418 wait is running. */
+  | { readonly kind: 'held'; readonly hold: 'limit' | 'retry-after' | 'banned'; readonly counter?: HeldCounter | undefined };
 
 export type BinanceOutcome =
   /** Binance executed the call (2xx) and answered this body. */
@@ -56,6 +79,7 @@ export type BinanceOutcome =
       /** Local epoch ms from which the call could be tried again. */
       readonly retryAt: number;
       readonly explanation: string;
+      readonly why: OutcomeWhy;
     }
   /**
    * Sent, but whether Binance executed it is UNKNOWN: a timeout, a connection
@@ -70,6 +94,7 @@ export type BinanceOutcome =
       readonly reason: 'timeout' | 'connection-lost' | 'server-error' | 'binance-timeout' | 'in-flight' | 'unreadable-answer' | 'bot-error';
       readonly status: number | undefined;
       readonly explanation: string;
+      readonly why: OutcomeWhy;
       readonly latencyMs: number;
     }
   /** The connection could not be opened, so nothing reached Binance. */
@@ -77,6 +102,7 @@ export type BinanceOutcome =
       readonly kind: 'not-sent';
       readonly request: RequestRecord;
       readonly explanation: string;
+      readonly why: OutcomeWhy;
     }
   /** BINANCE_DRY_RUN: the request was built and signed, and deliberately not sent. */
   | {

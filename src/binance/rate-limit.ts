@@ -4,6 +4,7 @@
 // and window, and adds the cost of every call reserved but not yet answered.
 // A call is reserved in the same synchronous step that checks it, so calls
 // started together cannot all see the same room and overshoot the limit.
+import { inEnglish } from '../i18n/index.ts';
 import type { CounterScope, CounterSpec, Family, Weight } from './families.ts';
 
 /** Response headers, as undici gives them (lower-case names). */
@@ -26,7 +27,17 @@ export type BudgetDecision =
       /** Local epoch ms from which the call could be tried again. */
       readonly retryAt: number;
       readonly detail: string;
+      /** For 'limit': the counter that is full, so the reason can be said in any language. */
+      readonly counter?: HeldCounter;
     };
+
+/** A counter too full for a call: its header, what it holds, its limit, what the call would add. */
+export interface HeldCounter {
+  readonly header: string;
+  readonly used: number;
+  readonly limit: number;
+  readonly cost: number;
+}
 
 /** A decision not to send. */
 export type Refusal = Extract<BudgetDecision, { readonly ok: false }>;
@@ -60,11 +71,13 @@ export class RateLimitBudget {
       // A call heavier than the whole limit could never be sent; Binance decides then.
       if (cost <= counter.limit && used + cost > counter.limit) {
         const windowEndsAt = (window + 1) * counter.intervalMs;
+        const held: HeldCounter = { header: counter.header, used, limit: counter.limit, cost };
         return {
           ok: false,
           reason: 'limit',
           retryAt: localNow + (windowEndsAt - serverNow),
-          detail: `${counter.header} is at ${used} of ${counter.limit}; this call adds ${cost}`,
+          detail: inEnglish((t) => t.binance.held.limit(held)),
+          counter: held,
         };
       }
     }

@@ -2,32 +2,35 @@
 // check found, the commands it can run (and those it cannot, with the
 // permission to enable), the loud warnings (withdrawals enabled, no IP
 // restriction), what could not be read, and its own usage counters per family.
+// In the reader's language; account names and labels as configured.
 import type { Accounts } from '../actions/accounts.ts';
 import { permissionName } from '../actions/eligibility.ts';
 import type { EndpointDeclaration } from '../actions/endpoint.ts';
-import { checkParts, describeCheck } from '../actions/key-checks.ts';
+import { checkParts, findingsOf } from '../actions/key-checks.ts';
 import type { Family } from '../binance/index.ts';
+import type { Messages } from '../i18n/index.ts';
 import { discordTime } from './render.ts';
 
 /** One block per account: its key check in plain words. */
-export function accountsStatus(accounts: Accounts, endpoints: readonly EndpointDeclaration[]): string {
+export function accountsStatus(accounts: Accounts, endpoints: readonly EndpointDeclaration[], t: Messages): string {
+  const s = t.accounts.status;
   return accounts.all
     .map((entry) => {
       const report = accounts.report(entry.name);
       const title = `🔑 **${accounts.display(entry.name)}**`;
-      if (report === undefined) return `${title}\n❔ key not checked yet: every command is allowed on it unchecked.`;
-      const params = describeCheck(entry.name, report, 'status', endpoints, accounts);
+      if (report === undefined) return `${title}\n${s.notChecked}`;
+      const found = findingsOf(entry.name, report, endpoints, accounts);
       const cannot = endpoints.flatMap((endpoint) => {
         const verdict = accounts.eligibility(endpoint, entry.name);
         if (verdict.kind !== 'ineligible') return [];
-        const why = verdict.permission === undefined ? 'another kind of account' : `lacks ${permissionName(verdict.permission)}`;
-        return [`/${endpoint.group.name} ${endpoint.subcommand} (${why})`];
+        const why = verdict.permission === undefined ? s.anotherKind : s.lacks({ permission: permissionName(verdict.permission, t) });
+        return [s.cannotRunOne({ command: `${endpoint.group.name} ${endpoint.subcommand}`, why })];
       });
       return [
         title,
-        ...checkParts(params, accounts.failure(entry.name)).map((part) => `• ${part}`),
-        ...(cannot.length === 0 ? [] : [`• cannot run: ${cannot.join(', ')}`]),
-        `• checked ${discordTime(report.checkedAt, 'R')}`,
+        ...checkParts(found, accounts.failure(entry.name), t).map((part) => `• ${part}`),
+        ...(cannot.length === 0 ? [] : [s.cannotRun({ commands: cannot.join(', ') })]),
+        s.checked({ when: discordTime(report.checkedAt, 'R') }),
       ].join('\n');
     })
     .join('\n');

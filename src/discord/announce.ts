@@ -5,8 +5,10 @@
 // in order and exactly once (audit-channel.ts), so nothing is posted here and
 // nothing is posted twice. Without one, it is posted (not ephemeral) in the
 // channel where it happened; with no permission to post there, as a follow-up
-// of the interaction that caused it.
+// of the interaction that caused it. Announcements are in BOT_LOCALE's
+// language (`text`): everyone reads them.
 import type { RepliableInteraction } from 'discord.js';
+import { english, type Messages } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import { embed, type MessageBody } from './render.ts';
 import { postInChannel } from './respond.ts';
@@ -22,6 +24,8 @@ export class Announcer {
     private readonly log: Logger,
     /** AUDIT_CHANNEL_ID: announcements go there, as the log rows they announce. */
     private readonly auditChannelId?: string,
+    /** BOT_LOCALE's catalog: what announcements are written in. */
+    readonly text: Messages = english,
   ) {}
 
   /** Makes `announcement` public: in the audit channel when there is one, else where `origin` happened (`origin` answered or deferred). */

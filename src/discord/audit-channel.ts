@@ -20,6 +20,7 @@
 //   shutdown).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DiscordAPIError, HTTPError, Routes, type RESTPostAPIChannelMessageResult } from 'discord.js';
+import type { Messages } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import { ANCHOR_MAX_AGE_MS, type OutboxEntry, type Store } from '../store/index.ts';
 import { auditMessage, fallbackMessage } from './audit-posts.ts';
@@ -45,6 +46,8 @@ export interface AuditPosterOptions {
   readonly log: Logger;
   readonly now?: () => number;
   readonly backoff?: { readonly firstMs: number; readonly maxMs: number };
+  /** BOT_LOCALE's catalog: the language of the posts (English by default). */
+  readonly text?: Messages;
 }
 
 export class AuditChannelPoster {
@@ -104,7 +107,7 @@ export class AuditChannelPoster {
     const { store, rest, channelId, log } = this.#options;
     const route = Routes.channelMessages(channelId);
     try {
-      const message = (await rest.post(route, { body: auditMessage(entry.body, entry.nonce) })) as RESTPostAPIChannelMessageResult;
+      const message = (await rest.post(route, { body: auditMessage(entry.body, entry.nonce, this.#options.text) })) as RESTPostAPIChannelMessageResult;
       await store.outbox.markPosted(entry.id, message.id);
       this.#failures = 0;
       this.#retryAt = 0;
@@ -112,7 +115,7 @@ export class AuditChannelPoster {
     } catch (error) {
       // Discord refused this entry's form: a plainer line keeps the order moving (no message was created, so the nonce is unused).
       if (error instanceof DiscordAPIError && (error.code === 50035 || error.code === 50006)) {
-        const plain = (await rest.post(route, { body: fallbackMessage(entry.body, entry.nonce) }).catch(() => undefined)) as RESTPostAPIChannelMessageResult | undefined;
+        const plain = (await rest.post(route, { body: fallbackMessage(entry.body, entry.nonce, this.#options.text) }).catch(() => undefined)) as RESTPostAPIChannelMessageResult | undefined;
         if (plain !== undefined) {
           log.error('the audit channel refused a post as malformed; posted a plain line instead', { entryId: entry.id, error: describeFailure(error) });
           await store.outbox.markPosted(entry.id, plain.id);

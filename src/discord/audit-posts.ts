@@ -4,9 +4,11 @@
 // span, the line `npm run verify-log --anchors` reads back). Built from the
 // row's own columns as the outbox kept them; a log row never holds a secret or
 // a signature, and the text is cut to Discord's limits. Mentions are shown,
-// never pinged.
+// never pinged. The words around a row are in BOT_LOCALE's language; what
+// the row holds (its detail, the request) is shown as the log keeps it.
 import type { APIEmbed, RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { z } from 'zod';
+import { english, type Messages } from '../i18n/index.ts';
 import { accessChange, formatAnchor, freezeParams, proposedParams, type AnchorReason, type LogEvent, type MirroredRow, type OutboxBody } from '../store/index.ts';
 import { changeText } from './change-text.ts';
 import { COLOURS, embed, truncate } from './render.ts';
@@ -27,36 +29,26 @@ export const AUDIT_COLOURS = {
   process: 0x607d8b,
 } as const;
 
-const ANCHOR_REASONS: Readonly<Record<AnchorReason, string>> = {
-  rows: 'every 100 rows',
-  hour: 'hourly',
-  startup: 'at start-up',
-  shutdown: 'at shutdown',
-};
-
 /** The message for one outbox entry, with its nonce (Discord returns the first message if it is posted again). */
-export function auditMessage(body: OutboxBody, nonce: string): RESTPostAPIChannelMessageJSONBody {
+export function auditMessage(body: OutboxBody, nonce: string, t: Messages = english): RESTPostAPIChannelMessageJSONBody {
   const base = { nonce, enforce_nonce: true, allowed_mentions: { parse: [] } };
   if (body.kind === 'anchor') {
-    return {
-      ...base,
-      content:
-        `⚓ Log anchor (${ANCHOR_REASONS[body.reason]}): \`${formatAnchor(body)}\` — row ${body.seq} of the action log and its hash. ` +
-        'Keep this line outside the bot’s host; `npm run verify-log -- --anchors FILE` checks the log still holds it.',
-    };
+    const reasons: Readonly<Record<AnchorReason, string>> = t.auditPosts.anchorReasons;
+    return { ...base, content: t.auditPosts.anchor({ reason: reasons[body.reason], anchor: formatAnchor(body), seq: body.seq }) };
   }
-  return { ...base, embeds: [eventEmbed(body.row)] };
+  return { ...base, embeds: [eventEmbed(body.row, t)] };
 }
 
 /** A plainer message for an entry Discord refused as malformed: the order of posts must not stall on one. */
-export function fallbackMessage(body: OutboxBody, nonce: string): RESTPostAPIChannelMessageJSONBody {
-  const line = body.kind === 'anchor' ? `⚓ \`${formatAnchor(body)}\`` : `#${body.row.seq} ${body.row.event} (could not be shown in full; see /audit)`;
+export function fallbackMessage(body: OutboxBody, nonce: string, t: Messages = english): RESTPostAPIChannelMessageJSONBody {
+  const line = body.kind === 'anchor' ? `⚓ \`${formatAnchor(body)}\`` : t.auditPosts.fallback({ seq: body.row.seq, event: body.row.event });
   return { nonce, enforce_nonce: true, allowed_mentions: { parse: [] }, content: line };
 }
 
-function eventEmbed(row: MirroredRow): APIEmbed {
-  const { icon, label, colour, text } = describeRow(row);
-  const who = row.user_id === null ? '' : ` · by <@${row.user_id}>${row.user_tag === null ? '' : ` (${row.user_tag})`}`;
+function eventEmbed(row: MirroredRow, t: Messages): APIEmbed {
+  const { icon, label, colour, text } = describeRow(row, t);
+  const { auditPosts: a } = t;
+  const who = row.user_id === null ? '' : row.user_tag === null ? a.by({ user: row.user_id }) : a.byTagged({ user: row.user_id, tag: row.user_tag });
   const key = row.action_key === null ? '' : ` · \`${row.action_key}\``;
   const ref = row.action_id === null ? '' : ` · ref ${row.action_id.slice(0, 8)}`;
   const lines = [`**#${row.seq}** ${icon} **${label}**${key}${who}${ref}${row.dry_run === 1 ? ' · DRY-RUN' : ''}`];
@@ -71,74 +63,86 @@ interface Shown {
   readonly text: string;
 }
 
-/** Events shown by their detail (or, for `request`, the request they carry). */
-const PLAIN: Partial<Record<LogEvent, Omit<Shown, 'text'> & { readonly show: 'detail' | 'request' }>> = {
-  requested: { icon: '📝', label: 'requested', colour: AUDIT_COLOURS.request, show: 'request' },
-  invalid: { icon: '⛔', label: 'invalid input', colour: AUDIT_COLOURS.refusal, show: 'detail' },
-  refused: { icon: '⛔', label: 'refused', colour: AUDIT_COLOURS.refusal, show: 'detail' },
-  confirmed: { icon: '✔️', label: 'confirmed', colour: AUDIT_COLOURS.request, show: 'detail' },
-  approved: { icon: '👥', label: 'approved', colour: AUDIT_COLOURS.request, show: 'detail' },
-  rejected: { icon: '✋', label: 'rejected', colour: AUDIT_COLOURS.closed, show: 'detail' },
-  cancelled: { icon: '✖️', label: 'cancelled', colour: AUDIT_COLOURS.closed, show: 'detail' },
-  expired: { icon: '⌛', label: 'expired', colour: AUDIT_COLOURS.closed, show: 'detail' },
-  sent: { icon: '📤', label: 'sent to Binance', colour: AUDIT_COLOURS.request, show: 'request' },
-  unfreeze: { icon: '🟢', label: 'freeze released', colour: AUDIT_COLOURS.success, show: 'detail' },
-  tamper: { icon: '🚨', label: 'TAMPERING', colour: AUDIT_COLOURS.tamper, show: 'detail' },
-  'key-check': { icon: '🔑', label: 'Binance key checked', colour: AUDIT_COLOURS.process, show: 'detail' },
-  startup: { icon: '▶️', label: 'bot started', colour: AUDIT_COLOURS.process, show: 'detail' },
-  shutdown: { icon: '⏹️', label: 'bot stopped', colour: AUDIT_COLOURS.process, show: 'detail' },
+type PlainEvent = 'requested' | 'invalid' | 'refused' | 'confirmed' | 'approved' | 'rejected' | 'cancelled' | 'expired' | 'sent' | 'unfreeze' | 'tamper' | 'key-check' | 'startup' | 'shutdown';
+
+/** Events shown by their detail (or, for `request`, the request they carry); their labels are in the catalog. */
+const PLAIN: Readonly<Record<PlainEvent, Omit<Shown, 'text' | 'label'> & { readonly show: 'detail' | 'request' }>> = {
+  requested: { icon: '📝', colour: AUDIT_COLOURS.request, show: 'request' },
+  invalid: { icon: '⛔', colour: AUDIT_COLOURS.refusal, show: 'detail' },
+  refused: { icon: '⛔', colour: AUDIT_COLOURS.refusal, show: 'detail' },
+  confirmed: { icon: '✔️', colour: AUDIT_COLOURS.request, show: 'detail' },
+  approved: { icon: '👥', colour: AUDIT_COLOURS.request, show: 'detail' },
+  rejected: { icon: '✋', colour: AUDIT_COLOURS.closed, show: 'detail' },
+  cancelled: { icon: '✖️', colour: AUDIT_COLOURS.closed, show: 'detail' },
+  expired: { icon: '⌛', colour: AUDIT_COLOURS.closed, show: 'detail' },
+  sent: { icon: '📤', colour: AUDIT_COLOURS.request, show: 'request' },
+  unfreeze: { icon: '🟢', colour: AUDIT_COLOURS.success, show: 'detail' },
+  tamper: { icon: '🚨', colour: AUDIT_COLOURS.tamper, show: 'detail' },
+  'key-check': { icon: '🔑', colour: AUDIT_COLOURS.process, show: 'detail' },
+  startup: { icon: '▶️', colour: AUDIT_COLOURS.process, show: 'detail' },
+  shutdown: { icon: '⏹️', colour: AUDIT_COLOURS.process, show: 'detail' },
 };
 
+const isPlain = (event: LogEvent): event is PlainEvent => event in PLAIN;
+
 /** Icon, label, colour and one line of text per event. */
-function describeRow(row: MirroredRow): Shown {
+function describeRow(row: MirroredRow, t: Messages): Shown {
+  const { auditPosts: a } = t;
   const detail = row.detail ?? '';
-  const plain = PLAIN[row.event];
-  // A key that can withdraw, or works from any address, or could not be read, is shown in the colour of a refusal.
-  const loud = row.event === 'key-check' && /⚠️|❔/.test(detail);
-  if (plain !== undefined) {
-    return { icon: loud ? '⚠️' : plain.icon, label: plain.label, colour: loud ? AUDIT_COLOURS.refusal : plain.colour, text: plain.show === 'request' ? requestLine(row.request_json) : detail };
+  const { event } = row;
+  if (isPlain(event)) {
+    const plain = PLAIN[event];
+    // A key that can withdraw, or works from any address, or could not be read, is shown in the colour of a refusal.
+    const loud = event === 'key-check' && /⚠️|❔/.test(detail);
+    return {
+      icon: loud ? '⚠️' : plain.icon,
+      label: a.events[event],
+      colour: loud ? AUDIT_COLOURS.refusal : plain.colour,
+      text: plain.show === 'request' ? requestLine(row.request_json, t) : detail,
+    };
   }
-  switch (row.event) {
+  switch (event) {
     case 'outcome': {
-      const shown = outcomeLine(row);
+      const shown = outcomeLine(row, t);
       const account = accountParam.safeParse(parseJsonText(row.params_json));
-      return account.success ? { ...shown, text: [shown.text, `on account ${account.data.account}`].filter(Boolean).join(' · ') } : shown;
+      return account.success ? { ...shown, text: [shown.text, a.onAccount({ account: account.data.account })].filter(Boolean).join(' · ') } : shown;
     }
     case 'grant':
     case 'revoke':
     case 'policy':
-      return { icon: '🔐', label: `access: ${row.event}`, colour: AUDIT_COLOURS.access, text: [changeLine(row), detail].filter(Boolean).join('\n') };
+      return { icon: '🔐', label: a.access({ event }), colour: AUDIT_COLOURS.access, text: [changeLine(row, t), detail].filter(Boolean).join('\n') };
     case 'proposed': {
       const proposed = proposedParams.safeParse(parseJsonText(row.params_json));
-      return { icon: '🗳️', label: 'proposed', colour: AUDIT_COLOURS.access, text: proposed.success ? `proposes: ${changeText(proposed.data.change)}` : detail };
+      return { icon: '🗳️', label: a.proposed, colour: AUDIT_COLOURS.access, text: proposed.success ? a.proposes({ change: changeText(proposed.data.change, undefined, t) }) : detail };
     }
     case 'freeze': {
       const freeze = freezeParams.safeParse(parseJsonText(row.params_json));
-      return { icon: '🧊', label: 'FROZEN', colour: AUDIT_COLOURS.freeze, text: `every money-moving command is stopped: ${freeze.success ? freeze.data.reason : detail}` };
+      return { icon: '🧊', label: a.frozen, colour: AUDIT_COLOURS.freeze, text: a.frozenText({ reason: freeze.success ? freeze.data.reason : detail }) };
     }
     default:
-      return { icon: '•', label: row.event, colour: AUDIT_COLOURS.closed, text: detail };
+      return { icon: '•', label: event, colour: AUDIT_COLOURS.closed, text: detail };
   }
 }
 
-function outcomeLine(row: MirroredRow): Shown {
-  const status = [row.http_status === null ? undefined : `HTTP ${row.http_status}`, row.binance_code === null ? undefined : `code ${row.binance_code}`, row.latency_ms === null ? undefined : `${row.latency_ms} ms`]
+function outcomeLine(row: MirroredRow, t: Messages): Shown {
+  const { outcomes } = t.auditPosts;
+  const status = [row.http_status === null ? undefined : `HTTP ${row.http_status}`, row.binance_code === null ? undefined : outcomes.code({ code: row.binance_code }), row.latency_ms === null ? undefined : `${row.latency_ms} ms`]
     .filter(Boolean)
     .join(', ');
   const text = [status, row.detail ?? ''].filter(Boolean).join(' · ');
   switch (row.outcome_kind) {
     case 'success':
-      return { icon: '✅', label: 'outcome: success', colour: AUDIT_COLOURS.success, text };
+      return { icon: '✅', label: outcomes.success, colour: AUDIT_COLOURS.success, text };
     case 'unknown':
-      return { icon: '⚠️', label: 'outcome: UNKNOWN — check in Binance', colour: AUDIT_COLOURS.unknown, text };
+      return { icon: '⚠️', label: outcomes.unknown, colour: AUDIT_COLOURS.unknown, text };
     case 'rate-limited':
-      return { icon: '⏳', label: 'outcome: rate-limited', colour: AUDIT_COLOURS.rateLimited, text };
+      return { icon: '⏳', label: outcomes.rateLimited, colour: AUDIT_COLOURS.rateLimited, text };
     case 'dry-run':
-      return { icon: '🧪', label: 'outcome: dry-run (not sent)', colour: AUDIT_COLOURS.dryRun, text };
+      return { icon: '🧪', label: outcomes.dryRun, colour: AUDIT_COLOURS.dryRun, text };
     case 'not-sent':
-      return { icon: '⏸️', label: 'outcome: not sent', colour: AUDIT_COLOURS.closed, text };
+      return { icon: '⏸️', label: outcomes.notSent, colour: AUDIT_COLOURS.closed, text };
     default:
-      return { icon: '❌', label: `outcome: ${row.outcome_kind ?? '?'}`, colour: AUDIT_COLOURS.refusal, text };
+      return { icon: '❌', label: outcomes.other({ kind: row.outcome_kind ?? '?' }), colour: AUDIT_COLOURS.refusal, text };
   }
 }
 
@@ -146,16 +150,16 @@ function outcomeLine(row: MirroredRow): Shown {
 const accountParam = z.object({ account: z.string() });
 
 /** `POST /papi/v1/margin/repay-debt asset=BTC&amount=0.01` on account main, from a requested or sent row. */
-function requestLine(json: string | null): string {
+function requestLine(json: string | null, t: Messages): string {
   const request = parseJsonText(json) as { method?: unknown; path?: unknown; params?: unknown; account?: unknown } | undefined;
   if (request === undefined || typeof request.path !== 'string') return '';
   const params = typeof request.params === 'string' ? request.params : '';
-  const account = typeof request.account === 'string' ? ` on account **${request.account}**` : '';
+  const account = typeof request.account === 'string' ? t.auditPosts.requestOnAccount({ account: request.account }) : '';
   return `\`${String(request.method ?? 'POST')} ${request.path}${params === '' ? '' : ` ${params}`}\`${account}`;
 }
 
-function changeLine(row: MirroredRow): string {
+function changeLine(row: MirroredRow, t: Messages): string {
   const change = accessChange.safeParse({ kind: row.event, ...(parseJsonText(row.params_json) as object | undefined) });
-  return change.success ? changeText(change.data) : '';
+  return change.success ? changeText(change.data, undefined, t) : '';
 }
 

@@ -11,9 +11,11 @@ import type { Accounts } from '../actions/accounts.ts';
 import type { Authorizer } from '../actions/authorization.ts';
 import type { AutocompleteSource, EndpointDeclaration } from '../actions/endpoint.ts';
 import { ACCOUNT_OPTION } from '../actions/request.ts';
-import { ACCOUNT_KIND_LABELS, describeError, supportedKinds, type BinanceClient, type BinanceRequest } from '../binance/index.ts';
+import { describeError, supportedKinds, type BinanceClient, type BinanceRequest } from '../binance/index.ts';
 import { compareDecimals, isZeroDecimal, normaliseDecimal } from '../decimal.ts';
+import { english, type Messages } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
+import { readerOf } from './respond.ts';
 
 const SYMBOLS_REFRESH_MS = 60 * 60_000;
 const BALANCES_FRESH_MS = 15_000;
@@ -71,12 +73,12 @@ export class AutocompleteSources {
   async respond(interaction: AutocompleteInteraction, endpoint: EndpointDeclaration): Promise<void> {
     const focused = interaction.options.getFocused(true);
     if (focused.name === ACCOUNT_OPTION) {
-      await interaction.respond((await this.accountChoices(endpoint, String(focused.value), interaction.user.id)).slice(0, MAX_CHOICES));
+      await interaction.respond((await this.accountChoices(endpoint, String(focused.value), interaction.user.id, readerOf(interaction))).slice(0, MAX_CHOICES));
       return;
     }
     const source = endpoint.autocomplete?.[focused.name];
     const account = this.#accountFor(endpoint, interaction.options.getString(ACCOUNT_OPTION) ?? undefined);
-    const choices = source === undefined ? [] : await this.suggest(source, String(focused.value), interaction.user.id, endpoint.actionKey, account);
+    const choices = source === undefined ? [] : await this.suggest(source, String(focused.value), interaction.user.id, endpoint.actionKey, account, readerOf(interaction));
     await interaction.respond(choices.slice(0, MAX_CHOICES));
   }
 
@@ -84,20 +86,21 @@ export class AutocompleteSources {
    * The accounts that can run `endpoint` (unchecked ones included) on which the user
    * holds it, matching what was typed: "futures · Futures desk (USDⓈ-M futures)".
    */
-  async accountChoices(endpoint: EndpointDeclaration, typed: string, userId: string): Promise<Choice[]> {
+  async accountChoices(endpoint: EndpointDeclaration, typed: string, userId: string, t: Messages = english): Promise<Choice[]> {
     const query = typed.trim().toLowerCase();
     const choices: Choice[] = [];
     for (const entry of this.accounts.runnable(endpoint)) {
       if (!(await this.authorizer.check(userId, endpoint.actionKey, { account: entry.name, use: 'request' })).allowed) continue;
       const report = this.accounts.report(entry.name);
-      const kinds = report === undefined ? [] : supportedKinds(report).map((kind) => ACCOUNT_KIND_LABELS[kind]);
-      const name = `${entry.name}${entry.label === undefined ? '' : ` · ${entry.label}`}${kinds.length === 0 ? ' (key not checked)' : ` (${kinds.join(' + ')})`}`;
+      const kinds = report === undefined ? [] : supportedKinds(report).map((kind) => t.keys.kinds[kind]);
+      const labelled = entry.label === undefined ? entry.name : t.autocomplete.accountLabelled({ name: entry.name, label: entry.label });
+      const name = kinds.length === 0 ? t.autocomplete.accountUnchecked({ account: labelled }) : t.autocomplete.accountKinds({ account: labelled, kinds: kinds.join(' + ') });
       if (`${entry.name} ${entry.label ?? ''}`.toLowerCase().includes(query)) choices.push({ name: name.slice(0, 100), value: entry.name });
     }
     return choices;
   }
 
-  async suggest(source: AutocompleteSource, typed: string, userId: string, actionKey: string, account = this.accounts.main.name): Promise<Choice[]> {
+  async suggest(source: AutocompleteSource, typed: string, userId: string, actionKey: string, account = this.accounts.main.name, t: Messages = english): Promise<Choice[]> {
     const query = typed.trim().toUpperCase();
     switch (source) {
       case 'futures-perpetual-symbols': {
@@ -117,7 +120,7 @@ export class AutocompleteSources {
         return (loans ?? [])
           .filter((loan) => loan.asset.includes(query))
           .map((loan) => ({
-            name: isZeroDecimal(loan.borrowed) ? `${loan.asset} (no loan)` : `${loan.asset} (borrowed ${loan.borrowed})`,
+            name: isZeroDecimal(loan.borrowed) ? t.autocomplete.noLoan({ asset: loan.asset }) : t.autocomplete.borrowed({ asset: loan.asset, borrowed: loan.borrowed }),
             value: loan.asset,
           }));
       }

@@ -1,7 +1,9 @@
 // Registers the slash commands: in DISCORD_GUILD_ID when set (instant), else
 // globally. It compares what Discord holds with what the bot declares and
 // sends the bulk PUT only when they differ, since every PUT counts against a
-// daily limit and resets command permissions' caches.
+// daily limit and resets command permissions' caches. The comparison covers
+// the localizations too (Discord lists them only when asked, with
+// `with_localizations`), so a changed translation is synced like any change.
 import { REST, Routes, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 
 export type SyncResult = 'unchanged' | 'updated';
@@ -16,7 +18,7 @@ export async function syncCommands(rest: REST, target: SyncTarget, commands: rea
     target.guildId === undefined
       ? Routes.applicationCommands(target.applicationId)
       : Routes.applicationGuildCommands(target.applicationId, target.guildId);
-  const current = (await rest.get(route)) as unknown[];
+  const current = (await rest.get(route, { query: new URLSearchParams({ with_localizations: 'true' }) })) as unknown[];
   if (sameDefinitions(current, commands)) return 'unchanged';
   await rest.put(route, { body: commands });
   return 'updated';
@@ -36,6 +38,8 @@ function normaliseCommand(command: unknown): { name: string } & Json {
     name: String(c.name),
     type: c.type ?? 1,
     description: c.description ?? '',
+    name_localizations: localizations(c.name_localizations),
+    description_localizations: localizations(c.description_localizations),
     options: normaliseOptions(c.options),
     contexts: sorted(c.contexts),
     integration_types: sorted(c.integration_types ?? [0]),
@@ -50,8 +54,12 @@ function normaliseOptions(options: unknown): Json[] {
     type: option.type,
     name: option.name,
     description: option.description,
+    name_localizations: localizations(option.name_localizations),
+    description_localizations: localizations(option.description_localizations),
     required: option.required ?? false,
-    choices: Array.isArray(option.choices) ? option.choices.map((choice: Json) => ({ name: choice.name, value: choice.value })) : [],
+    choices: Array.isArray(option.choices)
+      ? option.choices.map((choice: Json) => ({ name: choice.name, name_localizations: localizations(choice.name_localizations), value: choice.value }))
+      : [],
     options: normaliseOptions(option.options),
     min_length: option.min_length ?? null,
     max_length: option.max_length ?? null,
@@ -60,6 +68,13 @@ function normaliseOptions(options: unknown): Json[] {
     autocomplete: option.autocomplete ?? false,
     channel_types: sorted(option.channel_types),
   }));
+}
+
+/** A localization map with its keys in order; none and an empty one are the same. */
+function localizations(value: unknown): Json | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const entries = Object.entries(value as Json).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 0 ? null : Object.fromEntries(entries);
 }
 
 function sorted(value: unknown): unknown {

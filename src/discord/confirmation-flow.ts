@@ -2,7 +2,9 @@
 // confirmation with Confirm / Cancel; a click is acknowledged before Binance
 // is called, then the message shows the outcome. Everything that matters
 // (the pending action, its state, the claim) lives in SQLite, so a click
-// handled by a restarted bot works the same.
+// handled by a restarted bot works the same. What only the requester sees
+// is in their language; the approval request, which the channel sees, in
+// BOT_LOCALE's (RenderContext.publicText).
 import {
   MessageFlags,
   type ButtonInteraction,
@@ -14,6 +16,7 @@ import type { EndpointDeclaration } from '../actions/endpoint.ts';
 import { OperatorError } from '../actions/errors.ts';
 import { TamperedError } from '../actions/tamper.ts';
 import type { ActionService, Actor, ClaimedAction } from '../actions/service.ts';
+import { inEnglish, type Messages } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import { frozenBy } from '../actions/freeze.ts';
 import type { FreezeState, PendingAction } from '../store/index.ts';
@@ -33,7 +36,10 @@ import {
 } from './render.ts';
 import type { Announcement, Announcer } from './announce.ts';
 import { optionValues } from './slash-options.ts';
-import { editPosted, postInChannel, replyInTime } from './respond.ts';
+import { editPosted, postInChannel, readerOf, replyInTime } from './respond.ts';
+
+/** A message drawn in a given language (the same message, for readers of different languages). */
+type Drawn = (t: Messages) => MessageBody;
 
 export interface ConfirmationFlowOptions {
   readonly actions: ActionService;
@@ -55,10 +61,10 @@ export class ConfirmationFlow {
   async request(interaction: ChatInputCommandInteraction, endpoint: EndpointDeclaration): Promise<void> {
     const actor = actorOf(interaction);
     const raw = optionValues(interaction.options.data);
-    await replyInTime(interaction, async () => {
+    await replyInTime(interaction, async (t) => {
       const view = await this.options.actions.request(actor, endpoint, raw);
       this.#shown.set(view.action.id, interaction);
-      return confirmationMessage(view, this.options.render);
+      return confirmationMessage(view, this.options.render, t);
     });
   }
 
@@ -71,13 +77,16 @@ export class ConfirmationFlow {
     const actor = actorOf(interaction);
     const { actions } = this.options;
     const pair = verb === 'approve' || verb === 'reject' ? 'approve' : 'confirm';
+    // The clicker's language for what they alone see; the clicked message keeps its own (the approval request's is BOT_LOCALE).
+    const t = readerOf(interaction);
+    const onMessage = pair === 'approve' ? this.options.render.publicText : t;
     await interaction.deferUpdate();
     try {
       switch (verb) {
         case 'confirm': {
           const result = await actions.confirm(actor, actionId);
           if (result.kind === 'claimed') return await this.#send(interaction, result, actor, false);
-          await interaction.editReply(withButtonsDisabled(awaitingApprovalMessage(result.endpoint, result.action), actionId, 'confirm') as InteractionEditReplyOptions);
+          await interaction.editReply(withButtonsDisabled(awaitingApprovalMessage(result.endpoint, result.action, t), actionId, 'confirm') as InteractionEditReplyOptions);
           await this.#postApprovalRequest(interaction, result.action);
           return;
         }
@@ -86,16 +95,16 @@ export class ConfirmationFlow {
         case 'cancel': {
           const action = await actions.cancel(actor, actionId);
           this.#shown.delete(actionId);
-          const closed = closedMessage(this.#endpointOf(action), action, 'cancelled');
-          await interaction.editReply(withButtonsDisabled(closed, actionId, 'confirm') as InteractionEditReplyOptions);
+          const closed: Drawn = (x) => closedMessage(this.#endpointOf(action), action, 'cancelled', undefined, x);
+          await interaction.editReply(withButtonsDisabled(closed(t), actionId, 'confirm') as InteractionEditReplyOptions);
           if (action.confirmedAt !== null) await this.#closeApprovalRequest(interaction.client, action, closed);
           return;
         }
         case 'reject': {
           const action = await actions.reject(actor, actionId);
-          const closed = closedMessage(this.#endpointOf(action), action, action.state === 'rejected' ? 'rejected' : 'cancelled');
-          await interaction.editReply(withButtonsDisabled(closed, actionId, 'approve') as InteractionEditReplyOptions);
-          await this.#editShown(actionId, withButtonsDisabled(closed, actionId, 'confirm'));
+          const closed: Drawn = (x) => closedMessage(this.#endpointOf(action), action, action.state === 'rejected' ? 'rejected' : 'cancelled', undefined, x);
+          await interaction.editReply(withButtonsDisabled(closed(onMessage), actionId, 'approve') as InteractionEditReplyOptions);
+          await this.#editShown(actionId, (x) => withButtonsDisabled(closed(x), actionId, 'confirm'));
           this.#approvalFollowUps.delete(actionId);
           return;
         }
@@ -106,24 +115,25 @@ export class ConfirmationFlow {
       }
     } catch (error) {
       if (!(error instanceof OperatorError)) throw error;
-      if (error instanceof TamperedError) await this.options.announcer.announce(interaction, tamperAnnouncement(error, actor));
+      if (error instanceof TamperedError) await this.options.announcer.announce(interaction, tamperAnnouncement(error, actor, this.options.announcer.text));
       // Expiry, a lost right and tampering close the request: the message says so and loses its buttons.
       if (error.kind === 'expired' || error.kind === 'revoked' || error.kind === 'tampered') {
         const action = await this.options.actions.find(actionId);
         this.#shown.delete(actionId);
-        const closed = error.kind === 'expired' && action !== undefined ? closedMessage(this.#endpointOf(action), action, 'expired') : noticeMessage(error.message);
+        const closed =
+          error.kind === 'expired' && action !== undefined ? closedMessage(this.#endpointOf(action), action, 'expired', undefined, onMessage) : noticeMessage(error.text(onMessage));
         await interaction.editReply(withButtonsDisabled(closed, actionId, pair) as InteractionEditReplyOptions);
         return;
       }
-      await interaction.followUp({ ...noticeMessage(error.message), flags: MessageFlags.Ephemeral });
+      await interaction.followUp({ ...noticeMessage(error.text(t)), flags: MessageFlags.Ephemeral });
     }
   }
 
   /** Edits the messages of actions that just expired (those this process can still reach). */
   async showExpired(client: Client, expired: readonly PendingAction[]): Promise<void> {
     for (const action of expired) {
-      const view = closedMessage(this.#endpointOf(action), action, 'expired');
-      await this.#editShown(action.id, withButtonsDisabled(view, action.id, 'confirm'));
+      const view: Drawn = (t) => closedMessage(this.#endpointOf(action), action, 'expired', undefined, t);
+      await this.#editShown(action.id, (t) => withButtonsDisabled(view(t), action.id, 'confirm'));
       await this.#closeApprovalRequest(client, action, view);
     }
   }
@@ -139,18 +149,18 @@ export class ConfirmationFlow {
     const held = [...new Set([...this.#shown.keys(), ...this.#approvalFollowUps.keys()])];
     // Only those this freeze closed: a message held for an action that ran (approved elsewhere) keeps its story.
     const actions = closed ?? (await Promise.all(held.map((id) => this.options.actions.find(id)))).filter(
-      (action): action is PendingAction => action?.state === 'cancelled' && action.closedReason === frozenBy(freeze),
+      (action): action is PendingAction => action?.state === 'cancelled' && action.closedReason === inEnglish(frozenBy(freeze)),
     );
     for (const action of actions) {
-      const view = closedMessage(this.#endpointOf(action), action, 'frozen', frozenBy(freeze));
-      await this.#editShown(action.id, withButtonsDisabled(view, action.id, 'confirm'));
+      const view: Drawn = (t) => closedMessage(this.#endpointOf(action), action, 'frozen', frozenBy(freeze), t);
+      await this.#editShown(action.id, (t) => withButtonsDisabled(view(t), action.id, 'confirm'));
       await this.#closeApprovalRequest(client, action, view);
     }
   }
 
   /** Greys out the Approve / Reject message of a closed action, wherever it was posted. */
-  async #closeApprovalRequest(client: Client, action: PendingAction, view: MessageBody): Promise<void> {
-    const body = withButtonsDisabled(view, action.id, 'approve');
+  async #closeApprovalRequest(client: Client, action: PendingAction, view: Drawn): Promise<void> {
+    const body = withButtonsDisabled(view(this.options.render.publicText), action.id, 'approve');
     const followUp = this.#approvalFollowUps.get(action.id);
     this.#approvalFollowUps.delete(action.id);
     await editPosted(client, { followUp, channelId: action.approvalChannelId, messageId: action.approvalMessageId }, body, (error) =>
@@ -166,40 +176,45 @@ export class ConfirmationFlow {
   async #send(interaction: ButtonInteraction, claimed: ClaimedAction, actor: Actor, showToRequester: boolean): Promise<void> {
     const { action, endpoint } = claimed;
     const pair = showToRequester ? 'approve' : 'confirm';
+    // The clicked message's language: the approval request's (BOT_LOCALE), or the requester's own confirmation's.
+    const onMessage = showToRequester ? this.options.render.publicText : readerOf(interaction);
     // Not awaited before sending: a Discord round trip must not delay the request. Awaited
     // before the outcome edit, so the two edits arrive in order.
     const sending = interaction
-      .editReply(withButtonsDisabled(sendingMessage(endpoint, action, actor.tag), action.id, pair) as InteractionEditReplyOptions)
+      .editReply(withButtonsDisabled(sendingMessage(endpoint, action, actor.tag, onMessage), action.id, pair) as InteractionEditReplyOptions)
       .catch((error: unknown) => this.options.log.warn('could not show "Sending"', { actionId: action.id, error }));
-    let body: MessageBody;
+    let body: Drawn;
     try {
       const outcome = await claimed.run();
-      body = outcomeMessage(endpoint, { ...action, finishedAt: Date.now() }, outcome, actor.tag, this.options.actions.accounts.display(action.account));
+      const finished = { ...action, finishedAt: Date.now() };
+      const account = this.options.actions.accounts.display(action.account);
+      body = (t) => outcomeMessage(endpoint, finished, outcome, actor.tag, t, account);
     } catch (error) {
       if (!(error instanceof OperatorError)) throw error;
-      if (error instanceof TamperedError) await this.options.announcer.announce(interaction, tamperAnnouncement(error, actor));
-      body = noticeMessage(error.message);
+      if (error instanceof TamperedError) await this.options.announcer.announce(interaction, tamperAnnouncement(error, actor, this.options.announcer.text));
+      body = (t) => noticeMessage(error.text(t));
     }
     await sending;
-    await interaction.editReply(withButtonsDisabled(body, action.id, pair) as InteractionEditReplyOptions);
-    if (showToRequester) await this.#editShown(action.id, withButtonsDisabled(body, action.id, 'confirm'));
+    await interaction.editReply(withButtonsDisabled(body(onMessage), action.id, pair) as InteractionEditReplyOptions);
+    if (showToRequester) await this.#editShown(action.id, (t) => withButtonsDisabled(body(t), action.id, 'confirm'));
     this.#shown.delete(action.id);
     this.#approvalFollowUps.delete(action.id);
   }
 
   async #postApprovalRequest(interaction: ButtonInteraction, action: PendingAction): Promise<void> {
     const view = this.options.actions.describe(action);
-    const body = approvalRequestMessage(view, action, this.options.render);
+    const body = approvalRequestMessage(view, action, this.options.render, this.options.render.publicText);
     const posted = await postInChannel(interaction, body, this.options.log, `the approval request of ${action.id}`);
     if (posted.kind === 'channel') await this.options.actions.setApprovalMessage(action.id, posted.channelId, posted.messageId);
     else this.#approvalFollowUps.set(action.id, { interaction, messageId: posted.messageId });
   }
 
-  async #editShown(actionId: string, body: MessageBody): Promise<void> {
+  /** Edits the requester's confirmation (in their language), while this process still holds its token. */
+  async #editShown(actionId: string, body: Drawn): Promise<void> {
     const interaction = this.#shown.get(actionId);
     if (interaction === undefined) return;
     this.#shown.delete(actionId);
-    await interaction.editReply(body as InteractionEditReplyOptions).catch((error: unknown) =>
+    await interaction.editReply(body(readerOf(interaction)) as InteractionEditReplyOptions).catch((error: unknown) =>
       this.options.log.debug('could not edit a confirmation (token expired or message gone)', { actionId, error }),
     );
   }
@@ -209,14 +224,14 @@ export class ConfirmationFlow {
   }
 }
 
-/** What everyone is told when a click found a stored action altered. */
-function tamperAnnouncement(error: TamperedError, by: Actor): Announcement {
+/** What everyone is told when a click found a stored action altered (the findings as the log holds them). */
+function tamperAnnouncement(error: TamperedError, by: Actor, t: Messages): Announcement {
   return {
-    title: '🚨 TAMPERING: a stored action did not match its log',
+    title: t.tamper.title,
     lines: [
-      `A click by <@${by.id}> on \`${error.actionKey}\` (ref ${error.actionId.slice(0, 8)}) found the stored action different from what was requested and logged. Nothing was sent; the action is closed.`,
-      `What differed: ${error.findings.join('; ').slice(0, 1500)}`,
-      'Someone with write access to the bot’s database may have changed it: check who can write the file, then run `npm run verify-log` on a copy.',
+      t.tamper.click({ user: by.id, actionKey: error.actionKey, ref: error.actionId.slice(0, 8) }),
+      t.tamper.findings({ findings: error.findings.join('; ').slice(0, 1500) }),
+      t.tamper.advice,
     ],
     colour: COLOURS.tamper,
   };

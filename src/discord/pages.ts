@@ -3,6 +3,7 @@
 // draw another page travels in the buttons' custom_ids (at most 100 chars), so
 // a page click works after a restart like any other click.
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
+import { english, type Messages } from '../i18n/index.ts';
 
 export type PageKind = 'audit' | 'grants';
 
@@ -34,8 +35,8 @@ export function parsePageId(id: string): PageState | undefined {
   return { kind, page: Number(page), args };
 }
 
-/** The navigation row; none when everything fits on one page. */
-export function pageButtons(state: PageState, pageCount: number): APIActionRowComponent<APIButtonComponent>[] {
+/** The navigation row, in the reader's language; none when everything fits on one page. */
+export function pageButtons(state: PageState, pageCount: number, t: Messages = english): APIActionRowComponent<APIButtonComponent>[] {
   if (pageCount <= 1) return [];
   const button = (label: string, page: number, disabled: boolean, customId = pageId({ ...state, page })): APIButtonComponent => ({
     type: ComponentType.Button,
@@ -48,10 +49,10 @@ export function pageButtons(state: PageState, pageCount: number): APIActionRowCo
     {
       type: ComponentType.ActionRow,
       components: [
-        button('‹ Newer', state.page - 1, state.page === 0),
+        button(t.pages.newer, state.page - 1, state.page === 0),
         // A label, not a control: its id only has to be unique in the message.
-        button(`Page ${state.page + 1} / ${pageCount}`, state.page, true, `${PREFIX}:${state.kind}:label`),
-        button('Older ›', state.page + 1, state.page >= pageCount - 1),
+        button(t.pages.page({ page: state.page + 1, count: pageCount }), state.page, true, `${PREFIX}:${state.kind}:label`),
+        button(t.pages.older, state.page + 1, state.page >= pageCount - 1),
       ],
     },
   ];

@@ -4,21 +4,24 @@
 // greyed out on every close: approved (and announced), rejected, withdrawn,
 // expired, or closed by the freeze. A proposal posted as a follow-up (no Send
 // Messages permission) can only be edited through that interaction's token,
-// which this process keeps.
+// which this process keeps. Proposals are in BOT_LOCALE's language (the
+// announcer's); a refusal only the clicker sees, in theirs.
 import { ButtonStyle, MessageFlags, type ButtonInteraction, type Client, type InteractionEditReplyOptions, type RepliableInteraction } from 'discord.js';
 import type { Actor } from '../actions/actor.ts';
 import type { Authorizer } from '../actions/authorization.ts';
 import { parseBasis, type Before } from '../actions/access-changes.ts';
 import { OperatorError } from '../actions/errors.ts';
+import { storedReason } from '../actions/explain.ts';
 import { frozenBy } from '../actions/freeze.ts';
 import type { ProposalService } from '../actions/proposals.ts';
+import { english, inEnglish, type Messages, type Said } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import type { AccessChange, FreezeState, Proposal } from '../store/index.ts';
 import type { Announcement, Announcer } from './announce.ts';
 import { beforeAfter, changeText } from './change-text.ts';
 import { actorOf } from './confirmation-flow.ts';
 import { buttonRow, COLOURS, discordTime, embed, noticeMessage, type MessageBody } from './render.ts';
-import { editPosted, postInChannel } from './respond.ts';
+import { editPosted, postInChannel, readerOf } from './respond.ts';
 
 const PREFIX = 'pmprop';
 export type ProposalVerb = 'approve' | 'reject';
@@ -48,7 +51,7 @@ export class ProposalFlow {
 
   /** Posts a new proposal for everyone in the channel (the maker's own answer is already given). */
   async post(interaction: RepliableInteraction, proposal: Proposal): Promise<void> {
-    const body = proposalMessage(proposal, this.options.proposals.changeOf(proposal), this.options.authorizer);
+    const body = proposalMessage(proposal, this.options.proposals.changeOf(proposal), this.options.authorizer, this.options.announcer.text);
     const posted = await postInChannel(interaction, body, this.options.log, `proposal ${proposal.id}`);
     if (posted.kind === 'channel') await this.options.proposals.setMessage(proposal.id, posted.channelId, posted.messageId);
     else this.#followUps.set(proposal.id, { interaction, messageId: posted.messageId });
@@ -63,7 +66,7 @@ export class ProposalFlow {
       if (verb === 'approve') {
         const { proposal, change } = await proposals.approve(actor, id);
         await this.#close(interaction, proposal);
-        await announcer.announce(interaction, appliedAnnouncement(change, parseBasis(change, proposal.basisJson), actor, this.options.authorizer, proposal));
+        await announcer.announce(interaction, appliedAnnouncement(change, parseBasis(change, proposal.basisJson), actor, this.options.authorizer, proposal, announcer.text));
         return;
       }
       await this.#close(interaction, await proposals.reject(actor, id));
@@ -71,10 +74,10 @@ export class ProposalFlow {
       if (!(error instanceof OperatorError)) throw error;
       if (error.kind === 'expired' || error.kind === 'revoked') {
         const proposal = await proposals.find(id);
-        if (proposal !== undefined) await this.#close(interaction, proposal, error.message);
+        if (proposal !== undefined) await this.#close(interaction, proposal, error.said);
         return;
       }
-      await interaction.followUp({ ...noticeMessage(error.message), flags: MessageFlags.Ephemeral });
+      await interaction.followUp({ ...noticeMessage(error.text(readerOf(interaction))), flags: MessageFlags.Ephemeral });
     }
   }
 
@@ -89,18 +92,19 @@ export class ProposalFlow {
    */
   async showFrozen(client: Client, freeze: FreezeState, closed?: readonly Proposal[]): Promise<void> {
     const held = (await Promise.all([...this.#followUps.keys()].map((id) => this.options.proposals.find(id)))).filter(
-      (proposal): proposal is Proposal => proposal?.state === 'cancelled' && proposal.closedReason === frozenBy(freeze),
+      (proposal): proposal is Proposal => proposal?.state === 'cancelled' && proposal.closedReason === inEnglish(frozenBy(freeze)),
     );
-    for (const proposal of closed ?? held) await this.#closeElsewhere(client, proposal, `🧊 Closed: ${frozenBy(freeze)}. Nothing changed.`);
+    const note: Said = (t) => t.proposals.flow.frozenClosed({ reason: frozenBy(freeze)(t) });
+    for (const proposal of closed ?? held) await this.#closeElsewhere(client, proposal, note);
   }
 
   /** The clicked message, greyed out with how it closed. */
-  async #close(interaction: ButtonInteraction, proposal: Proposal, note?: string): Promise<void> {
+  async #close(interaction: ButtonInteraction, proposal: Proposal, note?: Said): Promise<void> {
     this.#followUps.delete(proposal.id);
     await interaction.editReply(this.#closedBody(proposal, note) as InteractionEditReplyOptions);
   }
 
-  async #closeElsewhere(client: Client, proposal: Proposal, note?: string): Promise<void> {
+  async #closeElsewhere(client: Client, proposal: Proposal, note?: Said): Promise<void> {
     const body = this.#closedBody(proposal, note);
     const followUp = this.#followUps.get(proposal.id);
     this.#followUps.delete(proposal.id);
@@ -109,20 +113,22 @@ export class ProposalFlow {
     );
   }
 
-  #closedBody(proposal: Proposal, note?: string): MessageBody {
-    return closedProposalBody(proposal, this.options.proposals.changeOf(proposal), this.options.authorizer, note);
+  #closedBody(proposal: Proposal, note?: Said): MessageBody {
+    return closedProposalBody(proposal, this.options.proposals.changeOf(proposal), this.options.authorizer, note, this.options.announcer.text);
   }
 }
 
 /** What everyone sees when a change applies: what it was and became, who made it apply, and for a proposal, both people. */
-export function appliedAnnouncement(change: AccessChange, before: Before, by: Actor, authorizer: Authorizer, proposal?: Proposal): Announcement {
-  const role = authorizer.isRoot(by.id) ? 'root admin' : 'admin';
-  const shown = beforeAfter(change, before).map((line) => `• ${line}`);
+export function appliedAnnouncement(change: AccessChange, before: Before, by: Actor, authorizer: Authorizer, proposal?: Proposal, t: Messages = english): Announcement {
+  const { flow } = t.proposals;
+  const role = authorizer.isRoot(by.id) ? flow.rootAdmin : flow.admin;
+  const shown = beforeAfter(change, before, t).map((line) => `• ${line}`);
+  const text = changeText(change, before, t);
   const lines =
     proposal === undefined
-      ? [`<@${by.id}> (${role}) applied: ${changeText(change, before)}.`, ...shown]
-      : [`Applied: ${changeText(change, before)}.`, ...shown, `Proposed by <@${proposal.makerId}>, approved by <@${by.id}> (${role}).`, `ref ${proposal.id.slice(0, 8)}`];
-  const title = change.kind === 'unfreeze' ? '🟢 Freeze released' : '🔐 Access changed';
+      ? [flow.appliedBy({ user: by.id, role, change: text }), ...shown]
+      : [flow.applied({ change: text }), ...shown, flow.proposedApproved({ maker: proposal.makerId, checker: by.id, role }), t.render.ref({ ref: proposal.id.slice(0, 8) })];
+  const title = change.kind === 'unfreeze' ? flow.releasedTitle : flow.accessChangedTitle;
   return { title, lines, colour: change.kind === 'unfreeze' ? COLOURS.success : COLOURS.pending };
 }
 
@@ -134,46 +140,50 @@ function proposalButtons(id: string, disabled: boolean) {
 }
 
 /** The channel message asking a second person to approve a change: what it is, and BEFORE → AFTER from its stored basis. */
-export function proposalMessage(proposal: Proposal, change: AccessChange, authorizer: Authorizer): MessageBody {
-  const notWho = [proposal.makerTag, ...(proposal.targetUserId === null ? [] : [`<@${proposal.targetUserId}>`])].join(', not ');
+export function proposalMessage(proposal: Proposal, change: AccessChange, authorizer: Authorizer, t: Messages = english): MessageBody {
+  const { flow } = t.proposals;
+  const notWho = [proposal.makerTag, ...(proposal.targetUserId === null ? [] : [`<@${proposal.targetUserId}>`])].join(flow.notSeparator);
   const before = parseBasis(change, proposal.basisJson);
   const lines = [
-    `<@${proposal.makerId}> proposes: **${changeText(change, before)}**.`,
-    ...beforeAfter(change, before).map((line) => `• ${line}`),
+    flow.proposes({ maker: proposal.makerId, change: changeText(change, before, t) }),
+    ...beforeAfter(change, before, t).map((line) => `• ${line}`),
     '',
-    `It takes effect only when a different person approves it: another holder of \`access.admin\` or a root admin — not ${notWho}.`,
+    flow.takesEffect({ notWho }),
   ];
-  if (proposal.needsRoot && !authorizer.isRoot(proposal.makerId)) lines.push('', '⚠️ Granting `access.admin` needs a root admin (BOT_ADMIN_IDS) to approve.');
+  if (proposal.needsRoot && !authorizer.isRoot(proposal.makerId)) lines.push('', flow.needsRoot);
   return {
     embeds: [
       embed({
-        title: change.kind === 'unfreeze' ? 'Proposal: release the freeze' : 'Access proposal',
+        title: change.kind === 'unfreeze' ? flow.releaseTitle : flow.accessTitle,
         description: lines.join('\n'),
         color: COLOURS.pending,
-        fields: [{ name: 'Expires', value: `${discordTime(proposal.expiresAt, 'T')} (${discordTime(proposal.expiresAt, 'R')})`, inline: true }],
-        footer: { text: `Proposed by ${proposal.makerTag} · ref ${proposal.id.slice(0, 8)}` },
+        fields: [{ name: t.render.expires, value: `${discordTime(proposal.expiresAt, 'T')} (${discordTime(proposal.expiresAt, 'R')})`, inline: true }],
+        footer: { text: flow.footer({ tag: proposal.makerTag, ref: proposal.id.slice(0, 8) }) },
       }),
     ],
     components: [proposalButtons(proposal.id, false)],
   };
 }
 
-function closedProposalBody(proposal: Proposal, change: AccessChange, authorizer: Authorizer, note?: string): MessageBody {
+function closedProposalBody(proposal: Proposal, change: AccessChange, authorizer: Authorizer, note: Said | undefined, t: Messages): MessageBody {
+  const { flow } = t.proposals;
+  const checker = proposal.checkerTag ?? '?';
+  const { closedReason } = proposal;
   const outcome = {
     open: undefined,
-    approved: `✅ Approved by ${proposal.checkerTag ?? '?'} and applied.`,
-    rejected: `Rejected by ${proposal.checkerTag ?? '?'}; nothing changed.`,
-    cancelled: proposal.closedReason === null ? 'Cancelled; nothing changed.' : `Closed (${proposal.closedReason}); nothing changed.`,
-    expired: 'Expired: nobody approved it in time; nothing changed.',
+    approved: () => flow.approved({ by: checker }),
+    rejected: () => flow.rejected({ by: checker }),
+    cancelled: () => (closedReason === null ? flow.cancelled : flow.closedBecause({ reason: storedReason(closedReason)(t) })),
+    expired: () => flow.expired,
   }[proposal.state];
-  const shown = proposalMessage(proposal, change, authorizer);
+  const shown = proposalMessage(proposal, change, authorizer, t);
   const first = shown.embeds[0] ?? {};
   return {
     embeds: [
       embed({
         ...first,
         fields: [],
-        description: [`${first.description ?? ''}`, '', `**${note ?? outcome ?? 'Closed.'}**`].join('\n'),
+        description: [`${first.description ?? ''}`, '', `**${note?.(t) ?? outcome?.() ?? flow.closed}**`].join('\n'),
         color: proposal.state === 'approved' ? COLOURS.success : COLOURS.closed,
       }),
     ],

@@ -1,6 +1,10 @@
 // Messages the bot shows: confirmations, outcomes and closures, as Discord
-// embeds and buttons. Every text is cut to Discord's limits here, so nothing a
-// long Binance message contains can make Discord refuse the message.
+// embeds and buttons, in the language of `t` (the reader's for an ephemeral
+// answer, BOT_LOCALE for a message the channel sees). Amounts, ids and
+// Binance's own words are shown as they are; <t:…> timestamps localize
+// themselves. Every text is cut to Discord's limits here, so nothing a long
+// Binance message contains can make Discord refuse the message. The button
+// labels Confirm, Cancel, Approve and Reject are the contract's, in English.
 import {
   ButtonStyle,
   ComponentType,
@@ -13,7 +17,8 @@ import type { DailyStanding } from '../actions/caps.ts';
 import type { ConfirmationView } from '../actions/service.ts';
 import { subtractDecimalsFloor } from '../decimal.ts';
 import type { EndpointDeclaration, Shown, ShownField } from '../actions/endpoint.ts';
-import type { BinanceOutcome, BinanceRequest, Family } from '../binance/index.ts';
+import { explainOutcome, type BinanceOutcome, type BinanceRequest, type Family } from '../binance/index.ts';
+import { english, type Messages, type Said } from '../i18n/index.ts';
 import type { PendingAction } from '../store/index.ts';
 
 export const COLOURS = {
@@ -69,6 +74,8 @@ export interface RenderContext {
   readonly recvWindowMs: number;
   /** BINANCE_DRY_RUN: every confirmation says nothing will be sent. */
   readonly dryRun?: boolean;
+  /** BOT_LOCALE's catalog: the language of what many people see (the approval request, its outcome). */
+  readonly publicText: Messages;
 }
 
 /** A Discord timestamp: shown in each reader's own time zone. */
@@ -76,33 +83,33 @@ export function discordTime(ms: number, style: 'F' | 'R' | 'T' | 'f' = 'F'): str
   return `<t:${Math.floor(ms / 1000)}:${style}>`;
 }
 
-export function confirmationMessage(view: ConfirmationView, context: RenderContext): MessageBody {
+export function confirmationMessage(view: ConfirmationView, context: RenderContext, t: Messages): MessageBody {
   const { endpoint, action, request } = view;
-  const lines = [`**${view.summary}.**`, ...view.notes.map((note) => `• ${note}`)];
-  if (endpoint.risk.irreversible) lines.push('', '⚠️ **This cannot be undone once Binance executes it.**');
-  if (view.dailyCap !== undefined) lines.push('', dailyCapLine(view.dailyCap, action.amount));
-  if (view.approvalsRequired === 1) lines.push('', '👥 After you confirm, a second person who holds this action must approve it.');
-  if (context.dryRun === true) lines.push('', '🧪 **DRY-RUN mode:** the request will be built and signed, and NOT sent to Binance.');
-  lines.push(...uncheckedLine(view.account));
+  const lines = [`**${endpoint.summary(view.options)(t)}${t.render.sentenceEnd}**`, ...(endpoint.notes?.(view.options) ?? []).map((note) => `• ${note(t)}`)];
+  if (endpoint.risk.irreversible) lines.push('', t.render.irreversible);
+  if (view.dailyCap !== undefined) lines.push('', dailyCapLine(view.dailyCap, action.amount, t));
+  if (view.approvalsRequired === 1) lines.push('', t.render.confirm.needsApproval);
+  if (context.dryRun === true) lines.push('', t.render.confirm.dryRun);
+  lines.push(...uncheckedLine(view.account, t));
   return {
     embeds: [
       embed({
-        title: `Confirm: /${endpoint.group.name} ${endpoint.subcommand}`,
+        title: t.render.confirm.title({ command: commandOf(endpoint) }),
         description: lines.join('\n'),
         color: endpoint.risk.irreversible ? COLOURS.irreversible : COLOURS.pending,
         fields: [
-          { name: 'Exact request', value: requestBlock(request, context) },
-          { name: 'Weight', value: weightLine(endpoint), inline: true },
-          { name: 'Expires', value: `${discordTime(action.expiresAt, 'R')}`, inline: true },
-          accountField(view.account.shown),
-          { name: 'Binance docs', value: endpoint.docUrl },
+          { name: t.render.exactRequest, value: requestBlock(request, context, t) },
+          { name: t.render.confirm.weight, value: weightLine(endpoint, t), inline: true },
+          { name: t.render.expires, value: `${discordTime(action.expiresAt, 'R')}`, inline: true },
+          accountField(view.account.shown, t),
+          { name: t.render.confirm.docs, value: endpoint.docUrl },
         ],
-        footer: { text: `Requested by ${action.requesterTag} · only they can confirm · ref ${action.id.slice(0, 8)}` },
+        footer: { text: t.render.confirm.footer({ tag: action.requesterTag, ref: refOf(action) }) },
       }),
     ],
     components: [
       buttons([
-        { verb: 'confirm', label: view.approvalsRequired === 1 ? 'Confirm (then needs approval)' : 'Confirm', style: ButtonStyle.Danger },
+        { verb: 'confirm', label: view.approvalsRequired === 1 ? t.render.confirm.confirmThenApproval : 'Confirm', style: ButtonStyle.Danger },
         { verb: 'cancel', label: 'Cancel', style: ButtonStyle.Secondary },
       ], action.id),
     ],
@@ -110,30 +117,30 @@ export function confirmationMessage(view: ConfirmationView, context: RenderConte
 }
 
 /** The Binance account an action runs on: its key signs the request. */
-function accountField(shown: string): APIEmbedField {
-  return { name: 'Account', value: `**${shown}**`, inline: true };
+function accountField(shown: string, t: Messages): APIEmbedField {
+  return { name: t.render.account, value: `**${shown}**`, inline: true };
 }
 
 /** Said when the account's key could not be checked: the bot allows the command without knowing. */
-function uncheckedLine(account: ConfirmationView['account']): string[] {
-  return account.eligibility.kind === 'unchecked' ? ['', `❔ Not checked: ${account.eligibility.reason}. The bot allows it; Binance decides.`] : [];
+function uncheckedLine(account: ConfirmationView['account'], t: Messages): string[] {
+  return account.eligibility.kind === 'unchecked' ? ['', t.render.unchecked({ reason: account.eligibility.reason(t) })] : [];
 }
 
 /** What is left of the requester's daily cap, before and after this request. */
-function dailyCapLine(cap: DailyStanding, amount: string | null): string {
-  const after = amount === null ? '' : `, ${subtractDecimalsFloor(cap.left, amount)} ${cap.asset} after this one`;
-  return `📊 Your daily cap: ${cap.dailyMax} ${cap.asset} per rolling 24 hours; spent or in flight: ${cap.spent} ${cap.asset}; left: ${cap.left} ${cap.asset}${after}.`;
+function dailyCapLine(cap: DailyStanding, amount: string | null, t: Messages): string {
+  const figures = { dailyMax: cap.dailyMax, asset: cap.asset, spent: cap.spent, left: cap.left };
+  return amount === null ? t.render.confirm.dailyCap(figures) : t.render.confirm.dailyCapAfter({ ...figures, after: subtractDecimalsFloor(cap.left, amount) });
 }
 
 /** While the request is in flight (the flow greys its buttons out). */
-export function sendingMessage(endpoint: EndpointDeclaration, action: PendingAction, by: string): MessageBody {
+export function sendingMessage(endpoint: EndpointDeclaration, action: PendingAction, by: string, t: Messages): MessageBody {
   return {
     embeds: [
       embed({
-        title: `Sending: /${endpoint.group.name} ${endpoint.subcommand}`,
-        description: `Confirmed by ${by}. Sending the signed request to Binance…`,
+        title: t.render.sending.title({ command: commandOf(endpoint) }),
+        description: t.render.sending.description({ by }),
         color: COLOURS.pending,
-        footer: { text: `ref ${action.id.slice(0, 8)}` },
+        footer: { text: t.render.ref({ ref: refOf(action) }) },
       }),
     ],
     components: [],
@@ -141,14 +148,18 @@ export function sendingMessage(endpoint: EndpointDeclaration, action: PendingAct
 }
 
 /** The requester's view once a four-eyes action waits for approval. */
-export function awaitingApprovalMessage(endpoint: EndpointDeclaration, action: PendingAction): MessageBody {
+export function awaitingApprovalMessage(endpoint: EndpointDeclaration, action: PendingAction, t: Messages): MessageBody {
   return {
     embeds: [
       embed({
-        title: `Waiting for approval: /${endpoint.group.name} ${endpoint.subcommand}`,
-        description: `You confirmed. A second person who holds \`${endpoint.actionKey}\` must approve in the channel before ${discordTime(action.expiresAt, 'T')} (${discordTime(action.expiresAt, 'R')}). You can withdraw it there with Reject.`,
+        title: t.render.awaiting.title({ command: commandOf(endpoint) }),
+        description: t.render.awaiting.description({
+          actionKey: endpoint.actionKey,
+          time: discordTime(action.expiresAt, 'T'),
+          relative: discordTime(action.expiresAt, 'R'),
+        }),
         color: COLOURS.pending,
-        footer: { text: `ref ${action.id.slice(0, 8)}` },
+        footer: { text: t.render.ref({ ref: refOf(action) }) },
       }),
     ],
     components: [],
@@ -156,24 +167,30 @@ export function awaitingApprovalMessage(endpoint: EndpointDeclaration, action: P
 }
 
 /** The channel message asking a second person to approve. */
-export function approvalRequestMessage(view: Pick<ConfirmationView, 'endpoint' | 'summary' | 'notes' | 'request' | 'account'>, action: PendingAction, context: RenderContext): MessageBody {
+export function approvalRequestMessage(
+  view: Pick<ConfirmationView, 'endpoint' | 'options' | 'request' | 'account'>,
+  action: PendingAction,
+  context: RenderContext,
+  t: Messages,
+): MessageBody {
   const { endpoint } = view;
-  const lines = [`<@${action.requesterId}> asks for: **${view.summary}.**`, ...view.notes.map((note) => `• ${note}`)];
-  if (endpoint.risk.irreversible) lines.push('', '⚠️ **This cannot be undone once Binance executes it.**');
-  lines.push(...uncheckedLine(view.account));
+  const summary = endpoint.summary(view.options)(t);
+  const lines = [t.render.approval.asks({ requester: action.requesterId, summary }), ...(endpoint.notes?.(view.options) ?? []).map((note) => `• ${note(t)}`)];
+  if (endpoint.risk.irreversible) lines.push('', t.render.irreversible);
+  lines.push(...uncheckedLine(view.account, t));
   return {
     embeds: [
       embed({
-        title: `Approval needed: /${endpoint.group.name} ${endpoint.subcommand}`,
+        title: t.render.approval.title({ command: commandOf(endpoint) }),
         description: lines.join('\n'),
         color: endpoint.risk.irreversible ? COLOURS.irreversible : COLOURS.pending,
         fields: [
-          { name: 'Exact request', value: requestBlock(view.request, context) },
-          { name: 'Who may approve', value: `Anyone but ${action.requesterTag} who holds \`${endpoint.actionKey}\` (as requester or approver)`, inline: true },
-          { name: 'Expires', value: discordTime(action.expiresAt, 'R'), inline: true },
-          accountField(view.account.shown),
+          { name: t.render.exactRequest, value: requestBlock(view.request, context, t) },
+          { name: t.render.approval.who, value: t.render.approval.whoValue({ tag: action.requesterTag, actionKey: endpoint.actionKey }), inline: true },
+          { name: t.render.expires, value: discordTime(action.expiresAt, 'R'), inline: true },
+          accountField(view.account.shown, t),
         ],
-        footer: { text: `ref ${action.id.slice(0, 8)}` },
+        footer: { text: t.render.ref({ ref: refOf(action) }) },
       }),
     ],
     components: [
@@ -186,62 +203,65 @@ export function closedMessage(
   endpoint: EndpointDeclaration | undefined,
   action: PendingAction,
   how: 'cancelled' | 'expired' | 'rejected' | 'refused' | 'frozen',
-  detail?: string,
+  detail: Said | undefined,
+  t: Messages,
 ): MessageBody {
-  const what = endpoint === undefined ? action.actionKey : `/${endpoint.group.name} ${endpoint.subcommand}`;
+  const what = endpoint === undefined ? action.actionKey : `/${commandOf(endpoint)}`;
+  const { closed } = t.render;
+  const { approverTag } = action;
   const text = {
-    cancelled: 'Cancelled; nothing was sent.',
-    expired: 'This confirmation expired; nothing was sent. Run the command again if it is still wanted.',
-    rejected: `Rejected${action.approverTag === null ? '' : ` by ${action.approverTag}`}; nothing was sent.`,
-    refused: `Refused${detail === undefined ? '' : `: ${detail}`}. Nothing was sent.`,
-    frozen: `🧊 Closed: ${detail ?? 'the bot is frozen'}. Nothing was sent.`,
-  }[how];
+    cancelled: () => closed.cancelled,
+    expired: () => closed.expired,
+    rejected: () => (approverTag === null ? closed.rejected : closed.rejectedBy({ by: approverTag })),
+    refused: () => (detail === undefined ? closed.refused : closed.refusedBecause({ reason: detail(t) })),
+    frozen: () => closed.frozen({ reason: detail === undefined ? closed.frozenDefault : detail(t) }),
+  }[how]();
   return {
-    embeds: [embed({ title: `${how[0]?.toUpperCase()}${how.slice(1)}: ${what}`, description: text, color: COLOURS.closed, footer: { text: `ref ${action.id.slice(0, 8)}` } })],
+    embeds: [embed({ title: closed.title[how]({ what }), description: text, color: COLOURS.closed, footer: { text: t.render.ref({ ref: refOf(action) }) } })],
     components: [],
   };
 }
 
 /** The result of a sent (or refused, or dry-run) request, in plain words; `account` as shown ("futures (Futures desk)"). */
-export function outcomeMessage(endpoint: EndpointDeclaration, action: PendingAction, outcome: BinanceOutcome, by: string, account?: string): MessageBody {
-  const title = `/${endpoint.group.name} ${endpoint.subcommand}`;
-  const footer = { text: `${account === undefined ? '' : `Account ${account} · `}Confirmed by ${by} · requested by ${action.requesterTag} · ref ${action.id.slice(0, 8)}` };
-  const latency = (ms: number) => ({ name: 'Round trip', value: `${ms} ms`, inline: true });
+export function outcomeMessage(endpoint: EndpointDeclaration, action: PendingAction, outcome: BinanceOutcome, by: string, t: Messages = english, account?: string): MessageBody {
+  const title = `/${commandOf(endpoint)}`;
+  const { outcome: o } = t;
+  const footerText = o.footer({ by, requester: action.requesterTag, ref: refOf(action) });
+  const footer = { text: account === undefined ? footerText : o.footerOnAccount({ account, footer: footerText }) };
+  const latency = (ms: number) => ({ name: o.roundTrip, value: `${ms} ms`, inline: true });
   switch (outcome.kind) {
     case 'success':
       return single(
         embed({
-          title: `✅ Done: ${title}`,
-          description: `Binance executed it (HTTP ${outcome.status}).`,
+          title: o.done({ title }),
+          description: o.executed({ status: outcome.status }),
           color: COLOURS.success,
-          fields: [...endpoint.renderSuccess(outcome.body).map(shownField), latency(outcome.latencyMs)],
+          fields: [...endpoint.renderSuccess(outcome.body).map((field) => shownField(field, t)), latency(outcome.latencyMs)],
           footer,
         }),
       );
     case 'rejected': {
       const fields: APIEmbedField[] = [
-        { name: 'Binance said', value: `\`${outcome.code ?? `HTTP ${outcome.status}`}\` ${outcome.message}` },
-        { name: 'What it means', value: outcome.explanation },
+        { name: o.binanceSaid, value: `\`${outcome.code ?? `HTTP ${outcome.status}`}\` ${outcome.message}` },
+        { name: o.whatItMeans, value: explainOutcome(outcome)(t) },
       ];
       if (outcome.clockResync !== undefined) {
         fields.push({
-          name: 'Clock',
-          value: outcome.clockResync.ok
-            ? `Re-synced with Binance: offset now ${outcome.clockResync.offsetMs} ms. The request was NOT re-sent; confirm a new one if still wanted.`
-            : `Re-sync failed (${outcome.clockResync.reason}). The request was NOT re-sent.`,
+          name: o.clock,
+          value: outcome.clockResync.ok ? o.resynced({ offset: outcome.clockResync.offsetMs }) : o.resyncFailed({ reason: outcome.clockResync.reason }),
         });
       }
-      return single(embed({ title: `❌ Refused by Binance: ${title}`, description: 'Nothing was executed.', color: COLOURS.rejected, fields, footer }));
+      return single(embed({ title: o.refusedTitle({ title }), description: o.nothingExecuted, color: COLOURS.rejected, fields, footer }));
     }
     case 'rate-limited':
       return single(
         embed({
-          title: outcome.banned ? `🚫 IP BANNED by Binance: ${title}` : `⏳ Rate-limited: ${title}`,
-          description: outcome.explanation,
+          title: outcome.banned ? o.bannedTitle({ title }) : o.rateLimitedTitle({ title }),
+          description: explainOutcome(outcome)(t),
           color: outcome.banned ? COLOURS.rejected : COLOURS.rateLimited,
           fields: [
-            { name: 'Executed?', value: 'No.' },
-            { name: 'Try again after', value: `${discordTime(outcome.retryAt, 'T')} (${discordTime(outcome.retryAt, 'R')})` },
+            { name: o.executedQuestion, value: o.no },
+            { name: o.tryAgainAfter, value: `${discordTime(outcome.retryAt, 'T')} (${discordTime(outcome.retryAt, 'R')})` },
           ],
           footer,
         }),
@@ -249,28 +269,25 @@ export function outcomeMessage(endpoint: EndpointDeclaration, action: PendingAct
     case 'unknown':
       return single(
         embed({
-          title: `⚠️ Outcome UNKNOWN: ${title}`,
-          description: outcome.explanation,
+          title: o.unknownTitle({ title }),
+          description: explainOutcome(outcome)(t),
           color: COLOURS.unknown,
           fields: [
-            {
-              name: 'Before trying again',
-              value: `Check in Binance whether it happened (the account's history for this product around ${discordTime(action.finishedAt ?? Date.now(), 'T')}). The bot did not and will not re-send it; /status lists UNKNOWN outcomes until checked.`,
-            },
-            { name: 'Request sent', value: codeBlock(`${outcome.request.method} ${outcome.request.path}\n${outcome.request.params}`) },
+            { name: o.beforeTryingAgain, value: o.checkFirst({ time: discordTime(action.finishedAt ?? Date.now(), 'T') }) },
+            { name: o.requestSent, value: codeBlock(`${outcome.request.method} ${outcome.request.path}\n${outcome.request.params}`) },
           ],
           footer,
         }),
       );
     case 'not-sent':
-      return single(embed({ title: `Not sent: ${title}`, description: outcome.explanation, color: COLOURS.notSent, footer }));
+      return single(embed({ title: o.notSentTitle({ title }), description: explainOutcome(outcome)(t), color: COLOURS.notSent, footer }));
     case 'dry-run':
       return single(
         embed({
-          title: `🧪 DRY-RUN: ${title}`,
-          description: 'BINANCE_DRY_RUN is on: the request was built and signed, and NOT sent. Nothing happened on Binance.',
+          title: o.dryRunTitle({ title }),
+          description: o.dryRun,
           color: COLOURS.dryRun,
-          fields: [{ name: 'Would have sent', value: codeBlock(`${outcome.request.method} ${outcome.request.path}\n${outcome.request.params}&signature=…`) }],
+          fields: [{ name: o.wouldHaveSent, value: codeBlock(`${outcome.request.method} ${outcome.request.path}\n${outcome.request.params}&signature=…`) }],
           footer,
         }),
       );
@@ -290,8 +307,8 @@ function single(one: APIEmbed): MessageBody {
   return { embeds: [one], components: [] };
 }
 
-function shownField(field: ShownField): APIEmbedField {
-  return { name: field.label, value: shownValue(field.value), inline: true };
+function shownField(field: ShownField, t: Messages): APIEmbedField {
+  return { name: field.label(t), value: shownValue(field.value), inline: true };
 }
 
 function shownValue(value: Shown): string {
@@ -300,20 +317,30 @@ function shownValue(value: Shown): string {
   return `\`${value.exact}\``;
 }
 
-function requestBlock(request: BinanceRequest, context: RenderContext): string {
+function requestBlock(request: BinanceRequest, context: RenderContext, t: Messages): string {
   const params = request.params.map(([name, value]) => `${name}=${value}`);
   return codeBlock(
     [
       `${request.method} ${context.baseUrls[request.family]}${request.path}`,
-      ...(params.length === 0 ? ['(no parameters)'] : params),
-      `+ recvWindow=${context.recvWindowMs}&timestamp=<at send>, then signed`,
+      ...(params.length === 0 ? [t.render.noParameters] : params),
+      t.render.signedTail({ recvWindow: context.recvWindowMs }),
     ].join('\n'),
   );
 }
 
-function weightLine(endpoint: EndpointDeclaration): string {
+function weightLine(endpoint: EndpointDeclaration, t: Messages): string {
   const { weight, family } = endpoint.binance;
-  return `${weight.amount} (${weight.kind.toUpperCase()} limit, ${family})`;
+  return t.render.confirm.weightValue({ amount: weight.amount, kind: weight.kind.toUpperCase(), family });
+}
+
+/** "pm repay-debt": the command as typed, after its slash. */
+function commandOf(endpoint: EndpointDeclaration): string {
+  return `${endpoint.group.name} ${endpoint.subcommand}`;
+}
+
+/** A pending action's short reference, as every footer shows it. */
+function refOf(action: PendingAction): string {
+  return action.id.slice(0, 8);
 }
 
 function codeBlock(text: string): string {

@@ -1,8 +1,10 @@
 // Answering a slash command within Discord's 3 seconds. The answer is usually
 // ready in milliseconds; if it is not ready after 2 s (a busy database), the
 // bot defers (Discord shows "thinking…") and edits the answer in when it comes.
+// An answer only its reader sees is in the reader's language (readerOf).
 import { MessageFlags, type ChatInputCommandInteraction, type Client, type InteractionEditReplyOptions, type RepliableInteraction } from 'discord.js';
 import { OperatorError } from '../actions/errors.ts';
+import { localeOf, messages, type Messages } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import { noticeMessage, type MessageBody } from './render.ts';
 
@@ -15,15 +17,22 @@ export interface ReplyOptions {
 
 export type ReplyBody = MessageBody & { files?: Array<{ attachment: Buffer; name: string }> };
 
+/** The catalog of the person who caused `interaction`: Chinese for a zh-CN Discord client, English for any other. */
+export function readerOf(interaction: { readonly locale: string }): Messages {
+  return messages(localeOf(interaction.locale));
+}
+
 /**
- * Replies with what `produce` returns (ephemeral by default). An OperatorError
- * becomes its message; any other error propagates to the router.
+ * Replies with what `produce` returns (ephemeral by default), in the reader's
+ * language. An OperatorError becomes its message; any other error propagates
+ * to the router.
  */
 export async function replyInTime(
   interaction: ChatInputCommandInteraction,
-  produce: () => Promise<ReplyBody>,
+  produce: (t: Messages) => Promise<ReplyBody>,
   options: ReplyOptions = {},
 ): Promise<void> {
+  const t = readerOf(interaction);
   const flags = options.ephemeral === false ? undefined : MessageFlags.Ephemeral;
   let deferral: Promise<unknown> | undefined;
   const timer = setTimeout(() => {
@@ -31,14 +40,14 @@ export async function replyInTime(
   }, DEFER_AFTER_MS);
   let body: ReplyBody;
   try {
-    body = await produce();
+    body = await produce(t);
   } catch (error) {
     if (!(error instanceof OperatorError)) {
       clearTimeout(timer);
       await deferral;
       throw error;
     }
-    body = noticeMessage(error.message);
+    body = noticeMessage(error.text(t));
   } finally {
     clearTimeout(timer);
   }

@@ -2,10 +2,12 @@
 // each interaction to its handler, keeps count of those in flight (so a
 // shutdown can wait for them) and turns any error into an answer: an
 // operator's error as written, anything else as a reference id in the logs.
+// Its own answers are in the language of the person who caused them.
 import { randomBytes } from 'node:crypto';
 import { MessageFlags, type ChatInputCommandInteraction, type Interaction, type RepliableInteraction } from 'discord.js';
 import { OperatorError } from '../actions/errors.ts';
 import type { ActionService } from '../actions/service.ts';
+import type { Messages } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import type { AutocompleteSources } from './autocomplete.ts';
 import type { AccessCommand } from './commands/access.ts';
@@ -16,6 +18,7 @@ import { actorOf, type ConfirmationFlow } from './confirmation-flow.ts';
 import { parsePageId } from './pages.ts';
 import { parseProposalCustomId, type ProposalFlow } from './proposal-flow.ts';
 import { COLOURS, noticeMessage, parseCustomId } from './render.ts';
+import { readerOf } from './respond.ts';
 
 export interface RouterOptions {
   readonly actions: ActionService;
@@ -70,9 +73,10 @@ export class InteractionRouter {
       return void (await (endpoint === undefined ? interaction.respond([]) : this.options.autocomplete.respond(interaction, endpoint)));
     }
     if (!interaction.isRepliable()) return;
-    if (refusal !== undefined) return void (await interaction.reply({ ...noticeMessage(refusal), flags: MessageFlags.Ephemeral }));
+    const t = readerOf(interaction);
+    if (refusal !== undefined) return void (await interaction.reply({ ...noticeMessage(refusal(t)), flags: MessageFlags.Ephemeral }));
     if (this.#stopping) {
-      return void (await interaction.reply({ ...noticeMessage('The bot is restarting; nothing was done. Try again in a minute.'), flags: MessageFlags.Ephemeral }));
+      return void (await interaction.reply({ ...noticeMessage(t.router.restarting), flags: MessageFlags.Ephemeral }));
     }
     if (interaction.isChatInputCommand()) return this.#command(interaction);
     if (interaction.isButton()) {
@@ -84,7 +88,7 @@ export class InteractionRouter {
       const proposal = parseProposalCustomId(interaction.customId);
       if (proposal !== undefined) return this.options.proposals.click(interaction, proposal.verb, proposal.proposalId);
       const parsed = parseCustomId(interaction.customId);
-      if (parsed === undefined) return void (await interaction.reply({ ...noticeMessage('This button is not one of the bot’s.'), flags: MessageFlags.Ephemeral }));
+      if (parsed === undefined) return void (await interaction.reply({ ...noticeMessage(t.router.foreignButton), flags: MessageFlags.Ephemeral }));
       return this.options.flow.click(interaction, parsed.verb, parsed.actionId);
     }
   }
@@ -102,17 +106,18 @@ export class InteractionRouter {
         return this.options.commands.freeze.run(interaction, actor);
       default: {
         const endpoint = this.options.actions.endpoint(interaction.commandName, interaction.options.getSubcommand(false) ?? '');
-        if (endpoint === undefined) throw new OperatorError('not-found', `The bot does not know /${interaction.commandName}; its commands may be out of date.`);
+        const { commandName } = interaction;
+        if (endpoint === undefined) throw new OperatorError('not-found', (t) => t.router.unknownCommand({ command: commandName }));
         return this.options.flow.request(interaction, endpoint);
       }
     }
   }
 
   /** Why this interaction's place is refused: a DM, or a guild other than DISCORD_GUILD_ID. */
-  #placeRefusal(interaction: Interaction): string | undefined {
-    if (!interaction.inGuild()) return 'This bot works only in its Discord server, not in direct messages.';
+  #placeRefusal(interaction: Interaction): ((t: Messages) => string) | undefined {
+    if (!interaction.inGuild()) return (t) => t.router.noDirectMessages;
     const { guildId } = this.options;
-    if (guildId !== undefined && interaction.guildId !== guildId) return 'This bot is not set up for this server.';
+    if (guildId !== undefined && interaction.guildId !== guildId) return (t) => t.router.otherServer;
     return undefined;
   }
 
@@ -124,9 +129,8 @@ export class InteractionRouter {
     const operator = error instanceof OperatorError;
     const reference = randomBytes(4).toString('hex');
     if (!operator) this.options.log.error('interaction failed', { reference, error, interactionId: interaction.id });
-    const text = operator
-      ? error.message
-      : `Something went wrong (reference ${reference}). If you had confirmed an action, look at /audit before trying again.`;
+    const t = readerOf(interaction);
+    const text = operator ? error.text(t) : t.router.failed({ reference });
     await answer(interaction, text).catch((answerError: unknown) =>
       this.options.log.warn('could not tell the user about an error', { reference, error: answerError }),
     );

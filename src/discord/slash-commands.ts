@@ -1,20 +1,23 @@
 // The bot's slash commands: one per endpoint group (its endpoints become
 // subcommands), plus the built-in /access, /audit, /status and /freeze, each
 // declared in its own file in commands/. All are derived from zod schemas and
-// shown in guilds only (never in DMs). With more than one Binance account
+// shown in guilds only (never in DMs). Every description and choice label is
+// there in each language the bot speaks (en-US and zh-CN); the names are the
+// contract's, the same in every language. With more than one Binance account
 // configured, the pipeline adds the `account` option to every endpoint (typed
 // with suggestions of the accounts that can run it; required when several
 // can), and /access and /audit gain theirs; with one account there is nothing
 // to choose, and the commands are exactly those of a one-account bot.
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { z } from 'zod';
-import { ACCOUNT_NAME } from '../config-accounts.ts';
-import type { EndpointDeclaration } from '../actions/endpoint.ts';
+import type { CommandGroup, EndpointDeclaration } from '../actions/endpoint.ts';
+import { described } from '../actions/option-schemas.ts';
 import { ACCOUNT_OPTION } from '../actions/request.ts';
+import { ACCOUNT_NAME } from '../config-accounts.ts';
 import { accessDefinition } from './commands/access.ts';
 import { auditDefinition } from './commands/audit.ts';
 import { freezeDefinition } from './commands/freeze.ts';
-import { GUILD_ONLY, subcommands } from './commands/shared.ts';
+import { describedAs, GUILD_ONLY, subcommands } from './commands/shared.ts';
 import { statusDefinition } from './commands/status.ts';
 
 /** The accounts the commands offer (src/actions/accounts.ts, or the configuration alone for deploy-commands). */
@@ -28,7 +31,7 @@ export interface CommandAccounts {
 /** Every slash command's JSON, as sent in the bulk PUT. */
 export function slashCommands(endpoints: readonly EndpointDeclaration[], accounts?: CommandAccounts): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const several = accounts !== undefined && accounts.names.length > 1 ? accounts : undefined;
-  const groups = new Map<string, { description: string; endpoints: EndpointDeclaration[] }>();
+  const groups = new Map<string, { description: CommandGroup['description']; endpoints: EndpointDeclaration[] }>();
   for (const endpoint of endpoints) {
     const group = groups.get(endpoint.group.name) ?? { description: endpoint.group.description, endpoints: [] };
     group.endpoints.push(endpoint);
@@ -38,7 +41,7 @@ export function slashCommands(endpoints: readonly EndpointDeclaration[], account
     ...[...groups].map(([name, group]) => ({
       ...GUILD_ONLY,
       name,
-      description: group.description,
+      ...describedAs(group.description, `/${name}`),
       options: subcommands(
         group.endpoints.map((endpoint) => {
           const autocomplete = { ...endpoint.autocomplete, ...(several === undefined ? {} : { [ACCOUNT_OPTION]: true }) };
@@ -61,5 +64,5 @@ export function slashCommands(endpoints: readonly EndpointDeclaration[], account
 /** The `account` option of an endpoint: suggested as typed; required when more than one account can run it. */
 function accountField(required: boolean) {
   const field = z.string().regex(ACCOUNT_NAME).max(20);
-  return (required ? field : field.optional()).describe(`The Binance account to run it on (type to list those that can)${required ? '' : '; the only one if left out'}`);
+  return (required ? field : field.optional()).meta(described((t) => (required ? t.commands.account.required : t.commands.account.optional)));
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Database } from '../../src/store/database.ts';
 import type { LogRow } from '../../src/store/index.ts';
 import { BinanceEmulator } from '../emulators/binance/index.ts';
-import { DiscordEmulator, type EmulatedMessage, type InteractionRecord } from '../emulators/discord/index.ts';
+import { DiscordEmulator, type EmulatedMessage, type InteractionRecord, type Place } from '../emulators/discord/index.ts';
 import { emulatedAccounts, type DeskAccount } from '../support/desk.ts';
 import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, CHANNEL_ID, GUILD_ID } from '../support/harness.ts';
 import { BotProcess } from './bot-process.ts';
@@ -176,12 +176,12 @@ export class World {
     return this.discord.channelMessages(AUDIT_CHANNEL_ID);
   }
 
-  /** Runs a slash command and waits until the bot's answer is there. */
+  /** Runs a slash command (from a client in `place.locale`, en-US by default) and waits until the bot's answer is there. */
   async command(
     userId: string,
     command: string,
     options: Readonly<Record<string, string | number | boolean>> = {},
-    place: { readonly session?: number } = {},
+    place: Pick<Place, 'session' | 'locale' | 'guildLocale'> = {},
   ): Promise<{ record: InteractionRecord; message: EmulatedMessage }> {
     const record = this.discord.slash(userId, command, options, place);
     await this.discord.acknowledged(record);

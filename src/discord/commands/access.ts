@@ -11,7 +11,8 @@ import type { Authorizer } from '../../actions/authorization.ts';
 import { describeCap } from '../../actions/caps.ts';
 import type { EndpointDeclaration } from '../../actions/endpoint.ts';
 import { OperatorError } from '../../actions/errors.ts';
-import { decimalAmount } from '../../actions/option-schemas.ts';
+import { rule } from '../../actions/explain.ts';
+import { decimalAmount, described } from '../../actions/option-schemas.ts';
 import { ANY_ACCOUNT, GRANT_ROLES, type Grant, type Store } from '../../store/index.ts';
 import type { Announcer } from '../announce.ts';
 import { toCsv } from '../csv.ts';
@@ -19,11 +20,13 @@ import { pageButtons, slicePage, type PageState } from '../pages.ts';
 import { beforeAfter, changeText } from '../change-text.ts';
 import { appliedAnnouncement, type ProposalFlow } from '../proposal-flow.ts';
 import { COLOURS, discordTime, embed, noticeMessage, truncate, type MessageBody } from '../render.ts';
-import { replyInTime, type ReplyBody } from '../respond.ts';
+import { readerOf, replyInTime, type ReplyBody } from '../respond.ts';
+import type { Messages } from '../../i18n/index.ts';
 import { optionValues } from '../slash-options.ts';
-import { accountOf, anyActionOption, GUILD_ONLY, nonEmpty, parseOptions, requireGrant, subcommands, userOption } from './shared.ts';
+import { accountOf, actionLabels, anyActionOption, describedAs, GUILD_ONLY, nonEmpty, parseOptions, requireGrant, subcommands, userOption } from './shared.ts';
 
 const GRANTS_PAGE_LINES = 20;
+const ASSET_RULE = rule((t) => t.access.assetRule);
 
 /**
  * The schemas of /access. With several Binance accounts configured (`accounts`), grant, revoke
@@ -34,26 +37,38 @@ export function accessSchemas(endpoints: readonly EndpointDeclaration[], account
   const account = accountOption(accounts);
   const schemas = {
     grant: z.object({
-      user: userOption('Who gets the grant'),
-      action: anyActionOption(endpoints, 'The action they may do'),
-      'max-amount': decimalAmount(8).optional().describe('Cap on the amount per request (amount-bearing actions only; needs asset)'),
+      user: userOption((t) => t.commands.access.grantUser),
+      action: anyActionOption(endpoints, (t) => t.commands.access.grantAction),
+      'max-amount': decimalAmount(8)
+        .optional()
+        .meta(described((t) => t.commands.access.maxAmount)),
       asset: z
         .string()
         .trim()
         .toUpperCase()
         .max(20)
         // '*' passes here so that the refusal can explain itself (src/actions/access.ts).
-        .regex(/^(\*|[A-Z0-9]{2,20})$/, { error: 'must be an asset: 2 to 20 letters or digits, such as BTC' })
+        .regex(/^(\*|[A-Z0-9]{2,20})$/, { error: ASSET_RULE })
         .optional()
-        .describe('The asset the caps apply to, such as BTC (required with max-amount and daily-max)'),
-      role: z.enum(GRANT_ROLES).optional().describe('requester (new grants): may request and approve; approver: only approve/reject. A re-grant keeps it'),
-      'daily-max': decimalAmount(8).optional().describe('Cap on the total over any rolling 24 hours (amount-bearing actions; needs asset)'),
+        .meta(described((t) => t.commands.access.asset)),
+      role: z
+        .enum(GRANT_ROLES)
+        .optional()
+        .meta(described((t) => t.commands.access.role, { requester: (t) => t.commands.access.roles.requester, approver: (t) => t.commands.access.roles.approver })),
+      'daily-max': decimalAmount(8)
+        .optional()
+        .meta(described((t) => t.commands.access.dailyMax)),
     }),
-    revoke: z.object({ user: userOption('Whose grant to remove'), action: anyActionOption(endpoints, 'The action to take away') }),
-    list: z.object({ user: userOption('Only this user').optional() }),
+    revoke: z.object({ user: userOption((t) => t.commands.access.revokeUser), action: anyActionOption(endpoints, (t) => t.commands.access.revokeAction) }),
+    list: z.object({ user: userOption((t) => t.commands.access.listUser).optional() }),
     policy: z.object({
-      action: z.enum(nonEmpty(endpointKeys)).describe('The action whose approval rule to set'),
-      approvals: z.number().int().min(0).max(1).describe('0: the requester alone; 1: a second person must approve'),
+      action: z.enum(nonEmpty(endpointKeys)).meta(described((t) => t.commands.access.policyAction, actionLabels(endpoints))),
+      approvals: z
+        .number()
+        .int()
+        .min(0)
+        .max(1)
+        .meta(described((t) => t.commands.access.approvals)),
     }),
   };
   return {
@@ -71,7 +86,7 @@ function accountOption(accounts: readonly string[] | undefined) {
     account: z
       .enum(nonEmpty([ANY_ACCOUNT, ...accounts]))
       .optional()
-      .describe('The Binance account it applies to: one account, or * for every account (the default)'),
+      .meta(described((t) => t.commands.access.account, { [ANY_ACCOUNT]: (t) => t.commands.access.everyAccount })),
   };
 }
 
@@ -80,12 +95,12 @@ export function accessDefinition(endpoints: readonly EndpointDeclaration[], acco
   return {
     ...GUILD_ONLY,
     name: 'access',
-    description: 'Who may do what with the bot (needs access.admin)',
+    ...describedAs((t) => t.commands.access.description, '/access'),
     options: subcommands([
-      { name: 'grant', description: 'Grant a user an action, as requester or approver, optionally capped per asset', schema: schemas.grant },
-      { name: 'revoke', description: "Remove a user's grant of an action", schema: schemas.revoke },
-      { name: 'list', description: 'List grants, approval policies and open proposals', schema: schemas.list },
-      { name: 'policy', description: 'Require (1) or not (0) a second person to approve an action', schema: schemas.policy },
+      { name: 'grant', description: (t) => t.commands.access.grant, schema: schemas.grant },
+      { name: 'revoke', description: (t) => t.commands.access.revoke, schema: schemas.revoke },
+      { name: 'list', description: (t) => t.commands.access.list, schema: schemas.list },
+      { name: 'policy', description: (t) => t.commands.access.policy, schema: schemas.policy },
     ]),
   };
 }
@@ -117,7 +132,7 @@ export class AccessCommand {
     const raw = optionValues(interaction.options.data);
     const { access } = this.options;
     let result: AccessResult | undefined;
-    await replyInTime(interaction, async () => {
+    await replyInTime(interaction, async (t) => {
       switch (sub) {
         case 'grant': {
           const input = parseOptions(this.#schemas.grant, raw);
@@ -130,27 +145,28 @@ export class AccessCommand {
             maxAmount: input['max-amount'],
             dailyMax: input['daily-max'],
           });
-          return this.#answer(result);
+          return this.#answer(result, t);
         }
         case 'revoke': {
           const input = parseOptions(this.#schemas.revoke, raw);
           result = await access.revoke(actor, { user: input.user, action: input.action, account: accountOf(input) });
-          return this.#answer(result);
+          return this.#answer(result, t);
         }
         case 'policy': {
           const input = parseOptions(this.#schemas.policy, raw);
           result = await access.policy(actor, { action: input.action, account: accountOf(input), approvals: input.approvals === 1 ? 1 : 0 });
-          return this.#answer(result);
+          return this.#answer(result, t);
         }
         case 'list':
           await requireGrant(this.options.store, this.options.authorizer, actor, 'access.admin', 'approve');
-          return this.#list(parseOptions(this.#schemas.list, raw));
+          return this.#list(parseOptions(this.#schemas.list, raw), t);
         default:
-          throw new OperatorError('invalid', `Unknown subcommand /access ${sub}.`);
+          throw new OperatorError('invalid', (x) => x.commands.unknownSubcommand({ command: `access ${sub}` }));
       }
     });
     // After the maker's own answer: the channel sees the change, or the proposal to approve.
-    if (result?.kind === 'applied') await this.options.announcer.announce(interaction, appliedAnnouncement(result.change, result.before, actor, this.options.authorizer));
+    const { announcer } = this.options;
+    if (result?.kind === 'applied') await announcer.announce(interaction, appliedAnnouncement(result.change, result.before, actor, this.options.authorizer, undefined, announcer.text));
     if (result?.kind === 'proposed') await this.options.proposals.post(interaction, result.proposal);
   }
 
@@ -158,15 +174,21 @@ export class AccessCommand {
   async page(interaction: ButtonInteraction, actor: Actor, state: PageState): Promise<void> {
     await requireGrant(this.options.store, this.options.authorizer, actor, 'access.admin', 'approve');
     const [user] = state.args;
-    await interaction.update(await this.#grantsPage(user === '-' ? undefined : user, state.page));
+    await interaction.update(await this.#grantsPage(user === '-' ? undefined : user, state.page, readerOf(interaction)));
   }
 
-  #answer(result: AccessResult): ReplyBody {
-    const shown = beforeAfter(result.change, result.before).map((line) => `• ${line}`);
+  #answer(result: AccessResult, t: Messages): ReplyBody {
+    const { answers } = t.access;
+    const shown = beforeAfter(result.change, result.before, t).map((line) => `• ${line}`);
     if (result.kind === 'proposed') {
       const { proposal } = result;
       return noticeMessage(
-        `Proposed: ${changeText(result.change, result.before)}.\n${shown.join('\n')}\nNothing changes until a different admin (another \`access.admin\` holder or a root admin) approves it in the channel, before ${discordTime(proposal.expiresAt, 'T')}. ref ${proposal.id.slice(0, 8)}`,
+        answers.proposed({
+          change: changeText(result.change, result.before, t),
+          lines: shown.join('\n'),
+          time: discordTime(proposal.expiresAt, 'T'),
+          ref: proposal.id.slice(0, 8),
+        }),
         COLOURS.pending,
       );
     }
@@ -174,25 +196,17 @@ export class AccessCommand {
     const notes: string[] = [];
     if (change.kind === 'grant') {
       const endpoint = this.options.endpoints.find((candidate) => candidate.actionKey === change.action);
-      if (endpoint !== undefined && endpoint.amount === undefined) {
-        notes.push(`\`${change.action}\` carries no amount, so it cannot be capped: to limit it, require a second person with \`/access policy action:${change.action} approvals:1\`.`);
-      }
-      if (change.caps.length > 0) notes.push('Assets without a cap of their own are refused.');
-      if (this.options.roots.has(change.user)) notes.push('(They are in BOT_ADMIN_IDS and hold every action anyway.)');
+      if (endpoint !== undefined && endpoint.amount === undefined) notes.push(answers.uncappable({ action: change.action }));
+      if (change.caps.length > 0) notes.push(answers.uncappedRefused);
+      if (this.options.roots.has(change.user)) notes.push(answers.isRoot);
     }
-    if (change.kind === 'revoke') notes.push('Their open confirmations of it will be refused at the click.');
-    if (change.kind === 'policy') {
-      notes.push(
-        change.approvals === 1
-          ? 'After the requester confirms, a second person who holds it (as requester or approver) must Approve.'
-          : 'Requests already on screen keep the rule they were made under.',
-      );
-    }
-    return noticeMessage([`Done: ${changeText(change, result.before)}.`, ...shown, ...notes].join('\n'), COLOURS.success);
+    if (change.kind === 'revoke') notes.push(answers.revoked);
+    if (change.kind === 'policy') notes.push(change.approvals === 1 ? answers.policyStrict : answers.policyAlone);
+    return noticeMessage([answers.done({ change: changeText(change, result.before, t) }), ...shown, ...notes].join('\n'), COLOURS.success);
   }
 
-  async #list(input: z.output<ReturnType<typeof accessSchemas>['list']>): Promise<ReplyBody> {
-    const body = await this.#grantsPage(input.user, 0);
+  async #list(input: z.output<ReturnType<typeof accessSchemas>['list']>, t: Messages): Promise<ReplyBody> {
+    const body = await this.#grantsPage(input.user, 0, t);
     if (body.components.length === 0) return body;
     // More than one page: the whole list as CSV too.
     const grants = await this.options.store.grants.list(input.user);
@@ -211,37 +225,44 @@ export class AccessCommand {
     return { ...body, files: [{ attachment: Buffer.from(csv, 'utf8'), name: 'grants.csv' }] };
   }
 
-  async #grantsPage(user: string | undefined, page: number): Promise<MessageBody> {
+  async #grantsPage(user: string | undefined, page: number, t: Messages): Promise<MessageBody> {
     const { store, roots } = this.options;
+    const { list } = t.access;
     const [grants, policies, open] = await Promise.all([store.grants.list(user), store.grants.policies(), store.proposals.open(this.#now())]);
-    const lines = grants.map((grant) => `${grantLine(grant)} — by <@${grant.grantedBy}> ${discordTime(grant.grantedAt, 'R')}`);
+    const lines = grants.map((grant) => list.grantLine({ grant: grantLine(grant, t), by: grant.grantedBy, when: discordTime(grant.grantedAt, 'R') }));
     const shown = slicePage(lines, page, GRANTS_PAGE_LINES);
     const admins = [...roots].filter((id) => user === undefined || id === user).map((id) => `<@${id}>`);
-    const policyLines = policies.map(
-      (policy) => `\`${policy.actionKey}\`${policy.account === ANY_ACCOUNT ? '' : ` (account ${policy.account})`}: ${policy.approvals === 1 ? 'needs a second person' : 'requester alone'}`,
+    const policyLines = policies.map((policy) =>
+      list.policyLine({
+        actionKey: policy.actionKey,
+        account: policy.account === ANY_ACCOUNT ? '' : list.policyAccount({ account: policy.account }),
+        rule: policy.approvals === 1 ? list.secondPerson : list.requesterAlone,
+      }),
     );
-    const proposalLines = open.map((proposal) => `ref ${proposal.id.slice(0, 8)} by <@${proposal.makerId}>, expires ${discordTime(proposal.expiresAt, 'R')}`);
+    const proposalLines = open.map((proposal) => list.proposalLine({ ref: proposal.id.slice(0, 8), maker: proposal.makerId, expires: discordTime(proposal.expiresAt, 'R') }));
+    const title = user === undefined ? list.title : list.titleOfUser;
     return {
       embeds: [
         embed({
-          title: `${user === undefined ? 'Grants' : 'Grants of one user'}${shown.pageCount > 1 ? ` (${lines.length}, page ${shown.page + 1} of ${shown.pageCount})` : ''}`,
-          description: shown.items.length ? shown.items.join('\n') : 'No grants.',
+          title: shown.pageCount > 1 ? list.paged({ title, count: lines.length, page: shown.page + 1, pages: shown.pageCount }) : title,
+          description: shown.items.length ? shown.items.join('\n') : list.none,
           color: COLOURS.pending,
           fields: [
-            { name: 'BOT_ADMIN_IDS (root admins: every action, changes apply at once)', value: truncate(admins.join(' ') || '—', 1024) },
-            { name: 'Approval policies', value: truncate(policyLines.join('\n') || 'None: every action runs on its requester’s confirmation.', 1024) },
-            { name: 'Open proposals', value: truncate(proposalLines.join('\n') || 'None.', 1024) },
+            { name: list.roots, value: truncate(admins.join(' ') || '—', 1024) },
+            { name: list.policies, value: truncate(policyLines.join('\n') || list.noPolicies, 1024) },
+            { name: list.proposals, value: truncate(proposalLines.join('\n') || list.noProposals, 1024) },
           ],
         }),
       ],
-      components: pageButtons({ kind: 'grants', page: shown.page, args: [user ?? '-'] }, shown.pageCount),
+      components: pageButtons({ kind: 'grants', page: shown.page, args: [user ?? '-'] }, shown.pageCount, t),
     };
   }
 }
 
 /** "@alice `pm.repay-debt` as requester (caps: 1 BTC per request)"; a legacy '*' cap is flagged. */
-function grantLine(grant: Grant): string {
-  const account = grant.account === ANY_ACCOUNT ? '' : ` on account ${grant.account}`;
-  const caps = grant.caps.length === 0 ? '' : ` (caps: ${grant.caps.map(describeCap).join('; ')})`;
-  return `<@${grant.userId}> \`${grant.actionKey}\`${account} as ${grant.role}${caps}`;
+function grantLine(grant: Grant, t: Messages): string {
+  const { list } = t.access;
+  const account = grant.account === ANY_ACCOUNT ? '' : t.changes.onAccount({ account: grant.account });
+  const caps = grant.caps.length === 0 ? '' : list.caps({ caps: grant.caps.map((cap) => describeCap(cap, t)).join('; ') });
+  return list.grant({ user: grant.userId, actionKey: grant.actionKey, account, role: grant.role, caps });
 }

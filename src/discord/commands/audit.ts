@@ -1,17 +1,22 @@
 // /audit recent: the latest action-log rows, newest first, in pages of an
 // embed, with the same rows as a CSV file. Needs audit.read (either role).
+// The page is in the reader's language; the rows are as the log holds them
+// (English details), and the CSV's header stays English for spreadsheets.
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { z } from 'zod';
 import type { Actor } from '../../actions/actor.ts';
 import type { Authorizer } from '../../actions/authorization.ts';
 import type { EndpointDeclaration } from '../../actions/endpoint.ts';
-import { ANY_ACCOUNT, type AuditRow, type Store } from '../../store/index.ts';
+import { rule } from '../../actions/explain.ts';
+import { described } from '../../actions/option-schemas.ts';
+import type { Messages } from '../../i18n/index.ts';
+import { ANY_ACCOUNT, type AuditRow, type LogEvent, type Store } from '../../store/index.ts';
 import { toCsv } from '../csv.ts';
 import { pageButtons, slicePage, type PageState } from '../pages.ts';
 import { COLOURS, discordTime, embed, truncate, type MessageBody } from '../render.ts';
-import { replyInTime } from '../respond.ts';
+import { readerOf, replyInTime } from '../respond.ts';
 import { optionValues } from '../slash-options.ts';
-import { accountOf, anyActionOption, GUILD_ONLY, parseOptions, requireGrant, subcommands, userOption } from './shared.ts';
+import { accountOf, anyActionOption, describedAs, GUILD_ONLY, parseOptions, requireGrant, subcommands, userOption } from './shared.ts';
 
 const DEFAULT_AUDIT_ROWS = 20;
 const AUDIT_PAGE_ROWS = 15;
@@ -19,18 +24,25 @@ const AUDIT_PAGE_ROWS = 15;
 /** With several Binance accounts configured (`accounts`), /audit recent takes an `account` filter. */
 export function auditSchemas(endpoints: readonly EndpointDeclaration[], accounts?: readonly string[]) {
   const recent = z.object({
-    user: userOption('Only rows about this user').optional(),
-    action: anyActionOption(endpoints, 'Only rows of this action').optional(),
-    limit: z.number().int().min(1).max(500).optional().describe('How many rows, newest first (default 20; CSV holds all)'),
+    user: userOption((t) => t.commands.audit.user).optional(),
+    action: anyActionOption(endpoints, (t) => t.commands.audit.action).optional(),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .optional()
+      .meta(described((t) => t.commands.audit.limit)),
   });
   if (accounts === undefined) return { recent };
+  const names = accounts.join(', ');
   // Free text, not choices: the log keeps accounts that have since left the configuration.
   const account = z
     .string()
     .trim()
-    .regex(/^(\*|[a-z0-9_]{1,20})$/, { error: `must be an account name such as ${accounts.join(', ')}, or * (changes for every account)` })
+    .regex(/^(\*|[a-z0-9_]{1,20})$/, { error: rule((t) => t.commands.audit.accountRule({ accounts: names })) })
     .optional()
-    .describe(`Only rows about this Binance account (${accounts.join(', ')}; * for every-account access changes)`.slice(0, 100));
+    .meta(described((t) => truncate(t.commands.audit.account({ accounts: names }), 100)));
   return { recent: recent.extend({ account }) };
 }
 
@@ -38,8 +50,8 @@ export function auditDefinition(endpoints: readonly EndpointDeclaration[], accou
   return {
     ...GUILD_ONLY,
     name: 'audit',
-    description: 'Read the action log (needs audit.read)',
-    options: subcommands([{ name: 'recent', description: 'The latest log rows, with a CSV file of them', schema: auditSchemas(endpoints, accounts).recent }]),
+    ...describedAs((t) => t.commands.audit.description, '/audit'),
+    options: subcommands([{ name: 'recent', description: (t) => t.commands.audit.recent, schema: auditSchemas(endpoints, accounts).recent }]),
   };
 }
 
@@ -60,14 +72,14 @@ export class AuditCommand {
   }
 
   async run(interaction: ChatInputCommandInteraction, actor: Actor): Promise<void> {
-    await replyInTime(interaction, async () => {
+    await replyInTime(interaction, async (t) => {
       await requireGrant(this.store, this.authorizer, actor, 'audit.read', 'approve');
       const filter = parseOptions(this.#schemas.recent, optionValues(interaction.options.data));
       const limit = filter.limit ?? DEFAULT_AUDIT_ROWS;
       const account = accountOf(filter);
       const rows = await this.store.log.recent({ userId: filter.user, actionKey: filter.action, account, limit });
       const query = { user: filter.user, action: filter.action, account, limit, anchor: rows[0]?.seq ?? 0 };
-      return { ...auditPage(rows, query, 0, this.#showAccounts), files: [{ attachment: Buffer.from(auditCsv(rows), 'utf8'), name: 'audit.csv' }] };
+      return { ...auditPage(rows, query, 0, this.#showAccounts, t), files: [{ attachment: Buffer.from(auditCsv(rows), 'utf8'), name: 'audit.csv' }] };
     });
   }
 
@@ -83,7 +95,7 @@ export class AuditCommand {
       anchor: Number(anchor),
     };
     const rows = await this.store.log.recent({ userId: query.user, actionKey: query.action, account: query.account, maxSeq: query.anchor, limit: query.limit });
-    await interaction.update(auditPage(rows, query, state.page, this.#showAccounts));
+    await interaction.update(auditPage(rows, query, state.page, this.#showAccounts, readerOf(interaction)));
   }
 }
 
@@ -127,28 +139,36 @@ interface AuditQuery {
 }
 
 /** One page of /audit recent, newest first, with ‹ Newer / Older › when there is more than one. */
-function auditPage(rows: readonly AuditRow[], query: AuditQuery, page: number, showAccounts: boolean): MessageBody {
+function auditPage(rows: readonly AuditRow[], query: AuditQuery, page: number, showAccounts: boolean, t: Messages): MessageBody {
+  const { audit } = t;
   const shown = slicePage(rows, page, AUDIT_PAGE_ROWS);
+  // A new event fails the type check here until both catalogs name it. Outcome kinds and codes are shown as the log (and the CSV) keeps them.
+  const events: Readonly<Record<LogEvent, string>> = audit.events;
   const lines = shown.items.map((row) => {
     const result = row.outcome_kind === null ? '' : ` → **${row.outcome_kind}**${row.binance_code === null ? '' : ` (${row.binance_code})`}`;
     const account = !showAccounts || row.account === null || query.account !== undefined ? '' : ` [${row.account}]`;
-    return truncate(`\`#${row.seq}\` ${discordTime(row.at_ms, 'f')} **${row.event}** ${row.action_key ?? ''}${account} ${row.user_tag ?? row.user_id ?? ''}${result}${row.dry_run ? ' DRY-RUN' : ''}`, 250);
+    return truncate(
+      `\`#${row.seq}\` ${discordTime(row.at_ms, 'f')} **${events[row.event]}** ${row.action_key ?? ''}${account} ${row.user_tag ?? row.user_id ?? ''}${result}${row.dry_run ? ' DRY-RUN' : ''}`,
+      250,
+    );
   });
   const scope = [
-    query.user === undefined ? undefined : `user <@${query.user}>`,
-    query.action === undefined ? undefined : `action \`${query.action}\``,
-    query.account === undefined ? undefined : `account ${query.account}`,
+    query.user === undefined ? undefined : audit.scopeUser({ user: query.user }),
+    query.action === undefined ? undefined : audit.scopeAction({ action: query.action }),
+    query.account === undefined ? undefined : audit.scopeAccount({ account: query.account }),
   ]
     .filter(Boolean)
     .join(', ');
-  const range = shown.pageCount > 1 ? ` (${page * AUDIT_PAGE_ROWS + 1}–${page * AUDIT_PAGE_ROWS + shown.items.length} of ${rows.length})` : '';
+  const first = page * AUDIT_PAGE_ROWS + 1;
+  const range = shown.pageCount > 1 ? audit.range({ first, last: first + shown.items.length - 1, total: rows.length }) : '';
+  const latest = rows.length === 1 ? audit.titleOne({ range }) : audit.title({ count: rows.length, range });
   return {
     embeds: [
       embed({
-        title: `Action log: latest ${rows.length} row${rows.length === 1 ? '' : 's'}${range}${scope === '' ? '' : ` · ${scope}`}`,
-        description: rows.length === 0 ? 'No rows match.' : lines.join('\n'),
+        title: scope === '' ? latest : audit.scoped({ title: latest, scope }),
+        description: rows.length === 0 ? audit.noRows : lines.join('\n'),
         color: COLOURS.pending,
-        footer: { text: 'audit.csv holds these rows in full, with each row’s hash; npm run verify-log checks the chain.' },
+        footer: { text: audit.footer },
       }),
     ],
     components: pageButtons(
@@ -164,6 +184,7 @@ function auditPage(rows: readonly AuditRow[], query: AuditQuery, page: number, s
         ],
       },
       shown.pageCount,
+      t,
     ),
   };
 }

@@ -9,6 +9,8 @@ import type { AccessResult } from '../../actions/access.ts';
 import type { Actor } from '../../actions/actor.ts';
 import type { Authorizer } from '../../actions/authorization.ts';
 import { OperatorError } from '../../actions/errors.ts';
+import { rule } from '../../actions/explain.ts';
+import { described } from '../../actions/option-schemas.ts';
 import type { Engaged, FreezeService } from '../../actions/freeze.ts';
 import type { Announcer } from '../announce.ts';
 import type { ConfirmationFlow } from '../confirmation-flow.ts';
@@ -17,10 +19,14 @@ import { appliedAnnouncement, type ProposalFlow } from '../proposal-flow.ts';
 import { COLOURS, discordTime, noticeMessage } from '../render.ts';
 import { replyInTime } from '../respond.ts';
 import { optionValues } from '../slash-options.ts';
-import { GUILD_ONLY, parseOptions, subcommands } from './shared.ts';
+import { describedAs, GUILD_ONLY, parseOptions, subcommands } from './shared.ts';
+
+const REASON_RULE = rule((t) => t.freeze.reasonRule);
 
 export const freezeSchemas = {
-  on: z.object({ reason: z.string().trim().min(3).max(300).describe('Why: shown to everyone, and kept in the log') }),
+  on: z.object({
+    reason: z.string().trim().min(3, { error: REASON_RULE }).max(300, { error: REASON_RULE }).meta(described((t) => t.commands.freeze.reason)),
+  }),
   off: z.object({}),
 };
 
@@ -28,10 +34,10 @@ export function freezeDefinition() {
   return {
     ...GUILD_ONLY,
     name: 'freeze',
-    description: 'Emergency stop: refuse every money-moving command and click until released',
+    ...describedAs((t) => t.commands.freeze.description, '/freeze'),
     options: subcommands([
-      { name: 'on', description: 'Stop everything now (anyone with a grant); closes every open confirmation', schema: freezeSchemas.on },
-      { name: 'off', description: 'Release the freeze (a root admin, or an admin whose release a second admin approves)', schema: freezeSchemas.off },
+      { name: 'on', description: (t) => t.commands.freeze.on, schema: freezeSchemas.on },
+      { name: 'off', description: (t) => t.commands.freeze.off, schema: freezeSchemas.off },
     ]),
   };
 }
@@ -52,41 +58,40 @@ export class FreezeCommand {
     const { freeze } = this.options;
     let engaged: Engaged | undefined;
     let released: AccessResult | undefined;
-    await replyInTime(interaction, async () => {
+    await replyInTime(interaction, async (t) => {
       switch (sub) {
         case 'on': {
           const { reason } = parseOptions(freezeSchemas.on, optionValues(interaction.options.data));
           engaged = await freeze.engage(actor, reason);
-          return noticeMessage(
-            `🧊 Frozen. ${engaged.actions.length} confirmation(s) and ${engaged.proposals.length} proposal(s) were closed; ${keptText(engaged, '; ')}money-moving commands and clicks are refused in every bot process until it is released with \`/freeze off\`.`,
-            COLOURS.rejected,
-          );
+          const counts = { actions: engaged.actions.length, proposals: engaged.proposals.length };
+          return noticeMessage(engaged.kept.length === 0 ? t.freeze.frozen(counts) : t.freeze.frozenKept({ ...counts, kept: engaged.kept.length }), COLOURS.rejected);
         }
         case 'off':
           released = await freeze.release(actor);
           return released.kind === 'applied'
-            ? noticeMessage('🟢 Released: money-moving commands work again.', COLOURS.success)
-            : noticeMessage(
-                `Proposed: ${changeText(released.change)}. The freeze holds until a different admin (another \`access.admin\` holder or a root admin) approves it in the channel. ref ${released.proposal.id.slice(0, 8)}`,
-                COLOURS.pending,
-              );
+            ? noticeMessage(t.freeze.released, COLOURS.success)
+            : noticeMessage(t.freeze.proposed({ change: changeText(released.change, undefined, t), ref: released.proposal.id.slice(0, 8) }), COLOURS.pending);
         default:
-          throw new OperatorError('invalid', `Unknown subcommand /freeze ${sub}.`);
+          throw new OperatorError('invalid', (x) => x.commands.unknownSubcommand({ command: `freeze ${sub}` }));
       }
     });
+    const { announcer } = this.options;
     if (engaged !== undefined) await this.#announceFreeze(interaction, engaged);
-    if (released?.kind === 'applied') await this.options.announcer.announce(interaction, appliedAnnouncement(released.change, released.before, actor, this.options.authorizer));
+    if (released?.kind === 'applied') await announcer.announce(interaction, appliedAnnouncement(released.change, released.before, actor, this.options.authorizer, undefined, announcer.text));
     if (released?.kind === 'proposed') await this.options.proposals.post(interaction, released.proposal);
   }
 
   async #announceFreeze(interaction: ChatInputCommandInteraction, engaged: Engaged): Promise<void> {
     const { freeze } = engaged;
-    await this.options.announcer.announce(interaction, {
-      title: '🧊 FROZEN: every money-moving command is stopped',
+    const { announcer } = this.options;
+    const { freeze: f } = announcer.text;
+    const counts = { actions: engaged.actions.length, proposals: engaged.proposals.length };
+    await announcer.announce(interaction, {
+      title: f.announcement.title,
       lines: [
-        `<@${freeze.byId}> froze the bot ${discordTime(freeze.since, 'R')}: ${freeze.reason}`,
-        `${engaged.actions.length} confirmation(s) or approval request(s) and ${engaged.proposals.length} proposal(s) were closed; nothing of them was sent.${keptText(engaged, '.', ' ')}`,
-        'Read-only commands (/status, /audit) keep working. Release: `/freeze off` by a root admin, or by an admin whose release a second admin approves.',
+        f.announcement.by({ user: freeze.byId, ago: discordTime(freeze.since, 'R'), reason: freeze.reason }),
+        engaged.kept.length === 0 ? f.announcement.closed(counts) : f.announcement.closedKept({ ...counts, kept: engaged.kept.length }),
+        f.announcement.readOnly,
       ],
       colour: COLOURS.rejected,
     });
@@ -96,8 +101,3 @@ export class FreezeCommand {
   }
 }
 
-/** "1 proposal(s) that only take rights away stay open (…)" with its separators, or nothing: the freeze keeps those, an incident needs them. */
-function keptText(engaged: Engaged, after: string, before = ''): string {
-  if (engaged.kept.length === 0) return '';
-  return `${before}${engaged.kept.length} proposal(s) that only take rights away stay open (revokes, lower caps, narrower roles, stricter policies)${after}`;
-}

@@ -4,7 +4,7 @@
 // audit trail (the audit channel and its backlog, the chain's key), pending
 // confirmations and the latest UNKNOWN outcomes; and, below, each account's
 // key as checked again now (account-status.ts). For anyone holding a grant;
-// it keeps working while the bot is frozen.
+// it keeps working while the bot is frozen. In the reader's language.
 import { statSync } from 'node:fs';
 import { MessageFlags, type ChatInputCommandInteraction, type InteractionEditReplyOptions } from 'discord.js';
 import { z } from 'zod';
@@ -13,17 +13,19 @@ import type { Actor } from '../../actions/actor.ts';
 import type { Authorizer } from '../../actions/authorization.ts';
 import type { EndpointDeclaration } from '../../actions/endpoint.ts';
 import { FAMILIES, FAMILY_SPECS, type BinanceClient } from '../../binance/index.ts';
+import type { Messages } from '../../i18n/index.ts';
 import type { OutboxBacklog, RefusalTally, Store } from '../../store/index.ts';
 import { accountsStatus, accountUsageLines } from '../account-status.ts';
 import { COLOURS, discordTime, embed, embedLength, LIMITS, noticeMessage, truncate, type MessageBody } from '../render.ts';
+import { readerOf } from '../respond.ts';
 import { optionsFromSchema } from '../slash-options.ts';
-import { GUILD_ONLY } from './shared.ts';
+import { describedAs, GUILD_ONLY } from './shared.ts';
 
 export function statusDefinition() {
   return {
     ...GUILD_ONLY,
     name: 'status',
-    description: 'Binance reachability, clock and rate limits; pending and UNKNOWN actions',
+    ...describedAs((t) => t.commands.status.description, '/status'),
     options: optionsFromSchema(z.object({})),
   };
 }
@@ -50,18 +52,20 @@ export class StatusCommand {
   }
 
   async run(interaction: ChatInputCommandInteraction, actor: Actor): Promise<void> {
+    const t = readerOf(interaction);
     if (!(await this.options.authorizer.isKnownUser(actor.id))) {
       // Someone without a grant: counted, not logged (refusal-counts.ts).
       this.options.store.refusals.count(actor.id, 'refused');
-      await interaction.reply({ ...noticeMessage('Refused: /status is for users who hold at least one grant.'), flags: MessageFlags.Ephemeral });
+      await interaction.reply({ ...noticeMessage(t.status.onlyGranted), flags: MessageFlags.Ephemeral });
       return;
     }
     // Pinging three hosts can take longer than Discord's 3 s: defer first.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await interaction.editReply((await this.#statusMessage()) as InteractionEditReplyOptions);
+    await interaction.editReply((await this.#statusMessage(t)) as InteractionEditReplyOptions);
   }
 
-  async #statusMessage(): Promise<MessageBody> {
+  async #statusMessage(t: Messages): Promise<MessageBody> {
+    const { status: s } = t;
     const { binance, store, startedAt, version } = this.options;
     const now = this.#now();
     const accounts = this.options.accounts;
@@ -78,51 +82,50 @@ export class StatusCommand {
     const familyFields = health.map((h) => ({
       name: `${h.reachable ? '🟢' : '🔴'} ${FAMILY_SPECS[h.family].label}`,
       value: [
-        h.reachable ? `answers in ${h.roundTripMs} ms` : `not reachable: ${h.error ?? 'no answer'}`,
-        `clock offset ${h.clockOffsetMs} ms${h.clockSyncedAt === undefined ? ' (never synced)' : `, synced ${discordTime(h.clockSyncedAt, 'R')}`}`,
+        h.reachable ? s.answersIn({ ms: String(h.roundTripMs) }) : s.unreachable({ error: h.error ?? s.noAnswer }),
+        h.clockSyncedAt === undefined ? s.clockNeverSynced({ offset: h.clockOffsetMs }) : s.clock({ offset: h.clockOffsetMs, synced: discordTime(h.clockSyncedAt, 'R') }),
         // The host's IP counters (every account spends them), then each account's own.
         ...(accounts === undefined ? h.usage : h.usage.filter((u) => u.scope === 'ip'))
           .filter((u) => u.limit !== undefined)
           .map((u) => `${u.header}: ${u.used} / ${u.limit}`),
         ...(accounts === undefined ? [] : accountUsageLines(accounts.accounts, h.family)),
         ...(h.blocked !== undefined && h.blocked.until > Date.now()
-          ? [`${h.blocked.banned ? '🚫 IP BANNED' : '⏳ rate-limited'} until ${discordTime(h.blocked.until, 'T')}`]
+          ? [(h.blocked.banned ? s.bannedUntil : s.rateLimitedUntil)({ until: discordTime(h.blocked.until, 'T') })]
           : []),
       ].join('\n'),
     }));
-    const unknownLines = unknown.map(
-      (row) => `#${row.seq} \`${row.action_key ?? '?'}\` by ${row.user_tag ?? row.user_id ?? '?'} ${discordTime(row.at_ms, 'R')}`,
+    const unknownLines = unknown.map((row) =>
+      s.unknownLine({ seq: row.seq, actionKey: row.action_key ?? '?', by: row.user_tag ?? row.user_id ?? '?', when: discordTime(row.at_ms, 'R') }),
     );
     await rechecked;
     const main = embed({
-      title: freeze === undefined ? 'Bot status' : 'Bot status: 🧊 FROZEN',
+      title: freeze === undefined ? s.title : s.titleFrozen,
       description:
         [
           freeze === undefined
             ? undefined
-            : `🧊 **FROZEN** by <@${freeze.byId}> (${freeze.byTag}) ${discordTime(freeze.since, 'R')}, at ${discordTime(freeze.since, 'f')}: ${freeze.reason}\n` +
-              'Money-moving commands and clicks are refused; read-only commands work. Release: `/freeze off` (a root admin, or an admin whose release a second admin approves).',
-          binance.dryRun ? '🧪 **DRY-RUN**: requests are built and signed but never sent.' : undefined,
+            : s.frozen({ id: freeze.byId, tag: freeze.byTag, ago: discordTime(freeze.since, 'R'), at: discordTime(freeze.since, 'f'), reason: freeze.reason }),
+          binance.dryRun ? s.dryRun : undefined,
         ]
           .filter((line): line is string => line !== undefined)
           .join('\n\n') || undefined,
       color: freeze !== undefined ? COLOURS.rejected : health.every((h) => h.reachable) ? COLOURS.success : COLOURS.unknown,
       fields: [
         ...familyFields,
-        { name: 'Bot', value: `version ${version}, up since ${discordTime(startedAt, 'R')}`, inline: true },
-        { name: 'Database', value: `${formatBytes(databaseBytes(store.db.path))}`, inline: true },
-        { name: 'Pending confirmations', value: String(pending), inline: true },
-        { name: 'Audit trail', value: auditLines(this.options.audit, backlog, now).join('\n') },
-        { name: 'Turned down, people without a grant (last hour; counted, not logged)', value: strangerLine(strangers) },
-        { name: 'Latest UNKNOWN outcomes (check these in Binance)', value: unknownLines.join('\n') || 'None.' },
+        { name: s.bot, value: s.botValue({ version, since: discordTime(startedAt, 'R') }), inline: true },
+        { name: s.database, value: `${formatBytes(databaseBytes(store.db.path))}`, inline: true },
+        { name: s.pending, value: String(pending), inline: true },
+        { name: s.auditTrail, value: auditLines(this.options.audit, backlog, now, t).join('\n') },
+        { name: s.strangers, value: strangerLine(strangers, t) },
+        { name: s.unknown, value: unknownLines.join('\n') || s.none },
       ],
     });
     if (accounts === undefined) return { embeds: [main], components: [] };
     // Discord counts 6000 characters over all of a message's embeds: the accounts take what the first leaves.
     const room = Math.max(200, Math.min(LIMITS.description, LIMITS.total - embedLength(main) - 100));
     const keys = embed({
-      title: 'Binance accounts and their keys',
-      description: truncate(accountsStatus(accounts.accounts, accounts.endpoints), room),
+      title: s.accountsTitle,
+      description: truncate(accountsStatus(accounts.accounts, accounts.endpoints, t), room),
       color: COLOURS.pending,
     });
     return { embeds: [main, keys], components: [] };
@@ -130,26 +133,34 @@ export class StatusCommand {
 }
 
 /** The audit channel and its backlog, and the chain's key: each missing one is a warning. */
-function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog, now: number): string[] {
+function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog, now: number, t: Messages): string[] {
+  const { status: s } = t;
+  const channelId = audit.channelId;
+  const waiting = () => {
+    const figures = { channel: channelId ?? '', waiting: backlog.waiting, seconds: Math.round((now - (backlog.oldestAt ?? now)) / 1000) };
+    return backlog.lastError === null ? s.channelWaiting(figures) : s.channelFailing({ ...figures, error: backlog.lastError, attempts: backlog.attempts });
+  };
   const channel =
-    audit.channelId === undefined
-      ? '⚠️ No audit channel: AUDIT_CHANNEL_ID is not set, so events and anchors exist only in the bot’s own database.'
+    channelId === undefined
+      ? s.noChannel
       : backlog.waiting === 0
-        ? `📣 Audit channel <#${audit.channelId}>: every event posted${backlog.lastPostedAt === undefined ? '' : ` (latest ${discordTime(backlog.lastPostedAt, 'R')})`}.`
-        : `📣 Audit channel <#${audit.channelId}>: **${backlog.waiting} waiting**, the oldest for ${Math.round((now - (backlog.oldestAt ?? now)) / 1000)} s` +
-          (backlog.lastError === null ? '.' : `; last error: ${backlog.lastError} (${backlog.attempts} attempts). Check the bot's permissions there (View Channel, Send Messages, Embed Links).`);
-  const key = audit.keyed
-    ? '🔑 Log chain keyed with AUDIT_LOG_KEY (HMAC-SHA256).'
-    : '⚠️ Log chain NOT keyed: AUDIT_LOG_KEY is not set, so anyone who can write the database could recompute the chain after an edit.';
-  return [channel, key];
+        ? backlog.lastPostedAt === undefined
+          ? s.channelCaughtUp({ channel: channelId })
+          : s.channelCaughtUpLatest({ channel: channelId, latest: discordTime(backlog.lastPostedAt, 'R') })
+        : waiting();
+  return [channel, audit.keyed ? s.keyed : s.notKeyed];
 }
 
 /** "42 from 2 people: <@…> 40 (38 invalid), <@…> 2". */
-function strangerLine(tallies: readonly RefusalTally[]): string {
-  if (tallies.length === 0) return 'None.';
+function strangerLine(tallies: readonly RefusalTally[], t: Messages): string {
+  const { status: s } = t;
+  if (tallies.length === 0) return s.none;
   const total = tallies.reduce((sum, tally) => sum + tally.refused + tally.invalid, 0);
-  const top = tallies.slice(0, 5).map((tally) => `<@${tally.userId}> ${tally.refused + tally.invalid}${tally.invalid === 0 ? '' : ` (${tally.invalid} invalid)`}`);
-  return `${total} from ${tallies.length} ${tallies.length === 1 ? 'person' : 'people'}: ${top.join(', ')}${tallies.length > 5 ? ', …' : ''}`;
+  const top = tallies
+    .slice(0, 5)
+    .map((tally) => (tally.invalid === 0 ? s.tally({ user: tally.userId, count: tally.refused }) : s.tallyInvalid({ user: tally.userId, count: tally.refused + tally.invalid, invalid: tally.invalid })));
+  const people = (tallies.length === 1 ? s.fromOne : s.fromMany)({ total, count: tallies.length });
+  return `${people}${top.join(', ')}${tallies.length > 5 ? ', …' : ''}`;
 }
 
 function databaseBytes(path: string): number {

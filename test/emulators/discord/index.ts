@@ -8,7 +8,11 @@
 // Discord's documented rules so that bugs show up as they would in Discord:
 // 10062 for a first answer after 3 s, 40060 for a second acknowledgement,
 // 50035 for an invalid command, component, message or autocomplete answer,
-// 50027 for a webhook call after the token's 15 minutes, 401 for a bad token.
+// 50027 for a webhook call after the token's 15 minutes, 401 for a bad token,
+// and APPLICATION_COMMAND_TOO_LARGE for a command over 8,000 characters (its
+// longest localizations counted). Interactions carry the user's `locale` and
+// the guild's `guild_locale` (en-US unless a test chooses), and the command
+// list comes with its localizations only when asked `with_localizations`.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -18,6 +22,8 @@ import { checkAutocomplete, checkCommands, checkMessage, invalidFormBody, type F
 export interface EmulatedUser {
   readonly id: string;
   readonly username: string;
+  /** The language of the user's Discord client, sent as every interaction's `locale` (default en-US). */
+  readonly locale?: string;
 }
 
 export interface DiscordEmulatorOptions {
@@ -33,6 +39,8 @@ export interface DiscordEmulatorOptions {
   readonly users: readonly EmulatedUser[];
   /** Other guilds the bot is in (to test refusals). */
   readonly otherGuilds?: ReadonlyArray<{ readonly guildId: string; readonly channelId: string }>;
+  /** The guild's preferred locale, sent as `guild_locale` (default en-US). */
+  readonly guildLocale?: string;
   readonly heartbeatIntervalMs?: number;
   /** Discord's 3 s window for the first answer to an interaction. */
   readonly ackDeadlineMs?: number;
@@ -146,6 +154,10 @@ export interface Place {
    * token, Discord delivers each interaction to one of them; a test picks which.
    */
   readonly session?: number;
+  /** The `locale` of this interaction (else the user's, else en-US): what language the user's client is in. */
+  readonly locale?: string;
+  /** The `guild_locale` of this interaction (else the guild's). */
+  readonly guildLocale?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -201,7 +213,7 @@ export class DiscordEmulator {
   #snowflakeCounter = 0n;
 
   private constructor(options: DiscordEmulatorOptions) {
-    this.#options = { heartbeatIntervalMs: 41_250, ackDeadlineMs: 3_000, tokenLifetimeMs: 15 * 60_000, nonceWindowMs: 5 * 60_000, ...options };
+    this.#options = { heartbeatIntervalMs: 41_250, ackDeadlineMs: 3_000, tokenLifetimeMs: 15 * 60_000, nonceWindowMs: 5 * 60_000, guildLocale: 'en-US', ...options };
     for (const user of options.users) this.#users.set(user.id, user);
     this.#users.set(options.applicationId, { id: options.applicationId, username: 'desk-bot' });
     this.#server = createServer((request, response) => void this.#handle(request, response));
@@ -312,7 +324,7 @@ export class DiscordEmulator {
    * button on a message they can see; `forged: true` skips those checks, to play
    * a crafted or stale client.
    */
-  click(userId: string, messageId: string, customId: string, options: { forged?: boolean; session?: number } = {}): InteractionRecord {
+  click(userId: string, messageId: string, customId: string, options: { forged?: boolean; session?: number; locale?: string } = {}): InteractionRecord {
     const message = this.messages.get(messageId);
     if (message === undefined) throw new Error(`no message ${messageId}`);
     const button = buttonsOf(message).find((candidate) => candidate.customId === customId);
@@ -321,7 +333,7 @@ export class DiscordEmulator {
       if (button.disabled) throw new Error(`the button ${button.label} is disabled`);
       if (message.visibleTo !== undefined && message.visibleTo !== userId) throw new Error(`user ${userId} cannot see ephemeral message ${messageId}`);
     }
-    const place = { guildId: message.guildId ?? this.#options.guildId, channelId: message.channelId };
+    const place = { guildId: message.guildId ?? this.#options.guildId, channelId: message.channelId, ...(options.locale === undefined ? {} : { locale: options.locale }) };
     const record = this.#newInteraction(
       'component',
       userId,
@@ -338,7 +350,7 @@ export class DiscordEmulator {
   }
 
   /** Clicks the button labelled `label` on a message (e.g. 'Confirm'). */
-  clickLabel(userId: string, messageId: string, label: string, options: { forged?: boolean; session?: number } = {}): InteractionRecord {
+  clickLabel(userId: string, messageId: string, label: string, options: { forged?: boolean; session?: number; locale?: string } = {}): InteractionRecord {
     const message = this.messages.get(messageId);
     const button = message === undefined ? undefined : buttonsOf(message).find((candidate) => candidate.label === label);
     if (button === undefined) throw new Error(`no button labelled ${label} on message ${messageId}`);
@@ -493,9 +505,11 @@ export class DiscordEmulator {
   }
 
   #placePayload(userId: string, place: Place): Json {
-    const user = this.#users.get(userId) ?? { id: userId, username: `user${userId.slice(-4)}` };
+    const user: EmulatedUser = this.#users.get(userId) ?? { id: userId, username: `user${userId.slice(-4)}` };
+    const locale = place.locale ?? user.locale ?? 'en-US';
     if (place.dm === true) {
       return {
+        locale,
         user: userPayload(user),
         channel_id: `9${userId.slice(1)}`,
         channel: { id: `9${userId.slice(1)}`, type: 1, recipients: [userPayload(user)] },
@@ -506,6 +520,7 @@ export class DiscordEmulator {
     const guildId = place.guildId ?? this.#options.guildId;
     const channelId = place.channelId ?? this.#channelOf(guildId);
     return {
+      locale,
       guild_id: guildId,
       channel_id: channelId,
       channel: { id: channelId, type: 0, guild_id: guildId, name: 'desk-ops', position: 0, permission_overwrites: [], nsfw: false, parent_id: null },
@@ -523,7 +538,7 @@ export class DiscordEmulator {
         premium_since: null,
         communication_disabled_until: null,
       },
-      guild_locale: 'en-US',
+      guild_locale: place.guildLocale ?? (guildId === this.#options.guildId ? this.#options.guildLocale : 'en-US'),
       context: 0,
       authorizing_integration_owners: { '0': guildId },
     };
@@ -671,7 +686,7 @@ export class DiscordEmulator {
       nsfw_level: 0,
       premium_tier: 0,
       premium_progress_bar_enabled: false,
-      preferred_locale: 'en-US',
+      preferred_locale: guildId === this.#options.guildId ? this.#options.guildLocale : 'en-US',
       features: [],
       emojis: [],
       stickers: [],
@@ -761,9 +776,12 @@ export class DiscordEmulator {
         needAuth();
         return { status: 200, body: this.#botUser() };
       case 'GET /applications/:/commands':
-      case 'GET /applications/:/guilds/:/commands':
+      case 'GET /applications/:/guilds/:/commands': {
         needAuth();
-        return { status: 200, body: this.commands.get(parts[3] ?? 'global') ?? [] };
+        const commands = this.commands.get(parts[3] ?? 'global') ?? [];
+        // Without with_localizations Discord leaves the localization maps out of a command list.
+        return { status: 200, body: query.get('with_localizations') === 'true' ? commands : commands.map(withoutLocalizations) };
+      }
       case 'PUT /applications/:/commands':
       case 'PUT /applications/:/guilds/:/commands': {
         needAuth();
@@ -1119,4 +1137,13 @@ async function parseBody(contentType: string | undefined, raw: Buffer): Promise<
   } catch {
     throw new HttpError(400, { code: 50109, message: 'The request body contains invalid JSON.' });
   }
+}
+
+/** A command (or option, or choice) as a list without `with_localizations` shows it: no localization maps. */
+function withoutLocalizations(node: Json): Json {
+  const { name_localizations: _names, description_localizations: _descriptions, ...rest } = node;
+  const copy: Json = { ...rest };
+  if (Array.isArray(rest.options)) copy.options = rest.options.map((option: Json) => withoutLocalizations(option));
+  if (Array.isArray(rest.choices)) copy.choices = rest.choices.map((choice: Json) => withoutLocalizations(choice));
+  return copy;
 }

@@ -1,7 +1,8 @@
 // Discord's documented limits, checked the way Discord checks them: a payload
 // that breaks one is answered 400 with code 50035 "Invalid Form Body" and an
 // `errors` tree naming the field. Sources: the Application Commands, Message,
-// Embed and Message Components pages of Discord's developer docs.
+// Embed and Message Components pages of Discord's developer docs, and its
+// Reference page's list of locales (the keys a localization map may have).
 
 export interface FieldError {
   /** Dotted path as in Discord's `errors` tree, e.g. `embeds.0.fields.3.value`. */
@@ -25,6 +26,57 @@ const OPTION_STRING = 3;
 const OPTION_INTEGER = 4;
 const OPTION_NUMBER = 10;
 export const OPTION_TYPES = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+
+/** Discord's locales (Reference → Locales): the only keys of `name_localizations` and `description_localizations`. */
+export const DISCORD_LOCALES: ReadonlySet<string> = new Set([
+  'id', 'da', 'de', 'en-GB', 'en-US', 'es-ES', 'es-419', 'fr', 'hr', 'it', 'lt', 'hu', 'nl', 'no', 'pl', 'pt-BR', 'ro', 'fi', 'sv-SE', 'vi', 'tr',
+  'cs', 'el', 'bg', 'ru', 'uk', 'hi', 'th', 'zh-CN', 'ja', 'zh-TW', 'ko',
+]);
+
+/** "Slash commands can have a maximum of 8000 characters for combined name, description, and value properties …" */
+export const COMMAND_SIZE_LIMIT = 8000;
+
+/**
+ * A localization map: known locales only, each value under the same rule as
+ * the field it localizes (a name's pattern, or 1 to `max` characters).
+ */
+function checkLocalizations(errors: FieldError[], path: string, map: unknown, rule: { readonly name: true } | { readonly max: number }): void {
+  if (map === undefined || map === null) return;
+  if (!isObject(map)) {
+    errors.push({ path, code: 'DICT_TYPE_CONVERT', message: 'Only dictionaries may be used in a DictType' });
+    return;
+  }
+  for (const [locale, value] of Object.entries(map)) {
+    const at = `${path}.${locale}`;
+    if (!DISCORD_LOCALES.has(locale)) {
+      errors.push({ path: at, code: 'BASE_TYPE_CHOICES', message: `Value must be one of (${[...DISCORD_LOCALES].map((known) => `'${known}'`).join(', ')}).` });
+    } else if ('name' in rule) {
+      checkName(errors, at, value);
+    } else {
+      const length = textLength(value);
+      if (typeof value !== 'string' || length < 1 || length > rule.max) {
+        errors.push({ path: at, code: 'BASE_TYPE_BAD_LENGTH', message: `Must be between 1 and ${rule.max} in length (got ${length}).` });
+      }
+    }
+  }
+}
+
+/** The longest of a field's default text and its localizations: what the size limit counts. */
+function longest(text: unknown, map: unknown): number {
+  const localized = isObject(map) ? Object.values(map).map(textLength) : [];
+  return Math.max(textLength(text), ...localized);
+}
+
+/** A command's size as Discord counts it: names, descriptions and choice values, each at its longest localization. */
+export function commandSize(node: Json): number {
+  let size = longest(node.name, node.name_localizations) + longest(node.description, node.description_localizations);
+  for (const choice of arrayOf(node.choices)) {
+    if (!isObject(choice)) continue;
+    size += longest(choice.name, choice.name_localizations) + (typeof choice.value === 'number' ? String(choice.value).length : textLength(choice.value));
+  }
+  for (const option of arrayOf(node.options)) if (isObject(option)) size += commandSize(option);
+  return size;
+}
 
 function checkName(errors: FieldError[], path: string, name: unknown): void {
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
@@ -54,6 +106,8 @@ function checkOptions(errors: FieldError[], path: string, options: unknown, dept
     }
     checkName(errors, `${at}.name`, raw.name);
     checkDescription(errors, `${at}.description`, raw.description);
+    checkLocalizations(errors, `${at}.name_localizations`, raw.name_localizations, { name: true });
+    checkLocalizations(errors, `${at}.description_localizations`, raw.description_localizations, { max: 100 });
     if (typeof raw.name === 'string') {
       if (names.has(raw.name)) errors.push({ path: `${at}.name`, code: 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS', message: `Option name ${raw.name} is already used` });
       names.add(raw.name);
@@ -97,6 +151,7 @@ function checkChoices(errors: FieldError[], path: string, choices: unknown[], ty
     if (typeof choice.name !== 'string' || nameLength < 1 || nameLength > 100) {
       errors.push({ path: `${at}.name`, code: 'BASE_TYPE_BAD_LENGTH', message: `Must be between 1 and 100 in length (got ${nameLength}).` });
     }
+    checkLocalizations(errors, `${at}.name_localizations`, choice.name_localizations, { max: 100 });
     if (type === OPTION_STRING) {
       const valueLength = textLength(choice.value);
       if (typeof choice.value !== 'string' || valueLength < 1 || valueLength > 100) {
@@ -121,6 +176,12 @@ export function checkCommands(body: unknown): FieldError[] {
     }
     checkName(errors, `${index}.name`, command.name);
     if ((command.type ?? 1) === 1) checkDescription(errors, `${index}.description`, command.description);
+    checkLocalizations(errors, `${index}.name_localizations`, command.name_localizations, { name: true });
+    checkLocalizations(errors, `${index}.description_localizations`, command.description_localizations, { max: 100 });
+    const size = commandSize(command);
+    if (size > COMMAND_SIZE_LIMIT) {
+      errors.push({ path: `${index}`, code: 'APPLICATION_COMMAND_TOO_LARGE', message: `Command exceeds maximum size (${COMMAND_SIZE_LIMIT})` });
+    }
     if (typeof command.name === 'string') {
       if (names.has(command.name)) errors.push({ path: `${index}.name`, code: 'APPLICATION_COMMANDS_DUPLICATE_NAME', message: `Application command names must be unique (${command.name})` });
       names.add(command.name);
