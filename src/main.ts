@@ -167,11 +167,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const proposalFlow = new ProposalFlow({ proposals, authorizer, announcer, log });
   const freezeWatch = new FreezeWatch(freeze, flow, proposalFlow);
   const autocomplete = new AutocompleteSources(accounts, authorizer, log);
-  // With one account there is nothing to choose: the commands are a one-account bot's.
-  const accountNames = accounts.names.length > 1 ? accounts.names : undefined;
   const commands = {
-    access: new AccessCommand({ store, authorizer, access, proposals: proposalFlow, announcer, endpoints: ENDPOINTS, roots: config.discord.adminIds, accounts: accountNames }),
-    audit: new AuditCommand(store, authorizer, ENDPOINTS, accountNames),
+    access: new AccessCommand({ store, authorizer, access, proposals: proposalFlow, announcer, endpoints: ENDPOINTS, roots: config.discord.adminIds, accounts: accounts.names }),
+    audit: new AuditCommand(store, authorizer, ENDPOINTS, accounts.names),
     status: new StatusCommand({
       store,
       authorizer,

@@ -5,6 +5,7 @@
 // character budget as Discord counts it (the local Discord's own rules).
 import { describe, expect, it } from 'vitest';
 import { ENDPOINTS } from '../../commands/index.ts';
+import { MAX_LISTED_ACCOUNTS } from '../config-accounts.ts';
 import { checkCommands, commandSize, COMMAND_SIZE_LIMIT } from '../../test/emulators/discord/rules.ts';
 import { sameDefinitions } from './command-sync.ts';
 import { slashCommands } from './slash-commands.ts';
@@ -60,6 +61,17 @@ describe('the command JSON in both languages', () => {
   it("fits Discord's budget: each command within 8,000 characters with the longest localization of each field counted, and nothing Discord would refuse", () => {
     for (const command of commands) expect(commandSize(command as never), command.name).toBeLessThanOrEqual(COMMAND_SIZE_LIMIT);
     expect(checkCommands(commands)).toEqual([]);
+  });
+
+  it("fits Discord's budget with the most accounts the configuration allows: main and 23 more, each name 20 characters, every one able to run every command", () => {
+    const names = ['main', ...Array.from({ length: MAX_LISTED_ACCOUNTS }, (_, index) => `account_${String(index).padStart(2, '0')}_xxxxxxxx`)];
+    expect(names.every((name) => name.length <= 20)).toBe(true);
+    const widest = slashCommands(ENDPOINTS, { names, runnable: () => names }) as unknown as Node[];
+    for (const command of widest) expect(commandSize(command as never), command.name).toBeLessThanOrEqual(COMMAND_SIZE_LIMIT);
+    expect(checkCommands(widest)).toEqual([]);
+    // /access offers `*` and every account: Discord's 25 choices, exactly.
+    const grant = widest.find((c) => c.name === 'access')?.options?.find((o) => o.name === 'grant');
+    expect(grant?.options?.find((o) => o.name === 'account')?.choices).toHaveLength(25);
   });
 
   it("says the endpoints in Binance's own Chinese words", () => {

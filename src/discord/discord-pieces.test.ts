@@ -45,7 +45,9 @@ describe('optionsFromSchema', () => {
 describe('slashCommands', () => {
   const commands = slashCommands(ENDPOINTS);
 
-  it('declares the contract: /pm, /pm-pro, /futures, /access, /audit, /status, /freeze, guild-only', () => {
+  // The `account` options are there on a one-account bot too (the lead's contract decision): a command written
+  // with `account:main` runs on every desk. On one account, `account` is optional and suggests `main`.
+  it('declares the contract: /pm, /pm-pro, /futures, /access, /audit, /status, /freeze, guild-only, `account` on every command that takes one', () => {
     expect(commands.map((command) => command.name)).toEqual(['pm', 'pm-pro', 'futures', 'access', 'audit', 'status', 'freeze']);
     for (const command of commands) expect(command.contexts).toEqual([0]);
     const sub = (name: string, subcommand: string) =>
@@ -54,21 +56,34 @@ describe('slashCommands', () => {
       ['asset', true],
       ['amount', false],
       ['specify-repay-assets', false],
+      ['account', false],
     ]);
-    expect(sub('pm', 'repay-negative-balance')?.options).toEqual([]);
-    expect(sub('pm-pro', 'auto-repay-futures')?.options?.map((o) => [o.name, o.required])).toEqual([['enabled', true]]);
-    expect(sub('pm-pro', 'bankruptcy-repay')?.options?.map((o) => [o.name, o.required])).toEqual([['from', false]]);
+    expect(sub('pm', 'repay-negative-balance')?.options?.map((o) => [o.name, o.required])).toEqual([['account', false]]);
+    expect(sub('pm-pro', 'auto-repay-futures')?.options?.map((o) => [o.name, o.required])).toEqual([
+      ['enabled', true],
+      ['account', false],
+    ]);
+    expect(sub('pm-pro', 'bankruptcy-repay')?.options?.map((o) => [o.name, o.required])).toEqual([
+      ['from', false],
+      ['account', false],
+    ]);
     expect(sub('futures', 'margin-type')?.options?.map((o) => [o.name, o.required])).toEqual([
       ['symbol', true],
       ['margin-type', true],
+      ['account', false],
     ]);
-    expect(sub('access', 'grant')?.options?.map((o) => o.name)).toEqual(['user', 'action', 'max-amount', 'asset', 'role', 'daily-max']);
-    expect(sub('access', 'revoke')?.options?.map((o) => o.name)).toEqual(['user', 'action']);
+    expect(sub('futures', 'margin-type')?.options?.find((o) => o.name === 'account')).toMatchObject({ autocomplete: true });
+    expect(sub('access', 'grant')?.options?.map((o) => o.name)).toEqual(['user', 'action', 'max-amount', 'asset', 'role', 'daily-max', 'account']);
+    expect(sub('access', 'revoke')?.options?.map((o) => o.name)).toEqual(['user', 'action', 'account']);
     expect(sub('access', 'list')?.options?.map((o) => o.name)).toEqual(['user']);
     expect(sub('freeze', 'on')?.options?.map((o) => [o.name, o.required])).toEqual([['reason', true]]);
     expect(sub('freeze', 'off')?.options).toEqual([]);
-    expect(sub('access', 'policy')?.options?.map((o) => o.name)).toEqual(['action', 'approvals']);
-    expect(sub('audit', 'recent')?.options?.map((o) => o.name)).toEqual(['user', 'action', 'limit']);
+    expect(sub('access', 'policy')?.options?.map((o) => o.name)).toEqual(['action', 'approvals', 'account']);
+    for (const subcommand of ['grant', 'revoke', 'policy']) {
+      const account = sub('access', subcommand)?.options?.find((o) => o.name === 'account') as { choices?: Array<{ value: string }> } | undefined;
+      expect(account?.choices?.map((choice) => choice.value)).toEqual(['*', 'main']);
+    }
+    expect(sub('audit', 'recent')?.options?.map((o) => o.name)).toEqual(['user', 'action', 'limit', 'account']);
   });
 
   it('keeps within Discord’s rules: names, descriptions, option counts, required first', () => {

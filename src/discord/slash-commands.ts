@@ -3,17 +3,17 @@
 // declared in its own file in commands/. All are derived from zod schemas and
 // shown in guilds only (never in DMs). Every description and choice label is
 // there in each language the bot speaks (en-US and zh-CN); the names are the
-// contract's, the same in every language. With more than one Binance account
-// configured, the pipeline adds the `account` option to every endpoint (typed
-// with suggestions of the accounts that can run it; required when several
-// can), and /access and /audit gain theirs; with one account there is nothing
-// to choose, and the commands are exactly those of a one-account bot.
+// contract's, the same in every language. The pipeline adds the `account`
+// option to every endpoint (typed, with suggestions of the accounts that can
+// run it; required when several can), and /access grant|revoke|policy and
+// /audit recent carry theirs: always, also when `main` is the only account,
+// so that a command written for one desk (`account:main`) runs on every desk.
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { z } from 'zod';
 import type { CommandGroup, EndpointDeclaration } from '../actions/endpoint.ts';
 import { described } from '../actions/option-schemas.ts';
 import { ACCOUNT_OPTION } from '../actions/request.ts';
-import { ACCOUNT_NAME } from '../config-accounts.ts';
+import { ACCOUNT_NAME, MAIN_ACCOUNT } from '../config-accounts.ts';
 import { accessDefinition } from './commands/access.ts';
 import { auditDefinition } from './commands/audit.ts';
 import { freezeDefinition } from './commands/freeze.ts';
@@ -28,9 +28,11 @@ export interface CommandAccounts {
   runnable(endpoint: EndpointDeclaration): readonly unknown[];
 }
 
+/** `main` alone, its key unread: every command runs on it. */
+const MAIN_ONLY: CommandAccounts = { names: [MAIN_ACCOUNT], runnable: () => [MAIN_ACCOUNT] };
+
 /** Every slash command's JSON, as sent in the bulk PUT. */
-export function slashCommands(endpoints: readonly EndpointDeclaration[], accounts?: CommandAccounts): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  const several = accounts !== undefined && accounts.names.length > 1 ? accounts : undefined;
+export function slashCommands(endpoints: readonly EndpointDeclaration[], accounts: CommandAccounts = MAIN_ONLY): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const groups = new Map<string, { description: CommandGroup['description']; endpoints: EndpointDeclaration[] }>();
   for (const endpoint of endpoints) {
     const group = groups.get(endpoint.group.name) ?? { description: endpoint.group.description, endpoints: [] };
@@ -43,19 +45,16 @@ export function slashCommands(endpoints: readonly EndpointDeclaration[], account
       name,
       ...describedAs(group.description, `/${name}`),
       options: subcommands(
-        group.endpoints.map((endpoint) => {
-          const autocomplete = { ...endpoint.autocomplete, ...(several === undefined ? {} : { [ACCOUNT_OPTION]: true }) };
-          return {
-            name: endpoint.subcommand,
-            description: endpoint.description,
-            schema: several === undefined ? endpoint.options : endpoint.options.extend({ [ACCOUNT_OPTION]: accountField(several.runnable(endpoint).length > 1) }),
-            ...(Object.keys(autocomplete).length === 0 ? {} : { autocomplete }),
-          };
-        }),
+        group.endpoints.map((endpoint) => ({
+          name: endpoint.subcommand,
+          description: endpoint.description,
+          schema: endpoint.options.extend({ [ACCOUNT_OPTION]: accountField(accounts.runnable(endpoint).length > 1) }),
+          autocomplete: { ...endpoint.autocomplete, [ACCOUNT_OPTION]: true },
+        })),
       ),
     })),
-    accessDefinition(endpoints, several?.names),
-    auditDefinition(endpoints, several?.names),
+    accessDefinition(endpoints, accounts.names),
+    auditDefinition(endpoints, accounts.names),
     statusDefinition(),
     freezeDefinition(),
   ];

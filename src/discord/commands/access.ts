@@ -29,10 +29,10 @@ const GRANTS_PAGE_LINES = 20;
 const ASSET_RULE = rule((t) => t.access.assetRule);
 
 /**
- * The schemas of /access. With several Binance accounts configured (`accounts`), grant, revoke
- * and policy take an `account`: one of them, or `*` (every account, the default).
+ * The schemas of /access. Grant, revoke and policy take an `account`: one of the configured
+ * accounts (`main` alone on a one-account desk), or `*` (every account, the default).
  */
-export function accessSchemas(endpoints: readonly EndpointDeclaration[], accounts?: readonly string[]) {
+export function accessSchemas(endpoints: readonly EndpointDeclaration[], accounts: readonly string[]) {
   const endpointKeys = endpoints.map((endpoint) => endpoint.actionKey);
   const account = accountOption(accounts);
   const schemas = {
@@ -79,18 +79,22 @@ export function accessSchemas(endpoints: readonly EndpointDeclaration[], account
   };
 }
 
-/** `account` (several accounts configured: a choice of `*` and each name), or nothing. */
-function accountOption(accounts: readonly string[] | undefined) {
-  if (accounts === undefined) return {};
+/** `account`: a choice of `*` and each configured name (left out: `*`, or for a revoke, every row). */
+function accountOption(accounts: readonly string[]) {
   return {
     account: z
       .enum(nonEmpty([ANY_ACCOUNT, ...accounts]))
       .optional()
-      .meta(described((t) => t.commands.access.account, { [ANY_ACCOUNT]: (t) => t.commands.access.everyAccount })),
+      .meta(
+        described((t) => t.commands.access.account, {
+          [ANY_ACCOUNT]: (t) => t.commands.access.everyAccount,
+          ...Object.fromEntries(accounts.map((name) => [name, (t: Messages) => t.commands.access.oneAccount({ account: name })])),
+        }),
+      ),
   };
 }
 
-export function accessDefinition(endpoints: readonly EndpointDeclaration[], accounts?: readonly string[]) {
+export function accessDefinition(endpoints: readonly EndpointDeclaration[], accounts: readonly string[]) {
   const schemas = accessSchemas(endpoints, accounts);
   return {
     ...GUILD_ONLY,
@@ -113,8 +117,8 @@ export interface AccessCommandOptions {
   readonly announcer: Announcer;
   readonly endpoints: readonly EndpointDeclaration[];
   readonly roots: ReadonlySet<string>;
-  /** With several Binance accounts: their names (grant, revoke and policy then take `account`). */
-  readonly accounts?: readonly string[] | undefined;
+  /** The configured Binance accounts, main first (grant, revoke and policy take `account`). */
+  readonly accounts: readonly string[];
   readonly now?: () => number;
 }
 

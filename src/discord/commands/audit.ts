@@ -21,8 +21,8 @@ import { accountOf, anyActionOption, describedAs, GUILD_ONLY, parseOptions, requ
 const DEFAULT_AUDIT_ROWS = 20;
 const AUDIT_PAGE_ROWS = 15;
 
-/** With several Binance accounts configured (`accounts`), /audit recent takes an `account` filter. */
-export function auditSchemas(endpoints: readonly EndpointDeclaration[], accounts?: readonly string[]) {
+/** /audit recent and its filters, the `account` one among them (`accounts`: the configured ones, named in its help). */
+export function auditSchemas(endpoints: readonly EndpointDeclaration[], accounts: readonly string[]) {
   const recent = z.object({
     user: userOption((t) => t.commands.audit.user).optional(),
     action: anyActionOption(endpoints, (t) => t.commands.audit.action).optional(),
@@ -34,7 +34,6 @@ export function auditSchemas(endpoints: readonly EndpointDeclaration[], accounts
       .optional()
       .meta(described((t) => t.commands.audit.limit)),
   });
-  if (accounts === undefined) return { recent };
   const names = accounts.join(', ');
   // Free text, not choices: the log keeps accounts that have since left the configuration.
   const account = z
@@ -46,7 +45,7 @@ export function auditSchemas(endpoints: readonly EndpointDeclaration[], accounts
   return { recent: recent.extend({ account }) };
 }
 
-export function auditDefinition(endpoints: readonly EndpointDeclaration[], accounts?: readonly string[]) {
+export function auditDefinition(endpoints: readonly EndpointDeclaration[], accounts: readonly string[]) {
   return {
     ...GUILD_ONLY,
     name: 'audit',
@@ -64,11 +63,12 @@ export class AuditCommand {
     private readonly store: Store,
     private readonly authorizer: Authorizer,
     endpoints: readonly EndpointDeclaration[],
-    /** With several Binance accounts: their names (/audit recent then takes `account`). */
-    accounts?: readonly string[],
+    /** The configured Binance accounts, main first (/audit recent's `account` filter names them). */
+    accounts: readonly string[],
   ) {
     this.#schemas = auditSchemas(endpoints, accounts);
-    this.#showAccounts = accounts !== undefined;
+    // With one account every row is on it: its name on each line would say nothing.
+    this.#showAccounts = accounts.length > 1;
   }
 
   async run(interaction: ChatInputCommandInteraction, actor: Actor): Promise<void> {

@@ -67,7 +67,7 @@ export function nonEmpty(items: readonly string[]): [string, ...string[]] {
   return [first, ...rest];
 }
 
-/** The `account` a parsed input carries (present only when several Binance accounts are configured). */
+/** The `account` a parsed input carries (absent when left out). */
 export function accountOf(input: object): string | undefined {
   return 'account' in input && typeof input.account === 'string' ? input.account : undefined;
 }

@@ -56,5 +56,6 @@ export const commands = {
     approvals: '0: the requester alone; 1: a second person must approve',
     account: 'The Binance account it applies to: one account, or * for every account (the default)',
     everyAccount: '* (every account)',
+    oneAccount: '{account}',
   },
 } as const;

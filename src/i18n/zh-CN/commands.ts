@@ -53,5 +53,6 @@ export const commands = {
     approvals: '0：仅需发起人；1：须由第二人审批',
     account: '适用的币安账户：某一个账户，或 * 表示所有账户（默认）',
     everyAccount: '*（所有账户）',
+    oneAccount: '账户 {account}',
   },
 } as const;
