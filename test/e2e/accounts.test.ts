@@ -74,6 +74,12 @@ describe('two accounts: main (Portfolio Margin) and futures (USDⓈ-M futures)',
     expect(text).toMatch(
       /🔑 \*\*main \(PM desk\)\*\*\n• Portfolio Margin\n• can run pm\.repay-debt, pm\.repay-negative-balance\n• cannot run: \/pm-pro auto-repay-futures \(another kind of account\), \/pm-pro bankruptcy-repay \(another kind of account\), \/futures margin-type \(lacks "Enable Futures" \(enableFutures\)\)/,
     );
+
+    // The same /status for a Discord client in 中文: the warnings, the kinds and the permissions in Chinese.
+    const chinese = textOf((await world.command(admin.id, 'status', {}, { locale: 'zh-CN' })).message);
+    expect(chinese).toContain('币安账户及其 API Key');
+    expect(chinese).toMatch(/🔑 \*\*futures \(Futures desk\)\*\*\n• U本位合约\n• 可执行 futures\.margin-type\n• ⚠️ 此 API Key 已开启提现（WITHDRAWALS ENABLED）：[^\n]*“允许提现”\n• ⚠️ 此 API Key 未限制 IP（NO IP RESTRICTION）/);
+    expect(chinese).toMatch(/🔑 \*\*main \(PM desk\)\*\*\n• 统一账户\n• 可执行 pm\.repay-debt, pm\.repay-negative-balance\n• 不能执行：.*\/futures margin-type（缺少“合约交易权限”（enableFutures））/);
   });
 
   test('each command gains `account`, optional where only one account can run it; /access and /audit gain theirs', () => {
@@ -147,6 +153,12 @@ describe('two accounts: main (Portfolio Margin) and futures (USDⓈ-M futures)',
     );
     expect(row).toMatchObject({ event: 'refused', detail: expect.stringContaining('enableFutures') });
     expect(JSON.parse(row?.params_json ?? '{}')).toMatchObject({ account: 'main' });
+    // A Discord client in 中文 reads the same refusal in Chinese, the permission in Binance's Chinese words beside its field; the log keeps English.
+    const { message: chinese } = await world.command(admin.id, 'futures margin-type', { ...MARGIN_TYPE, account: 'main' }, { locale: 'zh-CN' });
+    expect(textOf(chinese)).toMatch(/^已拒绝：账户 main 的 API Key 缺少“合约交易权限”（enableFutures）：币安会从已开通统一账户的账户的 API Key 上移除此权限.*（机器人读取 API Key 时检查）。未发送任何请求。$/s);
+    const [chineseRow] = await world.rows<{ detail: string }>("SELECT detail FROM action_log WHERE event = 'refused' ORDER BY seq DESC LIMIT 1");
+    expect(chineseRow?.detail).toMatch(/^the API key of account main lacks "Enable Futures" \(enableFutures\)/);
+    expect(postsSince(world, since)).toEqual([]);
     // Typing the account offers only those that can run it.
     const typed = world.discord.autocomplete(admin.id, 'futures margin-type', { ...MARGIN_TYPE, account: '' }, 'account');
     await world.discord.waitFor(() => typed.choices, 'the account suggestions');
@@ -234,8 +246,17 @@ describe('two accounts: main (Portfolio Margin) and futures (USDⓈ-M futures)',
     expect(postsSince(world, since)).toEqual([]);
     expect((await rowsOf(world, actionId)).map((row) => row.event)).toEqual(['requested', 'refused']);
     expect((await rowsOf(world, actionId))[1]?.detail).toMatch(/no longer in the bot's configuration/);
-    // With main alone, the commands are a one-account bot's again.
-    expect(registeredOptions('futures', 'margin-type').map((option) => option.name)).toEqual(['symbol', 'margin-type']);
+    // With main alone, the commands keep `account` (optional now), and /access offers `*` and main only.
+    expect(registeredOptions('futures', 'margin-type').map((option) => [option.name, option.required ?? false])).toEqual([
+      ['symbol', true],
+      ['margin-type', true],
+      ['account', false],
+    ]);
+    expect(
+      registeredOptions('access', 'grant')
+        .find((option) => option.name === 'account')
+        ?.choices?.map((choice) => choice.value),
+    ).toEqual(['*', 'main']);
   });
 });
 

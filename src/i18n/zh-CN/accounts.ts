@@ -53,8 +53,8 @@ export const accounts = {
   eligibility: {
     notChecked: '账户 {account} 的 API Key 尚未检查',
     permissionsUnread: '未能读取其 API Key 的权限（{reason}）',
-    lacks: '账户 {account} 的 API Key 缺少 {permission}：{hint}',
-    notReported: '币安没有报告其 API Key 的 {permission}',
+    lacks: '账户 {account} 的 API Key 缺少{permission}：{hint}',
+    notReported: '币安没有报告其 API Key 的{permission}',
     wrongKind: '账户 {account} 不是此命令所需的{kind}账户（{reason}）；它是{supported}',
     noKnownKind: '机器人所用类型之外的账户',
     kindList: '{kinds}账户',
@@ -71,7 +71,7 @@ export const accounts = {
   status: {
     notChecked: '❔ API Key 尚未检查：其上的所有命令在未检查的情况下允许执行。',
     anotherKind: '账户类型不符',
-    lacks: '缺少 {permission}',
+    lacks: '缺少{permission}',
     cannotRunOne: '/{command}（{why}）',
     cannotRun: '• 不能执行：{commands}',
     checked: '• 检查于 {when}',
