@@ -1,0 +1,70 @@
+// Review of issue 12: FAILING today. The README's "what it cannot prove" names
+// the gap ("the daily caps count the amounts stored with other actions, which a
+// database writer could lower"); these tests prove it is a way to move money,
+// not only a blind spot of verify-log, and that more than the amount is open.
+//
+// checkDaily (src/actions/caps.ts) sums PendingActions.spentIn
+// (src/store/pending-actions.ts:239): the `amount`, `state`, `outcome_kind`,
+// `claimed_at`, `requester_id`, `action_key` and `amount_asset` columns of the
+// requester's OTHER actions. Only the action being clicked is bound to its
+// keyed `requested` row; the others are read as stored. Any one edit below
+// frees the whole daily cap, and verify-log (with the key) calls the log intact.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Secret } from '../../src/secret.ts';
+import { runLogChecks } from '../../src/store/index.ts';
+import { ADMIN_ID, CAROL_ID, createHarness, type Harness } from '../support/harness.ts';
+import { claimed } from '../support/outcomes.ts';
+
+const KEY = 'audit-log-key-for-review12-attacks-0000000001';
+const REPAY = 'pm.repay-debt';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness({ auditLogKey: KEY });
+  // A logged grant: 1000 USDT per 24 h.
+  await h.access.grant(h.actor(ADMIN_ID, 'admin'), { user: CAROL_ID, action: REPAY, asset: 'USDT', dailyMax: '1000' });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const carol = () => h.actor(CAROL_ID, 'carol');
+const repays = () => h.binance.requestsTo('/papi/v1/margin/repay-debt');
+
+async function spend(amount: string): Promise<{ id: string; kind: string }> {
+  const view = await h.service.request(carol(), h.endpoint(REPAY), { asset: 'USDT', amount });
+  return { id: view.action.id, kind: (await claimed(await h.service.confirm(carol(), view.action.id)).run()).kind };
+}
+
+/** Carol spends her whole day, the insider edits one column of that action, and Carol spends it again. */
+async function spendTwiceAfter(edit: (firstId: string) => Promise<void>): Promise<void> {
+  const first = await spend('1000');
+  expect(first.kind).toBe('success');
+  await edit(first.id);
+  // The guard rail: a second 1000 USDT within 24 h must be refused and send nothing.
+  await expect(spend('1000')).rejects.toThrow(/daily cap/);
+  expect(repays()).toHaveLength(1);
+}
+
+describe('a daily cap summed from columns a database writer can edit', () => {
+  it('the earlier action’s stored amount lowered (1000 → 0): a second 1000 USDT goes out the same day', async () => {
+    await spendTwiceAfter((id) => h.store.db.run("UPDATE pending_actions SET amount = '0' WHERE id = ?", [id]).then(() => undefined));
+  });
+
+  it('the earlier action marked failed (it was sent and succeeded): a second 1000 USDT goes out', async () => {
+    await spendTwiceAfter((id) => h.store.db.run("UPDATE pending_actions SET state = 'failed' WHERE id = ?", [id]).then(() => undefined));
+  });
+
+  it('the earlier action’s claimed_at moved two days back: a second 1000 USDT goes out', async () => {
+    await spendTwiceAfter((id) => h.store.db.run('UPDATE pending_actions SET claimed_at = claimed_at - 172800000 WHERE id = ?', [id]).then(() => undefined));
+  });
+
+  it('and verify-log, with the key, finds nothing wrong after the second send', async () => {
+    const first = await spend('1000');
+    await h.store.db.run("UPDATE pending_actions SET amount = '0' WHERE id = ?", [first.id]);
+    expect((await spend('1000')).kind).toBe('success');
+    expect(repays()).toHaveLength(2); // 2000 USDT under a logged cap of 1000 per 24 h
+    const verdict = await runLogChecks({ db: h.store.db, key: new Secret(KEY), anchors: undefined });
+    expect(verdict.status).toBe('broken');
+  });
+});
