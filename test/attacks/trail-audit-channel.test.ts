@@ -85,6 +85,14 @@ describe('what the audit channel shows is what the log holds', () => {
     expect(post).toContain('amount=9000');
   });
 
+  it('a lease planted for a holder that does not exist does not silence the channel', async () => {
+    // No bot process beats under this name (bot_processes); the lease simply runs for a thousand years.
+    await store.db.run("INSERT INTO leases (name, holder, until_ms) VALUES ('audit-poster', 'planted:0', 32503680000000)");
+    const row = await store.log.append({ event: 'sent', actionId: 'a3', actionKey: 'pm.repay-debt', userId: MALLORY, userTag: 'mallory' });
+    await poster().pump();
+    expect(channel().some((text) => text.startsWith(`**#${row.seq}**`))).toBe(true);
+  });
+
   it('one planted outbox row stops every start-up, shutdown and hourly anchor', async () => {
     await store.db.run("INSERT INTO audit_outbox (kind, seq, body_json, nonce, created_at, posted_at) VALUES ('anchor', 999999999, '{}', 'planted', 0, 0)");
     for (let i = 0; i < 3; i++) await store.log.append({ event: 'requested', userId: MALLORY, actionKey: 'pm.repay-debt', detail: `row ${i}` });
