@@ -1,0 +1,37 @@
+// Review of issue 12: FAILING today. The events a log row may carry are rows of
+// the `log_events` table (a foreign key, migration 8): data a database writer
+// can delete while no row uses it yet. Delete 'tamper', and a tamper finding
+// can no longer be written: the click that found it fails with a SQLite error,
+// the action stays open, no `tamper` row is logged and nothing reaches the
+// audit channel. The insider can try again, unseen. Neither the bot at
+// start-up nor verify-log checks the table.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_ID, createHarness, type Harness } from '../support/harness.ts';
+
+const KEY = 'audit-log-key-for-review12-attacks-0000000001';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness({ auditLogKey: KEY });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+describe("the 'tamper' event deleted from log_events", () => {
+  it('a rewritten request is still closed, logged as tamper and announced', async () => {
+    await h.store.db.run("DELETE FROM log_events WHERE name = 'tamper'");
+    const admin = h.actor(ADMIN_ID, 'admin');
+    const view = await h.service.request(admin, h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: '0.01' });
+    await h.store.db.run("UPDATE pending_actions SET request_json = json_set(request_json, '$.path', '/papi/v1/um/order') WHERE id = ?", [view.action.id]);
+
+    const error = await h.service.confirm(admin, view.action.id).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(String(error)).not.toMatch(/SQLITE|FOREIGN KEY/);
+    expect(h.binance.requests.filter((request) => request.method === 'POST')).toEqual([]);
+    expect((await h.service.find(view.action.id))?.state).toBe('cancelled');
+    expect((await h.store.log.forAction(view.action.id)).map((row) => row.event)).toEqual(['requested', 'tamper']);
+  });
+});
