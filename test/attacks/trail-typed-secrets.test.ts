@@ -1,0 +1,32 @@
+// Review of issue 12: FAILING today. "Secrets stay secret: the token, API
+// secret, private key (and its passphrase), AUDIT_LOG_KEY and signatures never
+// reach logs, the database, Discord or error texts" (README). The logger
+// scrubs them from stdout (src/main.ts loggerFor), but nothing scrubs what a
+// person TYPES: a desk member who pastes the wrong clipboard into an option
+// (the API secret, the audit key) gets it stored in the action log — quoted in
+// the `invalid` row's detail (src/actions/explain.ts:75, 60 characters) and whole in its params_json (service.ts:248) — and,
+// with an audit channel, posted there. A leaked AUDIT_LOG_KEY is the end of the
+// keyed chain's guarantee; a row of the log can never be deleted to undo it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_ID, createHarness, TEST_SECRET, type Harness } from '../support/harness.ts';
+
+const KEY = 'audit-log-key-for-review12-attacks-0000000001';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness({ auditLogKey: KEY });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+describe('a configured secret pasted into an option by a grant holder', () => {
+  it.each([
+    ['AUDIT_LOG_KEY', KEY],
+    ['BINANCE_API_SECRET', TEST_SECRET],
+  ])('%s typed as the amount is not stored in the action log (which the audit channel mirrors)', async (_name, secret) => {
+    await h.service.request(h.actor(ADMIN_ID, 'admin'), h.endpoint('pm.repay-debt'), { asset: 'BTC', amount: secret }).catch(() => undefined);
+    const stored = JSON.stringify(await h.store.db.all('SELECT * FROM action_log'));
+    expect(stored).not.toContain(secret.slice(0, 40));
+  });
+});
