@@ -50,4 +50,18 @@ describe('a delegated admin’s proposal rewritten in the database before its ch
     const verdict = await runLogChecks({ db: h.store.db, key: new Secret(KEY), anchors: undefined });
     expect(await h.store.grants.getExact(MALLORY_ID, 'access.admin', '*'), `verify-log with the key: ${verdict.status}`).toBeUndefined();
   });
+
+  it('refuses the maker’s own Approve after maker_id was rewritten to someone else (four eyes, not two)', async () => {
+    const admin = h.actor(ADMIN_ID, 'admin');
+    await h.access.grant(admin, { user: BOB_ID, action: 'access.admin' });
+    await h.access.grant(admin, { user: CAROL_ID, action: 'access.admin' });
+    const made = await h.access.grant(h.actor(BOB_ID, 'bob'), { user: ALICE_ID, action: 'pm.repay-debt' });
+    if (made.kind !== 'proposed') throw new Error('expected a proposal');
+    // Bob, who proposed it and holds the file, names Carol as its maker, then approves it himself.
+    await h.store.db.run("UPDATE proposals SET maker_id = ?, maker_tag = 'carol' WHERE id = ?", [CAROL_ID, made.proposal.id]);
+    await h.proposals.approve(h.actor(BOB_ID, 'bob'), made.proposal.id).catch(() => undefined);
+
+    const verdict = await runLogChecks({ db: h.store.db, key: new Secret(KEY), anchors: undefined });
+    expect(await h.store.grants.getExact(ALICE_ID, 'pm.repay-debt', '*'), `verify-log with the key: ${verdict.status}`).toBeUndefined();
+  });
 });
