@@ -17,8 +17,9 @@ import { silentLogger } from '../../src/log.ts';
 import { Secret } from '../../src/secret.ts';
 import { openStore, parseAnchors, type Store } from '../../src/store/index.ts';
 import { DiscordEmulator, textOf } from '../emulators/discord/index.ts';
+import { KEY as KEY_TEXT } from './trail-support.ts';
 
-const KEY = new Secret('audit-log-key-for-review12-attacks-0000000001');
+const KEY = new Secret(KEY_TEXT);
 const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDk5.audit.review12-token';
 const APP = '100000000000000099';
 const GUILD = '200000000000000001';

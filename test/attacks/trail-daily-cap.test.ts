@@ -9,23 +9,20 @@
 // requester's OTHER actions. Only the action being clicked is bound to its
 // keyed `requested` row; the others are read as stored. Any one edit below
 // frees the whole daily cap, and verify-log (with the key) calls the log intact.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Secret } from '../../src/secret.ts';
-import { runLogChecks } from '../../src/store/index.ts';
-import { ADMIN_ID, CAROL_ID, createHarness, type Harness } from '../support/harness.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_ID, CAROL_ID, type Harness } from '../support/harness.ts';
 import { claimed } from '../support/outcomes.ts';
+import { useKeyedHarness, verifyWithKey } from './trail-support.ts';
 
-const KEY = 'audit-log-key-for-review12-attacks-0000000001';
 const REPAY = 'pm.repay-debt';
 
 let h: Harness;
+useKeyedHarness((harness) => {
+  h = harness;
+});
 beforeEach(async () => {
-  h = await createHarness({ auditLogKey: KEY });
   // A logged grant: 1000 USDT per 24 h.
   await h.access.grant(h.actor(ADMIN_ID, 'admin'), { user: CAROL_ID, action: REPAY, asset: 'USDT', dailyMax: '1000' });
-});
-afterEach(async () => {
-  await h.close();
 });
 
 const carol = () => h.actor(CAROL_ID, 'carol');
@@ -64,7 +61,7 @@ describe('a daily cap summed from columns a database writer can edit', () => {
     await h.store.db.run("UPDATE pending_actions SET amount = '0' WHERE id = ?", [first.id]);
     expect((await spend('1000')).kind).toBe('success');
     expect(repays()).toHaveLength(2); // 2000 USDT under a logged cap of 1000 per 24 h
-    const verdict = await runLogChecks({ db: h.store.db, key: new Secret(KEY), anchors: undefined });
+    const verdict = await verifyWithKey(h.store.db);
     expect(verdict.status).toBe('broken');
   });
 });

@@ -18,8 +18,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/secret.ts';
 import { openStore, runLogChecks, type Store } from '../../src/store/index.ts';
 import { forgeChainFrom, withoutTriggers } from '../support/tamper.ts';
+import { KEY as KEY_TEXT } from './trail-support.ts';
 
-const KEY = new Secret('audit-log-key-for-review12-attacks-0000000001');
+const KEY = new Secret(KEY_TEXT);
 
 let dir: string;
 let path: string;

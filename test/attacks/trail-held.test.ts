@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../../src/config.ts';
 import { Secret } from '../../src/secret.ts';
 import { openStore, runLogChecks, type Store } from '../../src/store/index.ts';
 import { rowHash } from '../../src/store/log-chain.ts';
+import { KEY as KEY_TEXT } from './trail-support.ts';
 
 const ENV = {
   DISCORD_TOKEN: 'x'.repeat(30),
@@ -69,7 +70,7 @@ describe('a forged change row without the key', () => {
   });
 
   it('a grant inserted by SQL with a matching `grant` row appended under a plain hash is named by verify-log with the key', async () => {
-    const key = new Secret('audit-log-key-for-review12-attacks-0000000001');
+    const key = new Secret(KEY_TEXT);
     store = await openStore(join(dir, 'bot.sqlite'), { auditLogKey: key });
     for (let i = 0; i < 3; i++) await store.log.append({ event: 'startup', detail: `row ${i}` });
     const head = await store.db.get<{ seq: number; hash: string }>('SELECT seq, hash FROM action_log ORDER BY seq DESC LIMIT 1');

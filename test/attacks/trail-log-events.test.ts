@@ -5,17 +5,13 @@
 // the action stays open, no `tamper` row is logged and nothing reaches the
 // audit channel. The insider can try again, unseen. Neither the bot at
 // start-up nor verify-log checks the table.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_ID, createHarness, type Harness } from '../support/harness.ts';
-
-const KEY = 'audit-log-key-for-review12-attacks-0000000001';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_ID, type Harness } from '../support/harness.ts';
+import { useKeyedHarness } from './trail-support.ts';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await createHarness({ auditLogKey: KEY });
-});
-afterEach(async () => {
-  await h.close();
+useKeyedHarness((harness) => {
+  h = harness;
 });
 
 describe("the 'tamper' event deleted from log_events", () => {

@@ -12,20 +12,15 @@
 // the checker approves what the message showed; the bot applies the swap and
 // writes a keyed `grant` row for it. From then on mallory's access.admin is
 // explained by the log: verify-log (with the key) is green, forever.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Secret } from '../../src/secret.ts';
-import { runLogChecks } from '../../src/store/index.ts';
-import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, createHarness, type Harness } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, type Harness } from '../support/harness.ts';
+import { useKeyedHarness, verifyWithKey } from './trail-support.ts';
 
-const KEY = 'audit-log-key-for-review12-attacks-0000000001';
 const MALLORY_ID = '100000000000000066';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await createHarness({ auditLogKey: KEY });
-});
-afterEach(async () => {
-  await h.close();
+useKeyedHarness((harness) => {
+  h = harness;
 });
 
 describe('a delegated admin’s proposal rewritten in the database before its checker approves it', () => {
@@ -47,7 +42,7 @@ describe('a delegated admin’s proposal rewritten in the database before its ch
     // Carol approves the proposal her message showed: alice, pm.repay-debt, 100 USDT.
     await h.proposals.approve(h.actor(CAROL_ID, 'carol'), made.proposal.id).catch(() => undefined);
 
-    const verdict = await runLogChecks({ db: h.store.db, key: new Secret(KEY), anchors: undefined });
+    const verdict = await verifyWithKey(h.store.db);
     expect(await h.store.grants.getExact(MALLORY_ID, 'access.admin', '*'), `verify-log with the key: ${verdict.status}`).toBeUndefined();
   });
 
@@ -61,7 +56,7 @@ describe('a delegated admin’s proposal rewritten in the database before its ch
     await h.store.db.run("UPDATE proposals SET maker_id = ?, maker_tag = 'carol' WHERE id = ?", [CAROL_ID, made.proposal.id]);
     await h.proposals.approve(h.actor(BOB_ID, 'bob'), made.proposal.id).catch(() => undefined);
 
-    const verdict = await runLogChecks({ db: h.store.db, key: new Secret(KEY), anchors: undefined });
+    const verdict = await verifyWithKey(h.store.db);
     expect(await h.store.grants.getExact(ALICE_ID, 'pm.repay-debt', '*'), `verify-log with the key: ${verdict.status}`).toBeUndefined();
   });
 });

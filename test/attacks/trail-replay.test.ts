@@ -13,21 +13,15 @@
 // request to Binance a second time. Cut from the tail with sqlite_sequence
 // rewritten, verify-log with the key calls the chain intact too; only an
 // anchor posted over the cut rows would tell.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Secret } from '../../src/secret.ts';
-import { runLogChecks } from '../../src/store/index.ts';
-import { ADMIN_ID, createHarness, type Harness } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_ID, type Harness } from '../support/harness.ts';
 import { claimed } from '../support/outcomes.ts';
 import { withoutTriggers } from '../support/tamper.ts';
-
-const KEY = 'audit-log-key-for-review12-attacks-0000000001';
+import { useKeyedHarness, verifyWithKey } from './trail-support.ts';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await createHarness({ auditLogKey: KEY });
-});
-afterEach(async () => {
-  await h.close();
+useKeyedHarness((harness) => {
+  h = harness;
 });
 
 const admin = () => h.actor(ADMIN_ID, 'admin');
@@ -58,7 +52,7 @@ describe('a sent action rewound in the database (keyed log, no key needed)', () 
     const actionId = await sentOnce();
     await rewind(actionId, { rewriteSequence: true });
     // Without anchors, nothing in the database says it happened.
-    expect((await runLogChecks({ db: h.store.db, key: new Secret(KEY), anchors: undefined })).status).toBe('intact');
+    expect((await verifyWithKey(h.store.db)).status).toBe('intact');
 
     const second = await h.service.confirm(admin(), actionId).then(
       async (result) => (result.kind === 'claimed' ? (await result.run()).kind : result.kind),
@@ -73,7 +67,7 @@ describe('a sent action rewound in the database (keyed log, no key needed)', () 
     await h.store.log.append({ event: 'startup', detail: 'a later row' });
     await rewind(actionId, { rewriteSequence: false });
     // verify-log would name the gap afterwards...
-    expect((await runLogChecks({ db: h.store.db, key: new Secret(KEY), anchors: undefined })).status).toBe('broken');
+    expect((await verifyWithKey(h.store.db)).status).toBe('broken');
 
     // ...but the click must not need verify-log to refuse a replay.
     await h.service.confirm(admin(), actionId).then(

@@ -9,22 +9,17 @@
 // log never allowed to act stand unexplained. Nothing at the click reads the
 // log's own account of who may do what, and verify-log does not replay it
 // against the actions.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runLogChecks } from '../../src/store/index.ts';
-import { Secret } from '../../src/secret.ts';
-import { ADMIN_ID, ALICE_ID, BOB_ID, createHarness, type Harness } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_ID, ALICE_ID, BOB_ID, type Harness } from '../support/harness.ts';
 import { claimed } from '../support/outcomes.ts';
+import { useKeyedHarness, verifyWithKey } from './trail-support.ts';
 
-const KEY = 'audit-log-key-for-review12-attacks-0000000001';
 const REPAY = 'pm.repay-debt';
 const MALLORY_ID = '100000000000000066';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await createHarness({ auditLogKey: KEY });
-});
-afterEach(async () => {
-  await h.close();
+useKeyedHarness((harness) => {
+  h = harness;
 });
 
 const admin = () => h.actor(ADMIN_ID, 'admin');
@@ -32,7 +27,7 @@ const repays = () => h.binance.requestsTo('/papi/v1/margin/repay-debt');
 
 /** verify-log's checks, with the key, over the live file (no anchors: the rows are the bot's own, keyed). */
 async function verifyLog() {
-  return runLogChecks({ db: h.store.db, key: new Secret(KEY), anchors: undefined });
+  return verifyWithKey(h.store.db);
 }
 
 async function requestAndSend(userId: string, tag: string, options: Record<string, string>) {

@@ -7,17 +7,13 @@
 // the `invalid` row's detail (src/actions/explain.ts:75, 60 characters) and whole in its params_json (service.ts:248) — and,
 // with an audit channel, posted there. A leaked AUDIT_LOG_KEY is the end of the
 // keyed chain's guarantee; a row of the log can never be deleted to undo it.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_ID, createHarness, TEST_SECRET, type Harness } from '../support/harness.ts';
-
-const KEY = 'audit-log-key-for-review12-attacks-0000000001';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_ID, TEST_SECRET, type Harness } from '../support/harness.ts';
+import { KEY, useKeyedHarness } from './trail-support.ts';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await createHarness({ auditLogKey: KEY });
-});
-afterEach(async () => {
-  await h.close();
+useKeyedHarness((harness) => {
+  h = harness;
 });
 
 describe('a configured secret pasted into an option by a grant holder', () => {
