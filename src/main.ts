@@ -84,6 +84,15 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     await store.close();
     throw error;
   });
+  // Whatever the bot finds altered in its database (trail.ts) is said at once: here on stderr, and
+  // in the audit channel directly (the poster, below), not only through the outbox it may have altered.
+  const alarms: Array<(finding: string) => void> = [];
+  store.trail.onFinding((finding) => {
+    log.error('THE DATABASE WAS ALTERED OUTSIDE THE BOT: money-moving commands and access changes are refused until it is explained', { finding });
+    for (const alarm of alarms) alarm(finding);
+  });
+  // The whole log checked once now, so the first click does not pay for it (and a broken log is said at start-up).
+  await store.trail.check(store.db);
   const hostLimits = sharedHostLimits(store, log);
   const binance = new BinanceClient({
     hostLimits,

@@ -19,8 +19,13 @@
 //   before a two-person send). What is sent is the REBUILT request, never the
 //   stored one.
 //
-// Without AUDIT_LOG_KEY the logged row is a plain hash that a writer can
-// recompute: the check then still catches a careless edit, not a careful one.
+// Before that, the store's trail (trail.ts) checks the database as a whole, and
+// the action's rows are checked against their neighbours in the chain and
+// against the rows this process saw about it when it checked them: a row
+// rewritten with its own plain hash recomputed no longer links, and a `sent`
+// row deleted afterwards is missed. Without AUDIT_LOG_KEY a writer who
+// recomputes the whole chain after the request, while no bot process runs,
+// is caught only by the digest in the button (click-digest.ts) and by anchors.
 import { z } from 'zod';
 import { encodeParams, FAMILIES, type BinanceClient, type BinanceRequest } from '../binance/index.ts';
 import type { LogRow, PendingAction, Queries, Store } from '../store/index.ts';
@@ -111,10 +116,22 @@ const CLOSING_EVENTS = new Set(['sent', 'outcome', 'rejected', 'cancelled', 'exp
  * the send stage, is the request about to leave: it must be the one rebuilt now.
  */
 export async function checkBinding(context: BindingContext, q: Queries, action: PendingAction, stage: BindingStage, sending?: BinanceRequest): Promise<BindingVerdict> {
+  // The database as a whole first: its schema, the log since the last look, who may do what (store/trail.ts).
+  const altered = await context.store.trail.check(q);
+  const verdict = await checkAction(context, q, action, stage, sending);
+  if (altered.length === 0) return verdict;
+  return { kind: 'tampered', actionKey: verdict.kind === 'tampered' ? verdict.actionKey : action.actionKey, findings: [...altered, ...(verdict.kind === 'tampered' ? verdict.findings : [])] };
+}
+
+/** The action itself against its log rows and its declaration. */
+async function checkAction(context: BindingContext, q: Queries, action: PendingAction, stage: BindingStage, sending: BinanceRequest | undefined): Promise<BindingVerdict> {
   const tampered = (findings: readonly string[], actionKey = action.actionKey): BindingVerdict => ({ kind: 'tampered', actionKey, findings });
   const checked = await context.store.log.checkedRowsOf(q, action.id);
   if (!checked.ok) return tampered([`log row ${checked.seq} about this action fails its hash check: ${checked.reason}`]);
   const rows = checked.rows;
+  // A row this process checked earlier must still be there, unchanged: a sent action whose rows were deleted is not unsent.
+  const gone = (context.store.trail.rowsSeen(action.id) ?? []).filter((seen) => !rows.some((row) => row.seq === seen.seq && row.hash === seen.hash));
+  if (gone.length > 0) return tampered([`the log rows ${gone.map((row) => `${row.seq} (${row.event})`).join(', ')} about this action, checked earlier by this bot process, are gone or changed`]);
   const requestedRows = rows.filter((row) => row.event === 'requested');
   const [requested] = requestedRows;
   if (requested === undefined || requestedRows.length > 1) {

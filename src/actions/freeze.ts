@@ -17,6 +17,7 @@ import type { AccessResult } from './access.ts';
 import { who, type Actor } from './actor.ts';
 import { ACCESS_ADMIN, type Authorizer } from './authorization.ts';
 import { OperatorError } from './errors.ts';
+import { assertTrail } from './integrity.ts';
 import type { ProposalService } from './proposals.ts';
 import { recordRefusal } from './refusals.ts';
 
@@ -106,6 +107,7 @@ export class FreezeService {
       return { kind: 'proposed', change, before: parseBasis(change, proposal.basisJson), proposal };
     }
     const since = await store.db.transaction(async (tx) => {
+      await assertTrail(store, tx);
       const current = await store.freeze.current(tx);
       return (await applyChange(store, tx, change, { by: actor, now: this.#now() })) ? current?.since : undefined;
     });

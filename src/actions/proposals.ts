@@ -16,6 +16,7 @@ import { who, type Actor } from './actor.ts';
 import { ACCESS_ADMIN, describeRight, type Authorizer } from './authorization.ts';
 import { OperatorError } from './errors.ts';
 import { frozenBy } from './freeze.ts';
+import { assertTrail } from './integrity.ts';
 import { recordRefusal } from './refusals.ts';
 
 
@@ -49,6 +50,7 @@ export class ProposalService {
     const now = this.#now();
     const expiresAt = now + this.#options.timeoutMs;
     const made = await store.db.transaction(async (tx) => {
+      await assertTrail(store, tx);
       const before = await beforeOf(store, tx, change);
       const frozen = change.kind === 'unfreeze' ? undefined : await store.freeze.current(tx);
       if (frozen !== undefined && !widensNothing(change, before)) return { kind: 'frozen' as const, why: frozenBy(frozen) };
@@ -108,6 +110,7 @@ export class ProposalService {
     const now = this.#now();
     // Decided inside the transaction: a revoke of either admin, or a change to what it changes, that commits meanwhile wins.
     const result = await store.db.transaction(async (tx) => {
+      await assertTrail(store, tx);
       const stale = await this.#staleness(tx, proposal);
       if (stale !== undefined) return { kind: 'stale' as const, why: stale };
       const still = await authorizer.check(checker.id, ACCESS_ADMIN, { use: 'approve', q: tx });

@@ -11,16 +11,18 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { BinanceClient, BinanceOutcome, BinanceRequest } from '../binance/index.ts';
 import type { Logger } from '../log.ts';
-import type { GatewayReport, LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
+import type { GatewayReport, PendingAction, Queries, Store } from '../store/index.ts';
 import { who, type Actor } from './actor.ts';
 import { describeRight, type Authorizer } from './authorization.ts';
 import { bindClick, buildRequest, recordOf, type BindingContext } from './binding.ts';
 import { checkDaily, type DailyStanding } from './caps.ts';
-import { ClickRules, isRefusal, refusalError, type Refusal, type StoredAction } from './click-rules.ts';
+import { answerEarly, claimAction, type Claim } from './claim.ts';
+import { ClickRules, isRefusal, type Refusal, type StoredAction } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
 import { closedMessage, describeIssues } from './explain.ts';
 import { frozenIn, frozenRefusal } from './freeze.ts';
+import { assertTrail } from './integrity.ts';
 import { HEARTBEAT_MS, HEARTBEAT_STALE_MS, Recovery, type RecoveredAction } from './recovery.ts';
 import { recordRefusal } from './refusals.ts';
 import { sendClaimed, type Sender } from './send.ts';
@@ -76,13 +78,6 @@ export interface ActionServiceOptions {
   readonly onExpired?: (expired: readonly PendingAction[]) => void;
 }
 
-/** What a claim does once the rules passed inside its transaction: the row it moves, the log row, and what the click gets. */
-interface Claim<R> {
-  readonly claim: () => Promise<boolean>;
-  readonly entry: LogEntry;
-  readonly result: R;
-}
-
 export class ActionService {
   readonly #endpointsByKey: ReadonlyMap<string, EndpointDeclaration>;
   readonly #options: ActionServiceOptions;
@@ -135,6 +130,8 @@ export class ActionService {
       throw new OperatorError('refused', `Refused: ${reason}. Nothing was sent.`);
     };
     const amount = endpoint.amount?.(options);
+    // The grants, policy, freeze and daily totals below are the log's (trail.ts), or nothing is stored.
+    await assertTrail(store, store.db);
     const decision = await authorizer.check(actor.id, endpoint.actionKey, { account, use: 'request', amount });
     // The grant before the freeze: someone with no grant is told just that, not who froze the bot and why.
     if (!decision.allowed) return refuse(decision.reason);
@@ -148,6 +145,7 @@ export class ActionService {
     const approvalsRequired = await store.grants.approvalsRequired(endpoint.actionKey, account);
     const expiresAt = now + this.#options.confirmTimeoutMs;
     const action = await store.db.transaction(async (tx) => {
+      await assertTrail(store, tx);
       // A freeze committed since the check above: store nothing.
       if ((await frozenIn(store, tx)) !== undefined) return undefined;
       const created = await store.pending.create(
@@ -227,11 +225,11 @@ export class ActionService {
       if (isRefusal(right)) return right;
       return (await this.#rules.guard(q, actor, stored)) ?? { current: await store.grants.approvalsRequired(action.actionKey, action.account, q) };
     };
-    await this.#answerEarly(action, await decide(store.db));
+    await answerEarly(store, this.#rules, action, await decide(store.db));
 
     const base = { actionId, actionKey: action.actionKey, ...who(actor) };
     const now = this.#now();
-    const result = await this.#claim(action, async (tx): Promise<Refusal | Claim<'claimed' | 'awaiting-approval'>> => {
+    const result = await this.#claim(actor, action, async (tx): Promise<Refusal | Claim<'claimed' | 'awaiting-approval'>> => {
       const decided = await decide(tx);
       if (isRefusal(decided)) return decided;
       // A policy lowered since the request cannot release it: the stricter rule holds.
@@ -276,9 +274,9 @@ export class ActionService {
       if (isRefusal(asked)) return asked;
       return (await this.#rules.guard(q, actor, stored)) ?? right;
     };
-    await this.#answerEarly(action, await decide(store.db));
+    await answerEarly(store, this.#rules, action, await decide(store.db));
     const now = this.#now();
-    await this.#claim(action, async (tx): Promise<Refusal | Claim<undefined>> => {
+    await this.#claim(actor, action, async (tx): Promise<Refusal | Claim<undefined>> => {
       const right = await decide(tx);
       if (isRefusal(right)) return right;
       return {
@@ -350,37 +348,10 @@ export class ActionService {
     return this.#recovery.retire();
   }
 
-  /**
-   * The claim, in one transaction: the action must still be where the click
-   * found it, and `decide` runs the click's rules again under the write lock
-   * (grants, policy, freeze, daily cap). A refusal there is written (the
-   * request closed when it can never run, and logged); a claim that changes no
-   * row lost a race.
-   */
-  async #claim<R>(action: PendingAction, decide: (tx: Queries) => Promise<Refusal | Claim<R>>): Promise<R> {
-    const { store } = this.#options;
-    const result = await store.db.transaction(async (tx) => {
-      const current = await store.pending.getIn(tx, action.id);
-      if (current?.state !== action.state || current.expiresAt <= this.#now()) return { kind: 'lost' as const };
-      const decided = await decide(tx);
-      if (isRefusal(decided)) {
-        await this.#rules.record(tx, action, decided);
-        return { kind: 'refused' as const, refusal: decided };
-      }
-      if (!(await decided.claim())) return { kind: 'lost' as const };
-      await store.log.appendIn(tx, decided.entry);
-      return { kind: 'claimed' as const, result: decided.result };
-    });
-    if (result.kind === 'refused') throw refusalError(result.refusal);
-    if (result.kind === 'lost') return this.#lostRace(action.id);
-    return result.result;
-  }
-
-  /** The rules read before the claim turned the click down: written, then explained. */
-  async #answerEarly<T extends object>(action: PendingAction, decided: Refusal | T): Promise<void> {
-    if (!isRefusal(decided)) return;
-    await this.#options.store.db.transaction((tx) => this.#rules.record(tx, action, decided));
-    throw refusalError(decided);
+  /** The claim's transaction (claim.ts); a claim that changed no row lost a race. */
+  async #claim<R>(actor: Actor, action: PendingAction, decide: (tx: Queries) => Promise<Refusal | Claim<R>>): Promise<R> {
+    const claimed = await claimAction(this.#options.store, this.#rules, this.#now, actor, action, decide);
+    return claimed.kind === 'lost' ? this.#lostRace(action.id) : claimed.result;
   }
 
   /** The claimed action, to be run once by the caller after acknowledging the click; it sends `request`, rebuilt from the declaration. */

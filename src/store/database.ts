@@ -23,6 +23,8 @@ export interface Queries {
   all<Row>(sql: string, params?: SqlParams): Promise<Row[]>;
   /** Runs a script of several statements (migrations); no parameters. */
   exec(sql: string): Promise<void>;
+  /** Inside a transaction: whether it has run a statement that writes (run or exec) yet. */
+  readonly hasWritten?: () => boolean;
 }
 
 export class Database implements Queries {
@@ -99,13 +101,34 @@ export class Database implements Queries {
    * rolls back when it throws.
    */
   transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T> {
+    return this.#within('BEGIN IMMEDIATE', work);
+  }
+
+  /**
+   * Runs `work` in one deferred transaction: every read sees the same
+   * committed state (a write, if any, takes the lock then). For checks that
+   * read several tables and must not see another writer's commit half-way.
+   */
+  snapshot<T>(work: (tx: Queries) => Promise<T>): Promise<T> {
+    return this.#within('BEGIN', work);
+  }
+
+  #within<T>(begin: string, work: (tx: Queries) => Promise<T>): Promise<T> {
     return this.#exclusive(async () => {
-      await this.#exec('BEGIN IMMEDIATE');
+      await this.#exec(begin);
+      let wrote = false;
       const tx: Queries = {
-        run: (sql, params = []) => this.#run(sql, params),
+        run: (sql, params = []) => {
+          wrote = true;
+          return this.#run(sql, params);
+        },
         get: <Row>(sql: string, params: SqlParams = []) => this.#get<Row>(sql, params),
         all: <Row>(sql: string, params: SqlParams = []) => this.#all<Row>(sql, params),
-        exec: (sql) => this.#exec(sql),
+        exec: (sql) => {
+          wrote = true;
+          return this.#exec(sql);
+        },
+        hasWritten: () => wrote,
       };
       try {
         const result = await work(tx);

@@ -14,6 +14,7 @@ import { PendingActions } from './pending-actions.ts';
 import { Processes } from './processes.ts';
 import { Proposals } from './proposals.ts';
 import { RefusalCounts } from './refusal-counts.ts';
+import { Trail } from './trail.ts';
 
 export interface Store {
   readonly db: Database;
@@ -31,6 +32,8 @@ export interface Store {
   readonly leases: Leases;
   /** Refusals of people who hold no grant: counted, never logged. */
   readonly refusals: RefusalCounts;
+  /** What the bot trusts of the database, checked before each decision: schema, log, access tables (trail.ts). */
+  readonly trail: Trail;
   close(): Promise<void>;
 }
 
@@ -55,9 +58,11 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
   const now = options.now ?? Date.now;
   const outbox = new AuditOutbox(db, now);
   const refusals = new RefusalCounts(db, now);
+  const log = new ActionLog(db, now, options.dryRun ?? false, options.auditLogKey, options.auditMirror === true ? outbox : undefined);
   return {
     db,
-    log: new ActionLog(db, now, options.dryRun ?? false, options.auditLogKey, options.auditMirror === true ? outbox : undefined),
+    log,
+    trail: new Trail(db, log, options.auditLogKey, now),
     pending: new PendingActions(db),
     grants: new Grants(db),
     processes: new Processes(db),
@@ -116,7 +121,10 @@ export { HostBans, type StoredHostBan } from './host-bans.ts';
 export { Leases } from './leases.ts';
 export { MigrationError, migrate } from './migrations.ts';
 export { ANCHOR_EVERY_ROWS, ANCHOR_MAX_AGE_MS, AuditOutbox, type AnchorReason, type MirroredRow, type OutboxBacklog, type OutboxBody, type OutboxEntry } from './outbox.ts';
-export { PendingActions, type PendingAction, type PendingState, type SpendQuery } from './pending-actions.ts';
+export { PendingActions, type PendingAction, type PendingState } from './pending-actions.ts';
+export type { SpendQuery } from './action-ledger.ts';
 export { Processes, type GatewayReport, type ProcessBeat } from './processes.ts';
 export { Proposals, type Proposal, type ProposalState } from './proposals.ts';
 export { RefusalCounts, type RefusalKind, type RefusalTally } from './refusal-counts.ts';
+export { schemaDifferences } from './schema-check.ts';
+export { Trail, type TrailListener } from './trail.ts';

@@ -390,6 +390,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 16,
+    name: 'log events: Binance waits; rows by event',
+    sql: `
+      -- host-ban: a 429's Retry-After or a 418 IP ban, logged as well as kept in binance_host_bans,
+      -- so that deleting the table's row does not lift it for the other processes.
+      INSERT INTO log_events (name) VALUES ('host-ban');
+      -- The latest rows of one event (the waits in force) without scanning the log.
+      CREATE INDEX action_log_event ON action_log (event, seq);
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

@@ -1,14 +1,16 @@
-// Review of issue 12: FAILING today. The README's "what it cannot prove" names
-// the gap ("the daily caps count the amounts stored with other actions, which a
-// database writer could lower"); these tests prove it is a way to move money,
-// not only a blind spot of verify-log, and that more than the amount is open.
+// Review of issue 12. The README's "what it cannot prove" named the gap ("the
+// daily caps count the amounts stored with other actions, which a database
+// writer could lower"); these tests prove it was a way to move money, not only
+// a blind spot of verify-log, and that more than the amount was open.
 //
-// checkDaily (src/actions/caps.ts) sums PendingActions.spentIn
-// (src/store/pending-actions.ts:239): the `amount`, `state`, `outcome_kind`,
-// `claimed_at`, `requester_id`, `action_key` and `amount_asset` columns of the
-// requester's OTHER actions. Only the action being clicked is bound to its
-// keyed `requested` row; the others are read as stored. Any one edit below
-// frees the whole daily cap, and verify-log (with the key) calls the log intact.
+// checkDaily (src/actions/caps.ts) summed PendingActions.spentIn: the
+// `amount`, `state`, `outcome_kind`, `claimed_at`, `requester_id`,
+// `action_key` and `amount_asset` columns of the requester's OTHER actions.
+// Now it sums what the hash-checked log says those actions did (their
+// `requested`, `confirmed`, `sent` and `outcome` rows, src/store/action-ledger.ts),
+// so no edit of those columns frees the cap. The last test first asserted the
+// second send and a green verify-log; with the send refused it now asserts
+// what the refusal is based on: the log's figure, not the edited column.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_ID, CAROL_ID, type Harness } from '../support/harness.ts';
 import { claimed } from '../support/outcomes.ts';
@@ -56,12 +58,11 @@ describe('a daily cap summed from columns a database writer can edit', () => {
     await spendTwiceAfter((id) => h.store.db.run('UPDATE pending_actions SET claimed_at = claimed_at - 172800000 WHERE id = ?', [id]).then(() => undefined));
   });
 
-  it('and verify-log, with the key, finds nothing wrong after the second send', async () => {
+  it('counts by the log: the refusal names the 1000 USDT the log holds, not the 0 the column says', async () => {
     const first = await spend('1000');
     await h.store.db.run("UPDATE pending_actions SET amount = '0' WHERE id = ?", [first.id]);
-    expect((await spend('1000')).kind).toBe('success');
-    expect(repays()).toHaveLength(2); // 2000 USDT under a logged cap of 1000 per 24 h
-    const verdict = await verifyWithKey(h.store.db);
-    expect(verdict.status).toBe('broken');
+    await expect(spend('1000')).rejects.toThrow(/already spent or in flight: 1000 USDT; left: 0 USDT/);
+    expect(repays()).toHaveLength(1);
+    expect((await verifyWithKey(h.store.db)).status).toBe('intact');
   });
 });
