@@ -32,6 +32,7 @@ import type { LogRow, PendingAction, Queries, Store } from '../store/index.ts';
 import type { Actor } from './actor.ts';
 import { refusalError, type ClickRules, type Refusal } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
+import { actionDigest } from './click-digest.ts';
 import { closeTampered, TamperedError } from './tamper.ts';
 import { targetChange, type Target } from './target.ts';
 import { parseJsonText } from '../json-text.ts';
@@ -82,6 +83,11 @@ export function recordOf(
   bound: { account: string; approvalsRequired: 0 | 1; expiresAt: number; amount: { asset: string; amount: string | null } | null },
 ): BoundRecord {
   return { family: request.family, method: 'POST', path: request.path, params: encodeParams(request.params), target, ...bound };
+}
+
+/** The digest a button of the action carries (click-digest.ts): the logged record, with the expiry of the step it is for. */
+export function recordDigest(actionKey: string, requesterId: string, record: BoundRecord, expiresAt: number): string {
+  return actionDigest({ actionKey, requesterId, ...record, expiresAt });
 }
 
 /** The step being checked: the requester's Confirm, a second person's Approve, or the send itself. */
@@ -154,21 +160,21 @@ async function checkAction(context: BindingContext, q: Queries, action: PendingA
   if (endpoint === undefined) return findings.length > 0 ? tampered(findings, actionKey) : { kind: 'cannot-run', detail: `the bot no longer knows the action \`${actionKey}\`` };
   const options = endpoint.options.safeParse(parseJsonText(action.optionsJson));
   if (!options.success) return tampered([...findings, 'options: the stored options no longer pass the command’s own validation'], actionKey);
-  if (JSON.stringify(options.data) !== requested.params_json) findings.push(`options: stored ${clip(JSON.stringify(options.data))}, logged ${clip(requested.params_json ?? '')}`);
+  if (JSON.stringify(options.data) !== requested.params_json) findings.push(`options: stored ${clipStored(JSON.stringify(options.data))}, logged ${clipStored(requested.params_json ?? '')}`);
   const request = buildRequest(endpoint, options.data);
   const rebuilt = describe(request.method, request.path, encodeParams(request.params));
   if (rebuilt !== describe(record.method, record.path, record.params) || request.family !== record.family) {
-    findings.push(`request: rebuilt from the declaration ${clip(rebuilt)}, logged ${clip(describe(record.method, record.path, record.params))}`);
+    findings.push(`request: rebuilt from the declaration ${clipStored(rebuilt)}, logged ${clipStored(describe(record.method, record.path, record.params))}`);
   }
   const stored = storedRequest.safeParse(parseJsonText(action.requestJson));
   if (!stored.success) findings.push('request: the stored request is unreadable');
   else {
     const shown = describe(stored.data.method, stored.data.path, encodeParams(stored.data.params));
-    if (shown !== rebuilt || stored.data.family !== request.family) findings.push(`request: stored ${clip(shown)}, logged and rebuilt ${clip(rebuilt)}`);
+    if (shown !== rebuilt || stored.data.family !== request.family) findings.push(`request: stored ${clipStored(shown)}, logged and rebuilt ${clipStored(rebuilt)}`);
     if (JSON.stringify(stored.data.target) !== JSON.stringify(record.target)) findings.push('target: the stored host or dry-run setting is not the one logged');
   }
   if (sending !== undefined && describe(sending.method, sending.path, encodeParams(sending.params)) !== rebuilt) {
-    findings.push(`request: about to send ${clip(describe(sending.method, sending.path, encodeParams(sending.params)))}, rebuilt now ${clip(rebuilt)}`);
+    findings.push(`request: about to send ${clipStored(describe(sending.method, sending.path, encodeParams(sending.params)))}, rebuilt now ${clipStored(rebuilt)}`);
   }
   if (findings.length > 0) return tampered(findings, actionKey);
 
@@ -178,14 +184,31 @@ async function checkAction(context: BindingContext, q: Queries, action: PendingA
 }
 
 /**
- * A Confirm or an Approve: the stored action checked against its log. Bound,
- * it returns what the click will send; tampered, the action is closed with a
- * `tamper` row and a TamperedError thrown; no longer able to run as shown
- * (another host or dry-run setting), it is closed as refused. Nothing is sent.
+ * A Confirm or an Approve: the stored action checked against its log, and
+ * against the digest its button carries (when the click came with one; the
+ * Discord layer always passes it). Bound, it returns what the click will
+ * send; tampered, the action is closed with a `tamper` row and a
+ * TamperedError thrown; no longer able to run as shown (another host or
+ * dry-run setting), it is closed as refused. Nothing is sent.
  */
-export async function bindClick(context: BindingContext, rules: ClickRules, actor: Actor, action: PendingAction, stage: 'confirm' | 'approve'): Promise<Extract<BindingVerdict, { kind: 'bound' }>> {
+export async function bindClick(
+  context: BindingContext,
+  rules: ClickRules,
+  actor: Actor,
+  action: PendingAction,
+  stage: 'confirm' | 'approve',
+  digest: string | undefined,
+): Promise<Extract<BindingVerdict, { kind: 'bound' }>> {
   const { store, now } = context;
-  const verdict = await checkBinding(context, store.db, action, stage);
+  const checked = await checkBinding(context, store.db, action, stage);
+  const verdict: BindingVerdict =
+    checked.kind === 'bound' && digest !== undefined && digest !== recordDigest(checked.endpoint.actionKey, action.requesterId, checked.record, action.expiresAt)
+      ? {
+          kind: 'tampered',
+          actionKey: checked.endpoint.actionKey,
+          findings: ['the button clicked was posted for another request than the one stored and logged now (its digest differs): the stored request and its log row were rewritten together'],
+        }
+      : checked;
   switch (verdict.kind) {
     case 'bound':
       return verdict;
@@ -216,7 +239,7 @@ function differences(action: PendingAction, requested: LogRow, record: BoundReco
     ['approvals_required', action.approvalsRequired, record.approvalsRequired],
     ['amount', amountOf(action), record.amount === null ? null : `${record.amount.amount ?? 'all'} ${record.amount.asset}`],
   ];
-  return pairs.filter(([, stored, logged]) => stored !== logged).map(([field, stored, logged]) => `${field}: stored ${clip(String(stored))}, logged ${clip(String(logged))}`);
+  return pairs.filter(([, stored, logged]) => stored !== logged).map(([field, stored, logged]) => `${field}: stored ${clipStored(String(stored))}, logged ${clipStored(String(logged))}`);
 }
 
 /**
@@ -279,6 +302,6 @@ function iso(ms: number): string {
 }
 
 /** A stored value quoted in a finding: an attacker wrote it, so it is cut short. */
-function clip(text: string): string {
+export function clipStored(text: string): string {
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }

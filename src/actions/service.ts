@@ -14,7 +14,7 @@ import type { Logger } from '../log.ts';
 import type { GatewayReport, PendingAction, Queries, Store } from '../store/index.ts';
 import { who, type Actor } from './actor.ts';
 import { describeRight, type Authorizer } from './authorization.ts';
-import { bindClick, buildRequest, recordOf, type BindingContext } from './binding.ts';
+import { bindClick, buildRequest, recordDigest, recordOf, type BindingContext } from './binding.ts';
 import { checkDaily, type DailyStanding } from './caps.ts';
 import { answerEarly, claimAction, type Claim } from './claim.ts';
 import { ClickRules, isRefusal, type Refusal, type StoredAction } from './click-rules.ts';
@@ -45,6 +45,8 @@ export interface ConfirmationView {
   readonly approvalsRequired: 0 | 1;
   /** The requester's daily cap on this asset, and what is left of it before this request. */
   readonly dailyCap: DailyStanding | undefined;
+  /** What the Confirm and Cancel buttons carry: the digest of the request logged (click-digest.ts). */
+  readonly digest: string;
 }
 
 /** A claimed action: the caller acknowledges the click, then calls run() once. */
@@ -55,7 +57,10 @@ export interface ClaimedAction {
   run(): Promise<BinanceOutcome>;
 }
 
-export type ConfirmResult = ClaimedAction | { readonly kind: 'awaiting-approval'; readonly action: PendingAction; readonly endpoint: EndpointDeclaration };
+export type ConfirmResult =
+  | ClaimedAction
+  /** `digest`: what the Approve and Reject buttons carry (the request, with the approval window). */
+  | { readonly kind: 'awaiting-approval'; readonly action: PendingAction; readonly endpoint: EndpointDeclaration; readonly digest: string };
 
 export interface ActionServiceOptions {
   readonly endpoints: readonly EndpointDeclaration[];
@@ -144,6 +149,8 @@ export class ActionService {
     const target = targetOf(this.#options.binance, request.family);
     const approvalsRequired = await store.grants.approvalsRequired(endpoint.actionKey, account);
     const expiresAt = now + this.#options.confirmTimeoutMs;
+    // Everything the send depends on, bound under the `requested` row's hash (binding.ts checks it at every click).
+    const record = recordOf(request, target, { account, approvalsRequired, expiresAt, amount: amount === undefined ? null : { asset: amount.asset, amount: amount.amount ?? null } });
     const action = await store.db.transaction(async (tx) => {
       await assertTrail(store, tx);
       // A freeze committed since the check above: store nothing.
@@ -167,8 +174,6 @@ export class ActionService {
         },
         now,
       );
-      // Everything the send depends on, bound under the row's hash (binding.ts checks it at every click).
-      const record = recordOf(request, target, { account, approvalsRequired, expiresAt, amount: amount === undefined ? null : { asset: amount.asset, amount: amount.amount ?? null } });
       await store.log.appendIn(tx, { event: 'requested', ...base, actionId: created.id, params: options, request: record });
       return created;
     });
@@ -184,6 +189,7 @@ export class ActionService {
       request,
       approvalsRequired,
       dailyCap: daily?.standing,
+      digest: recordDigest(endpoint.actionKey, actor.id, record, expiresAt),
     };
   }
 
@@ -211,14 +217,14 @@ export class ActionService {
    * when the policy (the stricter of the one it was requested under and the
    * current one) requires it. Decided inside the claim's transaction.
    */
-  async confirm(actor: Actor, actionId: string): Promise<ConfirmResult> {
+  async confirm(actor: Actor, actionId: string, digest?: string): Promise<ConfirmResult> {
     const { store } = this.#options;
     const action = await this.#load(actionId);
     if (actor.id !== action.requesterId) {
       return this.#refuse(actor, action, 'confirm by someone else', `Only ${action.requesterTag}, who asked for this action, can confirm or cancel it.`);
     }
     await this.#assertState(action, 'pending');
-    const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'confirm');
+    const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'confirm', digest);
     const stored = this.#parseStored(action);
     const decide = async (q: Queries): Promise<Refusal | { current: 0 | 1 }> => {
       const right = await this.#rules.authorize(q, actor, stored, 'requester');
@@ -229,6 +235,7 @@ export class ActionService {
 
     const base = { actionId, actionKey: action.actionKey, ...who(actor) };
     const now = this.#now();
+    const approvalEnds = now + this.#options.confirmTimeoutMs;
     const result = await this.#claim(actor, action, async (tx): Promise<Refusal | Claim<'claimed' | 'awaiting-approval'>> => {
       const decided = await decide(tx);
       if (isRefusal(decided)) return decided;
@@ -239,16 +246,17 @@ export class ActionService {
             ? 'waiting for a second person to approve (required when it was requested; the policy was lowered since)'
             : 'waiting for a second person to approve';
         // The approval window is logged with the Confirm: the expiry an Approve is bound to.
-        const expiresAt = now + this.#options.confirmTimeoutMs;
         return {
-          claim: () => store.pending.requestApproval(tx, actionId, now, expiresAt),
-          entry: { event: 'confirmed', ...base, detail, params: { expiresAt } },
+          claim: () => store.pending.requestApproval(tx, actionId, now, approvalEnds),
+          entry: { event: 'confirmed', ...base, detail, params: { expiresAt: approvalEnds } },
           result: 'awaiting-approval',
         };
       }
       return { claim: () => store.pending.claimForExecution(tx, actionId, now, this.#instanceId), entry: { event: 'confirmed', ...base }, result: 'claimed' };
     });
-    if (result === 'awaiting-approval') return { kind: 'awaiting-approval', action: await this.#load(actionId), endpoint: stored.endpoint };
+    if (result === 'awaiting-approval') {
+      return { kind: 'awaiting-approval', action: await this.#load(actionId), endpoint: stored.endpoint, digest: recordDigest(stored.endpoint.actionKey, action.requesterId, bound.record, approvalEnds) };
+    }
     return this.#claimed(action, stored.endpoint, bound.request);
   }
 
@@ -257,14 +265,14 @@ export class ActionService {
    * requester or approver grant (within their own per-request cap), and the
    * requester still needs theirs. Decided inside the claim's transaction.
    */
-  async approve(actor: Actor, actionId: string): Promise<ClaimedAction> {
+  async approve(actor: Actor, actionId: string, digest?: string): Promise<ClaimedAction> {
     const { store } = this.#options;
     const action = await this.#load(actionId);
     await this.#assertState(action, 'awaiting_approval');
     if (actor.id === action.requesterId) {
       return this.#refuse(actor, action, 'self-approval', 'You asked for this action, so you cannot approve it: a different person who holds the action must.');
     }
-    const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'approve');
+    const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'approve', digest);
     const stored = this.#parseStored(action);
     const requester: Actor = { ...actor, id: action.requesterId, tag: action.requesterTag };
     const decide = async (q: Queries) => {

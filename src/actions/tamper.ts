@@ -14,14 +14,18 @@ export const TAMPERED = 'tampering: its stored record does not match the log';
 export class TamperedError extends OperatorError {
   constructor(
     readonly actionId: string,
-    /** The action key the log recorded (the stored one may have been rewritten). */
+    /** The action key the log recorded (the stored one may have been rewritten); access.admin for a proposal. */
     readonly actionKey: string,
     readonly findings: readonly string[],
+    readonly subject: 'action' | 'proposal' = 'action',
   ) {
     super(
       'tampered',
-      'Refused: this action’s stored record does not match what was requested and logged, so it may have been altered in the database. ' +
-        'Nothing was sent and the request is closed. The finding is logged (and posted to the audit channel when there is one); tell whoever runs the bot.',
+      subject === 'action'
+        ? 'Refused: this action’s stored record does not match what was requested and logged, so it may have been altered in the database. ' +
+            'Nothing was sent and the request is closed. The finding is logged (and posted to the audit channel when there is one); tell whoever runs the bot.'
+        : 'Refused: this proposal’s stored record does not match what was proposed and logged, so it may have been altered in the database. ' +
+            'Nothing changed and the proposal is closed. The finding is logged (and posted to the audit channel when there is one); tell whoever runs the bot.',
     );
   }
 }

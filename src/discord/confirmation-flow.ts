@@ -66,8 +66,10 @@ export class ConfirmationFlow {
    * Any of the four buttons. The click is acknowledged first (deferUpdate: no
    * database work stands between Discord's 3 s and the answer), then the
    * message it was on is edited; a refusal goes to the clicker alone.
+   * `digest` is what the button carries (click-digest.ts): Confirm and
+   * Approve are checked against it.
    */
-  async click(interaction: ButtonInteraction, verb: ButtonVerb, actionId: string): Promise<void> {
+  async click(interaction: ButtonInteraction, verb: ButtonVerb, actionId: string, digest: string): Promise<void> {
     const actor = actorOf(interaction);
     const { actions } = this.options;
     const pair = verb === 'approve' || verb === 'reject' ? 'approve' : 'confirm';
@@ -75,14 +77,14 @@ export class ConfirmationFlow {
     try {
       switch (verb) {
         case 'confirm': {
-          const result = await actions.confirm(actor, actionId);
+          const result = await actions.confirm(actor, actionId, digest);
           if (result.kind === 'claimed') return await this.#send(interaction, result, actor, false);
           await interaction.editReply(withButtonsDisabled(awaitingApprovalMessage(result.endpoint, result.action), actionId, 'confirm') as InteractionEditReplyOptions);
-          await this.#postApprovalRequest(interaction, result.action);
+          await this.#postApprovalRequest(interaction, result.action, result.digest);
           return;
         }
         case 'approve':
-          return await this.#send(interaction, await actions.approve(actor, actionId), actor, true);
+          return await this.#send(interaction, await actions.approve(actor, actionId, digest), actor, true);
         case 'cancel': {
           const action = await actions.cancel(actor, actionId);
           this.#shown.delete(actionId);
@@ -187,9 +189,9 @@ export class ConfirmationFlow {
     this.#approvalFollowUps.delete(action.id);
   }
 
-  async #postApprovalRequest(interaction: ButtonInteraction, action: PendingAction): Promise<void> {
+  async #postApprovalRequest(interaction: ButtonInteraction, action: PendingAction, digest: string): Promise<void> {
     const view = this.options.actions.describe(action);
-    const body = approvalRequestMessage(view, action, this.options.render);
+    const body = approvalRequestMessage({ ...view, digest }, action, this.options.render);
     const posted = await postInChannel(interaction, body, this.options.log, `the approval request of ${action.id}`);
     if (posted.kind === 'channel') await this.options.actions.setApprovalMessage(action.id, posted.channelId, posted.messageId);
     else this.#approvalFollowUps.set(action.id, { interaction, messageId: posted.messageId });
@@ -209,12 +211,15 @@ export class ConfirmationFlow {
   }
 }
 
-/** What everyone is told when a click found a stored action altered. */
-function tamperAnnouncement(error: TamperedError, by: Actor): Announcement {
+/** What everyone is told when a click found a stored action (or proposal) altered. */
+export function tamperAnnouncement(error: TamperedError, by: Actor): Announcement {
+  const proposal = error.subject === 'proposal';
   return {
-    title: '🚨 TAMPERING: a stored action did not match its log',
+    title: `🚨 TAMPERING: a stored ${error.subject} did not match its log`,
     lines: [
-      `A click by <@${by.id}> on \`${error.actionKey}\` (ref ${error.actionId.slice(0, 8)}) found the stored action different from what was requested and logged. Nothing was sent; the action is closed.`,
+      proposal
+        ? `A click by <@${by.id}> on a proposal (ref ${error.actionId.slice(0, 8)}) found it different from what was proposed and logged. Nothing changed; the proposal is closed.`
+        : `A click by <@${by.id}> on \`${error.actionKey}\` (ref ${error.actionId.slice(0, 8)}) found the stored action different from what was requested and logged. Nothing was sent; the action is closed.`,
       `What differed: ${error.findings.join('; ').slice(0, 1500)}`,
       'Someone with write access to the bot’s database may have changed it: check who can write the file, then run `npm run verify-log` on a copy.',
     ],

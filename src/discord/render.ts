@@ -48,14 +48,20 @@ const PAIRS: Readonly<Record<ButtonPair, ReadonlyArray<{ verb: ButtonVerb; label
   ],
 };
 
-/** The opaque custom_id of a button: a verb and the pending action's random id, nothing else. */
-export function customId(verb: ButtonVerb, actionId: string): string {
-  return `${CUSTOM_ID_PREFIX}:${verb}:${actionId}`;
+/**
+ * The custom_id of a button: a verb, the pending action's random id and the
+ * digest of the request it was posted for (click-digest.ts), nothing else.
+ * Discord keeps it as posted, so a click brings the digest back from outside
+ * the database. A greyed-out button carries none (it cannot be clicked).
+ */
+export function customId(verb: ButtonVerb, actionId: string, digest: string | undefined): string {
+  return `${CUSTOM_ID_PREFIX}:${verb}:${actionId}${digest === undefined ? '' : `:${digest}`}`;
 }
 
-export function parseCustomId(id: string): { verb: ButtonVerb; actionId: string } | undefined {
-  const match = /^pmbot:(confirm|cancel|approve|reject):([A-Za-z0-9_-]{16,64})$/.exec(id);
-  return match === null ? undefined : { verb: match[1] as ButtonVerb, actionId: match[2] as string };
+/** A button of the bot's; `digest` is undefined on a button posted before buttons carried one (or greyed out). */
+export function parseCustomId(id: string): { verb: ButtonVerb; actionId: string; digest: string | undefined } | undefined {
+  const match = /^pmbot:(confirm|cancel|approve|reject):([A-Za-z0-9_-]{16,64})(?::([A-Za-z0-9_-]{22}))?$/.exec(id);
+  return match === null ? undefined : { verb: match[1] as ButtonVerb, actionId: match[2] as string, digest: match[3] };
 }
 
 export interface MessageBody {
@@ -102,7 +108,7 @@ export function confirmationMessage(view: ConfirmationView, context: RenderConte
       buttons([
         { verb: 'confirm', label: view.approvalsRequired === 1 ? 'Confirm (then needs approval)' : 'Confirm', style: ButtonStyle.Danger },
         { verb: 'cancel', label: 'Cancel', style: ButtonStyle.Secondary },
-      ], action.id),
+      ], action.id, view.digest),
     ],
   };
 }
@@ -144,7 +150,11 @@ export function awaitingApprovalMessage(endpoint: EndpointDeclaration, action: P
 }
 
 /** The channel message asking a second person to approve. */
-export function approvalRequestMessage(view: Pick<ConfirmationView, 'endpoint' | 'summary' | 'notes' | 'request'>, action: PendingAction, context: RenderContext): MessageBody {
+export function approvalRequestMessage(
+  view: Pick<ConfirmationView, 'endpoint' | 'summary' | 'notes' | 'request' | 'digest'>,
+  action: PendingAction,
+  context: RenderContext,
+): MessageBody {
   const { endpoint } = view;
   const lines = [`<@${action.requesterId}> asks for: **${view.summary}.**`, ...view.notes.map((note) => `• ${note}`)];
   if (endpoint.risk.irreversible) lines.push('', '⚠️ **This cannot be undone once Binance executes it.**');
@@ -163,7 +173,7 @@ export function approvalRequestMessage(view: Pick<ConfirmationView, 'endpoint' |
       }),
     ],
     components: [
-      buttons(PAIRS.approve, action.id),
+      buttons(PAIRS.approve, action.id, view.digest),
     ],
   };
 }
@@ -309,15 +319,16 @@ function codeBlock(text: string): string {
 
 /** A closed message keeps its buttons, greyed out, so the reader sees they were there and can no longer be used. */
 export function withButtonsDisabled(body: MessageBody, actionId: string, pair: ButtonPair): MessageBody {
-  const row = buttons(PAIRS[pair], actionId);
+  const row = buttons(PAIRS[pair], actionId, undefined);
   return { ...body, components: [{ ...row, components: row.components.map((button) => ({ ...button, disabled: true })) }] };
 }
 
 function buttons(
   specs: ReadonlyArray<{ verb: ButtonVerb; label: string; style: ButtonStyle.Danger | ButtonStyle.Secondary | ButtonStyle.Primary | ButtonStyle.Success }>,
   actionId: string,
+  digest: string | undefined,
 ): APIActionRowComponent<APIButtonComponent> {
-  return buttonRow(specs.map((spec) => ({ customId: customId(spec.verb, actionId), label: spec.label, style: spec.style })));
+  return buttonRow(specs.map((spec) => ({ customId: customId(spec.verb, actionId, digest), label: spec.label, style: spec.style })));
 }
 
 export interface ButtonSpec {

@@ -1,19 +1,20 @@
-// Review of issue 12: FAILING today. The issue's first deliverable ("the same
-// applies to any stored field the send depends on") stops at actions: a
-// PROPOSAL is applied from its stored row, never checked against its keyed
-// `proposed` log row.
+// Review of issue 12. The issue's first deliverable ("the same applies to any
+// stored field the send depends on") stopped at actions: a PROPOSAL was
+// applied from its stored row, never checked against its keyed `proposed`
+// log row.
 //
-// ProposalService.approve (src/actions/proposals.ts:96) applies
-// `changeOf(proposal)` — `proposals.change_json` as stored — and takes the
-// maker, the target and needs_root from the same row. The basis check passes
-// whenever the new change replaces the same nothing (`null`: a first grant of
-// anyone). So a database writer turns a delegated admin's "grant alice
-// pm.repay-debt, 100 USDT per request" into "grant mallory access.admin";
-// the checker approves what the message showed; the bot applies the swap and
-// writes a keyed `grant` row for it. From then on mallory's access.admin is
-// explained by the log: verify-log (with the key) is green, forever.
+// ProposalService.approve applied `changeOf(proposal)` (proposals.change_json
+// as stored) and took the maker, the target and needs_root from the same row.
+// So a database writer turned a delegated admin's "grant alice
+// pm.repay-debt, 100 USDT per request" into "grant mallory access.admin"; the
+// checker approved what the message showed; the bot applied the swap and
+// wrote a keyed `grant` row for it. Now the Approve compares the row with its
+// `proposed` row and applies the logged change (src/actions/proposal-binding.ts);
+// without a key, the digest the Approve button carries stops a rewrite of
+// both (src/actions/click-digest.ts).
 import { describe, expect, it } from 'vitest';
-import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, type Harness } from '../support/harness.ts';
+import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, createHarness, type Harness } from '../support/harness.ts';
+import { forgeChainFrom, withoutTriggers } from '../support/tamper.ts';
 import { useKeyedHarness, verifyWithKey } from './trail-support.ts';
 
 const MALLORY_ID = '100000000000000066';
@@ -58,5 +59,32 @@ describe('a delegated admin’s proposal rewritten in the database before its ch
 
     const verdict = await verifyWithKey(h.store.db);
     expect(await h.store.grants.getExact(ALICE_ID, 'pm.repay-debt', '*'), `verify-log with the key: ${verdict.status}`).toBeUndefined();
+  });
+});
+
+describe('a proposal and its proposed row rewritten together, the chain recomputed (no AUDIT_LOG_KEY)', () => {
+  it('is refused by the digest its Approve button carries, and nothing changes', async () => {
+    const plain = await createHarness();
+    try {
+      const admin = plain.actor(ADMIN_ID, 'admin');
+      await plain.access.grant(admin, { user: BOB_ID, action: 'access.admin' });
+      await plain.access.grant(admin, { user: CAROL_ID, action: 'access.admin' });
+      const made = await plain.access.grant(plain.actor(BOB_ID, 'bob'), { user: ALICE_ID, action: 'pm.repay-debt', asset: 'USDT', maxAmount: '100' });
+      if (made.kind !== 'proposed') throw new Error('expected a proposal');
+      const digest = plain.proposals.digestOf(made.proposal);
+      const swapped = { kind: 'grant', user: MALLORY_ID, action: 'pm.repay-debt', account: '*', role: 'requester', caps: [] };
+      await plain.store.db.run('UPDATE proposals SET change_json = ?, target_user_id = ? WHERE id = ?', [JSON.stringify(swapped), MALLORY_ID, made.proposal.id]);
+      const [proposed] = (await plain.store.log.forAction(made.proposal.id)).filter((row) => row.event === 'proposed');
+      if (proposed === undefined) throw new Error('no proposed row');
+      const params = JSON.parse(proposed.params_json ?? '{}') as Record<string, unknown>;
+      await withoutTriggers(plain.store.db, () => forgeChainFrom(plain.store.db, proposed.seq, { params_json: JSON.stringify({ ...params, change: swapped }) }, 'sha256'));
+      await plain.restart();
+
+      await expect(plain.proposals.approve(plain.actor(CAROL_ID, 'carol'), made.proposal.id, digest)).rejects.toMatchObject({ kind: 'tampered', findings: [expect.stringMatching(/its digest differs/)] });
+      expect(await plain.store.grants.getExact(MALLORY_ID, 'pm.repay-debt', '*')).toBeUndefined();
+      expect((await plain.store.proposals.get(made.proposal.id))?.state).toBe('cancelled');
+    } finally {
+      await plain.close();
+    }
   });
 });
