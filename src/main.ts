@@ -27,6 +27,7 @@ import { ProposalFlow } from './discord/proposal-flow.ts';
 import { InteractionRouter } from './discord/router.ts';
 import { slashCommands } from './discord/slash-commands.ts';
 import { createLogger, type Logger, type LoggerOptions } from './log.ts';
+import type { Secret } from './secret.ts';
 import { openStore, type Store } from './store/index.ts';
 
 const EXPIRY_SWEEP_MS = 1_000;
@@ -41,14 +42,17 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** The secrets the configuration holds as text: the token, the API secret or the key's passphrase, AUDIT_LOG_KEY. */
+export function configuredSecrets(config: Config): Secret[] {
+  const { signingKey } = config.binance;
+  return [config.discord.token, signingKey.kind === 'hmac' ? signingKey.secret : signingKey.passphrase, config.audit.logKey].filter(
+    (secret): secret is Secret => secret !== undefined,
+  );
+}
+
 /** The logger, scrubbing every secret the configuration holds from every line. */
 export function loggerFor(config: Config, write?: LoggerOptions['write']): Logger {
-  const { signingKey } = config.binance;
-  const secrets = [
-    config.discord.token,
-    signingKey.kind === 'hmac' ? signingKey.secret : signingKey.passphrase,
-    config.audit.logKey,
-  ].flatMap((secret) => (secret === undefined ? [] : [secret.reveal()]));
+  const secrets = configuredSecrets(config).map((secret) => secret.reveal());
   return createLogger({ level: config.logLevel, secrets, ...(write === undefined ? {} : { write }) });
 }
 
@@ -115,7 +119,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     },
   });
   const access = new AccessService({ store, authorizer, proposals, endpoints: ENDPOINTS });
-  const freeze = new FreezeService({ store, authorizer, proposals });
+  // Typed into an option or a freeze reason, any of these is refused (or withheld) and stored nowhere.
+  const secrets = configuredSecrets(config);
+  const freeze = new FreezeService({ store, authorizer, proposals, secrets });
   const actions = new ActionService({
     endpoints: ENDPOINTS,
     store,
@@ -123,6 +129,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     authorizer,
     confirmTimeoutMs,
     log,
+    secrets,
     // Another process's claim counts as abandoned only after it could no longer be sending.
     staleAfterMs: config.binance.timeoutMs + DRAIN_MS + 60_000,
     onExpired: (expired) => {

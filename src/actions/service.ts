@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { BinanceClient, BinanceOutcome, BinanceRequest } from '../binance/index.ts';
 import type { Logger } from '../log.ts';
+import type { Secret } from '../secret.ts';
 import type { GatewayReport, PendingAction, Queries, Store } from '../store/index.ts';
 import { who, type Actor } from './actor.ts';
 import { describeRight, type Authorizer } from './authorization.ts';
@@ -25,6 +26,7 @@ import { frozenIn, frozenRefusal } from './freeze.ts';
 import { assertTrail } from './integrity.ts';
 import { HEARTBEAT_MS, HEARTBEAT_STALE_MS, Recovery, type RecoveredAction } from './recovery.ts';
 import { recordRefusal } from './refusals.ts';
+import { secretRefusal, SecretScreen, WITHHELD } from './secret-input.ts';
 import { sendClaimed, type Sender } from './send.ts';
 import { targetOf } from './target.ts';
 
@@ -81,6 +83,8 @@ export interface ActionServiceOptions {
   readonly staleAfterMs?: number;
   /** Told about actions that expired, whoever noticed (the sweeper or a late click). */
   readonly onExpired?: (expired: readonly PendingAction[]) => void;
+  /** The configured secrets: an option that holds one is refused and stored nowhere (secret-input.ts). */
+  readonly secrets?: readonly (Secret | undefined)[];
 }
 
 export class ActionService {
@@ -92,8 +96,10 @@ export class ActionService {
   readonly #recovery: Recovery;
   readonly #sender: Sender;
   readonly #rules: ClickRules;
+  readonly #secrets: SecretScreen;
 
   constructor(options: ActionServiceOptions) {
+    this.#secrets = new SecretScreen(options.secrets ?? []);
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -123,6 +129,11 @@ export class ActionService {
     const { store, authorizer } = this.#options;
     const account = this.#account;
     const base = { actionKey: endpoint.actionKey, ...who(actor) };
+    const pasted = this.#secrets.screen(raw);
+    if (pasted.names.length > 0) {
+      await recordRefusal(store, authorizer, { event: 'invalid', ...base, userId: actor.id, params: pasted.withheld, detail: `${pasted.names.join(', ')}: ${WITHHELD}` });
+      throw new OperatorError('invalid', secretRefusal(pasted.names));
+    }
     const parsed = endpoint.options.safeParse(raw);
     if (!parsed.success) {
       const problems = describeIssues(parsed.error, raw);

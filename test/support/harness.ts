@@ -83,7 +83,8 @@ export async function createHarness(
     const now = () => clock.now;
     const proposals = new ProposalService({ store, authorizer, timeoutMs: confirmTimeoutMs, now });
     const access = new AccessService({ store, authorizer, proposals, endpoints: ENDPOINTS, now });
-    const freeze = new FreezeService({ store, authorizer, proposals, now });
+    const secrets = [new Secret(TEST_SECRET), options.auditLogKey === undefined ? undefined : new Secret(options.auditLogKey)];
+    const freeze = new FreezeService({ store, authorizer, proposals, now, secrets });
     const service = new ActionService({
       endpoints: ENDPOINTS,
       store,
@@ -92,6 +93,7 @@ export async function createHarness(
       confirmTimeoutMs,
       log: silentLogger,
       now,
+      secrets,
       ...(overrides.instanceId === undefined ? {} : { instanceId: overrides.instanceId }),
       ...(options.onExpired === undefined ? {} : { onExpired: options.onExpired }),
     });
