@@ -4,10 +4,12 @@
 // policies and freeze rebuilt from the log and compared with their tables
 // (derived-state.ts). A new check is one more entry in LOG_CHECKS.
 import type { Secret } from '../secret.ts';
+import { existsSync } from 'node:fs';
 import { formatAnchor, type Anchor } from './anchors.ts';
 import { Database, type Queries } from './database.ts';
 import { derivedStateCheck } from './derived-state.ts';
 import { walkChain, type ChainReport, type HashScheme } from './log-chain.ts';
+import { withPrivateCopy } from './private-copy.ts';
 
 export interface CheckContext {
   readonly db: Pick<Queries, 'all' | 'get'>;
@@ -155,11 +157,18 @@ export async function runLogChecks(context: CheckContext, checks: readonly LogCh
 export type LogFileCheck = { readonly kind: 'checked'; readonly verdict: LogVerdict } | { readonly kind: 'no-log' };
 
 /**
- * Opens the file at `path` read-only and runs every check on its action log:
- * what `npm run verify-log` reports and what `npm run backup` requires of its
- * copy. Throws when the file cannot be opened or read.
+ * Runs every check on the action log of the file at `path`, changing nothing
+ * beside it: what `npm run verify-log` reports and what `npm run backup`
+ * requires of its copy. With a -wal file beside it (a bot running, or one that
+ * was killed) a private copy is read (private-copy.ts); without one, the file
+ * itself, opened immutable. Throws when the file cannot be opened or read.
  */
 export async function checkLogFile(path: string, context: Omit<CheckContext, 'db'>): Promise<LogFileCheck> {
+  if (existsSync(`${path}-wal`)) return withPrivateCopy(path, (copy) => checkOpened(copy, context));
+  return checkOpened(path, context);
+}
+
+async function checkOpened(path: string, context: Omit<CheckContext, 'db'>): Promise<LogFileCheck> {
   const db = await Database.openReadOnly(path);
   try {
     if ((await db.get("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'action_log'")) === undefined) return { kind: 'no-log' };

@@ -1,4 +1,4 @@
-// Review of issue 12: FAILING today. "npm run verify-log opens the file
+// Review of issue 12. "npm run verify-log opens the file
 // read-only and changes nothing" (issue 12, README) — except after a crash.
 //
 // Database.openReadOnly (src/store/database.ts:70) decides "a bot is running"
@@ -7,10 +7,12 @@
 // opens in plain `mode=ro`, and SQLite rebuilds the WAL index: it rewrites the
 // -shm, and when the -shm is missing (a copy of the file and its -wal, as an
 // investigator takes them) it CREATES one, owned by whoever runs verify-log —
-// the situation the immutable open was written to avoid.
+// the situation the immutable open was written to avoid. Now, with a -wal
+// beside the file, verify-log reads a private, consistent copy of the file and
+// its -wal (src/store/private-copy.ts) and only reads the originals.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -43,8 +45,13 @@ async function crashedBot(): Promise<void> {
   spawnSync(process.execPath, ['-e', script], { cwd: dir });
 }
 
+/** Each file beside the database: its bytes' hash and its modification time. */
 function folder(): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).sort().map((name) => [name, createHash('sha256').update(readFileSync(join(dir, name))).digest('hex')]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((name) => [name, `${createHash('sha256').update(readFileSync(join(dir, name))).digest('hex')} ${statSync(join(dir, name), { bigint: true }).mtimeNs}`]),
+  );
 }
 
 describe('verify-log on the database of a bot that was killed (no bot running)', () => {
@@ -66,5 +73,17 @@ describe('verify-log on the database of a bot that was killed (no bot running)',
     const run = await runScript('verify-log', [path], {});
     expect(run.status, run.stderr).toBe(0);
     expect(Object.keys(folder())).toEqual(Object.keys(before));
+  });
+
+  it('on a running bot’s database, reads the rows still only in its -wal', async () => {
+    const store = await openStore(path);
+    try {
+      for (let i = 1; i <= 3; i++) await store.log.append({ event: 'requested', userId: 'u1', actionKey: 'pm.repay-debt', detail: `row ${i}` });
+      const run = await runScript('verify-log', [path], {});
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/chain +ok +3 rows \(1 to 3\)/);
+    } finally {
+      await store.close();
+    }
   });
 });
