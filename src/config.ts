@@ -40,6 +40,12 @@ export interface Config {
   readonly audit: {
     /** AUDIT_LOG_KEY: the action log's rows are HMAC-chained under it; unset, plain SHA-256. */
     readonly logKey: Secret | undefined;
+    /**
+     * AUDIT_LOG_KEY_ADOPT: the head of a log written without a key, on which AUDIT_LOG_KEY may start
+     * (once: the next row is keyed). Without it the bot will not start with a key on an unkeyed log,
+     * which is also what a keyed log recomputed without its key looks like.
+     */
+    readonly adoptKeyAt: { readonly seq: number; readonly hash: string } | undefined;
     /** AUDIT_CHANNEL_ID: every log row is mirrored there, and the chain head anchored; unset, nowhere. */
     readonly channelId: string | undefined;
   };
@@ -127,6 +133,20 @@ const auditLogKey = z.preprocess(
     .optional(),
 );
 
+// "seq:hash" of the log's head when AUDIT_LOG_KEY is first set on a log written without it (action-log.ts assertKeyFits).
+const auditLogKeyAdopt = z.preprocess(
+  unset,
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,15}:[0-9a-f]{64}$/, { error: 'must be the log\'s head as "seq:hash" (the bot names it when it refuses to start), or unset' })
+    .transform((value) => {
+      const [seq, hash] = value.split(':');
+      return { seq: Number(seq), hash: hash ?? '' };
+    })
+    .optional(),
+);
+
 const environmentSchema = z.object({
   DISCORD_TOKEN: required('the bot token from the Discord developer portal').pipe(
     z.string().trim().regex(/^\S{20,}$/, { error: 'must be the bot token from the Discord developer portal (no spaces)' }),
@@ -170,6 +190,7 @@ const environmentSchema = z.object({
   CONFIRM_TIMEOUT_SECONDS: integer(5, 840, 60, 'seconds'),
   LOG_LEVEL: z.preprocess(unset, z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info')),
   AUDIT_LOG_KEY: auditLogKey,
+  AUDIT_LOG_KEY_ADOPT: auditLogKeyAdopt,
   AUDIT_CHANNEL_ID: z.preprocess(
     unset,
     z
@@ -216,7 +237,11 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
       timeoutMs: vars.BINANCE_TIMEOUT_MS,
       dryRun: vars.BINANCE_DRY_RUN,
     },
-    audit: { logKey: vars.AUDIT_LOG_KEY === undefined ? undefined : new Secret(vars.AUDIT_LOG_KEY), channelId: vars.AUDIT_CHANNEL_ID },
+    audit: {
+      logKey: vars.AUDIT_LOG_KEY === undefined ? undefined : new Secret(vars.AUDIT_LOG_KEY),
+      adoptKeyAt: vars.AUDIT_LOG_KEY_ADOPT,
+      channelId: vars.AUDIT_CHANNEL_ID,
+    },
     databasePath: vars.DATABASE_PATH,
     confirmTimeoutSeconds: vars.CONFIRM_TIMEOUT_SECONDS,
     logLevel: vars.LOG_LEVEL,

@@ -84,7 +84,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const auditChannelId = config.audit.channelId;
   const store = await openStore(config.databasePath, { dryRun: config.binance.dryRun, auditLogKey: config.audit.logKey, auditMirror: auditChannelId !== undefined });
   // Rows written without the key (or under another one) after keyed rows would break the chain for good.
-  await store.log.assertKeyFits().catch(async (error: unknown) => {
+  await store.log.assertKeyFits(config.audit.adoptKeyAt).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });

@@ -236,10 +236,24 @@ export class ActionLog {
    * Refuses to write under the wrong key: the newest row, if keyed, must verify
    * under this log's key. Rows written without the key (or under another one)
    * after keyed rows would make the whole chain fail verification from there on.
+   * With a key, a log that holds rows and whose head is not keyed is refused
+   * too: that is what a keyed log recomputed whole without its key looks like
+   * (every row relabelled plain), and nothing in the database can tell it from
+   * a log that was never keyed. Only the operator can: `adoptAt` (from
+   * AUDIT_LOG_KEY_ADOPT) names the head they adopt the key on; it counts only
+   * while that row is still the head.
    */
-  async assertKeyFits(): Promise<void> {
+  async assertKeyFits(adoptAt?: { readonly seq: number; readonly hash: string }): Promise<void> {
     const head = await this.db.get<LogRow>(`SELECT ${COLUMNS} FROM action_log ORDER BY seq DESC LIMIT 1`);
-    if (head === undefined || head.hash_scheme !== 'hmac-sha256') return;
+    if (head === undefined) return;
+    if (head.hash_scheme !== 'hmac-sha256') {
+      if (this.key === undefined || (adoptAt?.seq === head.seq && adoptAt.hash === head.hash)) return;
+      throw new Error(
+        `AUDIT_LOG_KEY is set, but the action log's newest row (row ${head.seq}) is not keyed. If the bot ran with this key before, the log was rewritten without it: ` +
+          'do not start; check a copy with npm run verify-log and the anchors from the audit channel. If you are adding AUDIT_LOG_KEY to a bot that ran without one, ' +
+          `start it once with AUDIT_LOG_KEY_ADOPT=${head.seq}:${head.hash} (the log's head now): the rows from the next one on are keyed.`,
+      );
+    }
     if (this.key === undefined) {
       throw new Error(
         `the action log is keyed (row ${head.seq} was written with AUDIT_LOG_KEY), but AUDIT_LOG_KEY is not set: set it to the same key, or every new row would break the chain`,

@@ -63,15 +63,21 @@ export const chainCheck: LogCheck = {
   async run({ db, key }) {
     const report = await walkChain(db, key);
     const notes: string[] = [];
-    if (report.schemes['hmac-sha256'] === 0) {
-      notes.push(
-        key === undefined
-          ? 'The chain is not keyed: anyone who can write the file can recompute it after an edit. Only anchors kept outside the database prove it was not.'
-          : 'AUDIT_LOG_KEY was given but no row is keyed: either the bot has not written with it yet, or the whole chain was recomputed without it. Only anchors can tell.',
-      );
+    if (report.schemes['hmac-sha256'] === 0 && key === undefined) {
+      notes.push('The chain is not keyed: anyone who can write the file can recompute it after an edit. Only anchors kept outside the database prove it was not.');
     }
     if (report.failure !== undefined) {
       return { name: 'chain', status: 'broken', summary: `BROKEN at row ${report.failure.seq}: ${report.failure.reason}; ${report.rows} rows before it verified`, notes, firstBadSeq: report.failure.seq };
+    }
+    if (key !== undefined && report.rows > 0 && report.schemes['hmac-sha256'] === 0) {
+      // Given the key, a log with no keyed row is what a keyed log recomputed whole without it looks like.
+      return {
+        name: 'chain',
+        status: 'broken',
+        summary: `BROKEN at row 1: AUDIT_LOG_KEY was given but none of the ${report.rows} rows is keyed: the chain was recomputed without the key (every row relabelled plain)`,
+        notes: ['If the bot never wrote with this key (it ran without AUDIT_LOG_KEY), check the log without the key instead; anchors from the audit channel tell the two apart.'],
+        firstBadSeq: 1,
+      };
     }
     const summary = `${report.rows} rows${report.rows === 0 ? '' : ` (1 to ${report.lastSeq})`}${schemeSummary(report, key)}; head ${report.rows === 0 ? 'none' : formatAnchor({ seq: report.lastSeq, hash: report.lastHash })}`;
     if (report.uncheckedKeyed > 0) {

@@ -164,7 +164,8 @@ describe('migrating a database written at version 5', () => {
     const key = new Secret('audit-log-key-for-tests-only-00000000000000001');
     const keyed = await openStore(path, { auditLogKey: key });
     try {
-      await keyed.log.assertKeyFits();
+      const head = await keyed.db.get<{ seq: number; hash: string }>('SELECT seq, hash FROM action_log ORDER BY seq DESC LIMIT 1');
+      await keyed.log.assertKeyFits(head);
       await keyed.log.append({ event: 'unfreeze' });
       const verdict = await runLogChecks({ db: keyed.db, key, anchors: undefined });
       expect(verdict.results.map((result) => [result.name, result.status])).toEqual([

@@ -1,5 +1,5 @@
-// Review of issue 12: FAILING today. "A keyed chain recomputed without the key"
-// is caught only when the insider leaves at least one keyed row.
+// Review of issue 12. "A keyed chain recomputed without the key" was caught
+// only when the insider left at least one keyed row.
 //
 // The issue asks that verify-log "catches … a keyed chain recomputed without
 // the key", and the README says: "With the key: rows after the latest anchor
@@ -10,7 +10,11 @@
 // (log-checks.ts:64-69), exit 0. The bot then starts on the forged chain with
 // its key (ActionLog.assertKeyFits, action-log.ts:233, looks only at the head,
 // which is now plain), keeps writing keyed rows after it, and its start-up
-// anchor vouches for the forgery from then on.
+// anchor vouches for the forgery from then on. Now, given the key, verify-log
+// calls a log with no keyed row broken from row 1, and the bot will not start
+// with its key on a log whose head is not keyed unless the operator names that
+// head (AUDIT_LOG_KEY_ADOPT): nothing in the database can tell a never-keyed
+// log from one relabelled plain.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
