@@ -200,6 +200,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
           log,
         });
   poster?.start();
+  if (poster !== undefined) alarms.push((finding) => void poster.alarm(finding));
 
   const sync = await syncCommands(client.rest, { applicationId: config.discord.clientId, guildId: config.discord.guildId }, slashCommands(ENDPOINTS));
   log.info('slash commands synced', { result: sync, scope: config.discord.guildId ?? 'global' });

@@ -72,7 +72,7 @@ describe('the audit channel poster', () => {
     expect(seqsPosted()).toEqual(Array.from({ length: ANCHOR_EVERY_ROWS + 2 }, (_, i) => i + 1));
     const anchors = parseAnchors(posts().map(textOf).join('\n'));
     const row = await store.db.get<{ hash: string }>('SELECT hash FROM action_log WHERE seq = ?', [ANCHOR_EVERY_ROWS]);
-    expect(anchors).toEqual({ anchors: [{ seq: ANCHOR_EVERY_ROWS, hash: row?.hash }], badLines: [] });
+    expect(anchors).toEqual({ anchors: [{ seq: ANCHOR_EVERY_ROWS, hash: row?.hash, from: 'post' }], badLines: [] });
     // The anchor follows its row, before the next one.
     const texts = posts().map(textOf);
     expect(texts.findIndex((text) => text.startsWith('⚓'))).toBe(ANCHOR_EVERY_ROWS);

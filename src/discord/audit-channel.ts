@@ -14,7 +14,11 @@
 //   says so).
 // - One process at a time: the poster holds a lease in SQLite (leases.ts),
 //   renewed before each post; another bot process takes over only once it ran
-//   out.
+//   out (or at once, when it runs longer than any lease the bot takes).
+// - As the log holds it: each entry is rebuilt from its log row at post time
+//   (outbox.ts); one that no longer matches is posted as an alarm. Findings
+//   about the database itself are posted straight away (alarm()), not
+//   through the outbox that may be what was altered.
 // - Anchors: at least every hour with activity, the lease holder anchors the
 //   chain head (outbox.ts also anchors every 100 rows, at start-up and at
 //   shutdown).
@@ -22,7 +26,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DiscordAPIError, HTTPError, Routes, type RESTPostAPIChannelMessageResult } from 'discord.js';
 import type { Logger } from '../log.ts';
 import { ANCHOR_MAX_AGE_MS, type OutboxEntry, type Store } from '../store/index.ts';
-import { auditMessage, fallbackMessage } from './audit-posts.ts';
+import { alarmMessage, auditMessage, fallbackMessage } from './audit-posts.ts';
 
 export const AUDIT_LEASE = 'audit-poster';
 const LEASE_TTL_MS = 15_000;
@@ -78,7 +82,7 @@ export class AuditChannelPoster {
     let posted = 0;
     for (;;) {
       if (this.#now() < this.#retryAt) return posted;
-      if (!(await store.leases.hold(AUDIT_LEASE, instanceId, LEASE_TTL_MS, this.#now()))) return posted;
+      if (!(await this.#hold())) return posted;
       const entry = await store.outbox.next();
       if (entry === undefined || !(await this.#post(entry))) return posted;
       posted++;
@@ -94,17 +98,42 @@ export class AuditChannelPoster {
     while (this.#now() < deadline) {
       await this.pump().catch((error: unknown) => this.#options.log.warn('could not post to the audit channel at shutdown', { error }));
       if ((await this.#options.store.outbox.next()) === undefined || this.#retryAt > deadline) break;
-      if (!(await this.#options.store.leases.hold(AUDIT_LEASE, this.#options.instanceId, LEASE_TTL_MS, this.#now()))) break;
+      if (!(await this.#hold())) break;
       await sleep(Math.max(10, Math.min(this.#retryAt - this.#now(), 100)));
     }
     await this.#options.store.leases.release(AUDIT_LEASE, this.#options.instanceId).catch(() => undefined);
   }
 
+  /**
+   * Posts a finding at once, outside the outbox (which may be what was
+   * altered). Best effort: a failure is logged, the finding is on stderr and in
+   * the log already.
+   */
+  async alarm(finding: string): Promise<void> {
+    const { rest, channelId, log } = this.#options;
+    await rest.post(Routes.channelMessages(channelId), { body: alarmMessage(finding) }).catch((error: unknown) => {
+      log.error('could not post a tamper finding to the audit channel', { error: describeFailure(error) });
+    });
+  }
+
+  /** Takes or renews the lease; an over-long one (planted) is taken over and said. */
+  async #hold(): Promise<boolean> {
+    const { store, instanceId, log } = this.#options;
+    const lease = await store.leases.hold(AUDIT_LEASE, instanceId, LEASE_TTL_MS, this.#now());
+    if (lease.overlong !== undefined) {
+      const finding = `the audit poster's lease was held by ${lease.overlong.holder} until ${new Date(lease.overlong.untilMs).toISOString()}, longer than any lease the bot takes: taken over`;
+      log.error('THE DATABASE WAS ALTERED OUTSIDE THE BOT', { finding });
+      if (lease.held) await this.alarm(finding);
+    }
+    return lease.held;
+  }
+
   async #post(entry: OutboxEntry): Promise<boolean> {
     const { store, rest, channelId, log } = this.#options;
     const route = Routes.channelMessages(channelId);
+    if (entry.problem !== undefined) log.error('an audit channel entry does not match the action log; it is posted as an alarm', { entryId: entry.id, problem: entry.problem });
     try {
-      const message = (await rest.post(route, { body: auditMessage(entry.body, entry.nonce) })) as RESTPostAPIChannelMessageResult;
+      const message = (await rest.post(route, { body: auditMessage(entry.body, entry.nonce, entry.problem) })) as RESTPostAPIChannelMessageResult;
       await store.outbox.markPosted(entry.id, message.id);
       this.#failures = 0;
       this.#retryAt = 0;
@@ -146,7 +175,7 @@ export class AuditChannelPoster {
       await this.pump();
       if (this.#now() - this.#lastHourly >= HOURLY_CHECK_MS) {
         this.#lastHourly = this.#now();
-        if (await store.leases.hold(AUDIT_LEASE, this.#options.instanceId, LEASE_TTL_MS, this.#now())) {
+        if (await this.#hold()) {
           await store.outbox.anchorHead('hour', ANCHOR_MAX_AGE_MS);
           await store.outbox.prunePosted(this.#now() - KEEP_POSTED_MS);
         }

@@ -1,12 +1,13 @@
 // What the audit channel shows: one small embed per log row (its seq first,
 // so a reader sees a gap), coloured by what happened (an UNKNOWN outcome in a
 // colour no other post uses), and one line per anchor (`seq hash` in a code
-// span, the line `npm run verify-log --anchors` reads back). Built from the
-// row's own columns as the outbox kept them; a log row never holds a secret or
-// a signature, and the text is cut to Discord's limits. Mentions are shown,
-// never pinged.
+// span, with the bot's MAC under AUDIT_LOG_KEY: the line `npm run verify-log
+// --anchors` reads back). Built from the row as the LOG holds it at post time
+// (outbox.ts); an entry that does not match its row is posted as an alarm
+// instead. A log row never holds a secret or a signature, and the text is cut
+// to Discord's limits. Mentions are shown, never pinged.
 import type { APIEmbed, RESTPostAPIChannelMessageJSONBody } from 'discord.js';
-import { accessChange, formatAnchor, freezeParams, proposedParams, type AnchorReason, type LogEvent, type MirroredRow, type OutboxBody } from '../store/index.ts';
+import { accessChange, ANCHOR_POST_MARK, formatAnchor, freezeParams, proposedParams, type AnchorReason, type LogEvent, type MirroredRow, type OutboxBody } from '../store/index.ts';
 import { changeText } from './change-text.ts';
 import { COLOURS, embed, truncate } from './render.ts';
 import { parseJsonText } from '../json-text.ts';
@@ -33,18 +34,37 @@ const ANCHOR_REASONS: Readonly<Record<AnchorReason, string>> = {
   shutdown: 'at shutdown',
 };
 
-/** The message for one outbox entry, with its nonce (Discord returns the first message if it is posted again). */
-export function auditMessage(body: OutboxBody, nonce: string): RESTPostAPIChannelMessageJSONBody {
+/**
+ * The message for one outbox entry, with its nonce (Discord returns the first
+ * message if it is posted again). `problem`: why the entry cannot be posted as
+ * logged; the post is then an alarm, under the entry's #seq.
+ */
+export function auditMessage(body: OutboxBody, nonce: string, problem?: string): RESTPostAPIChannelMessageJSONBody {
   const base = { nonce, enforce_nonce: true, allowed_mentions: { parse: [] } };
   if (body.kind === 'anchor') {
+    if (problem !== undefined) return { ...base, embeds: [alarmEmbed(`the anchor of row ${body.seq} was not posted: ${problem}`)] };
     return {
       ...base,
       content:
-        `⚓ Log anchor (${ANCHOR_REASONS[body.reason]}): \`${formatAnchor(body)}\` — row ${body.seq} of the action log and its hash. ` +
+        `${ANCHOR_POST_MARK} (${ANCHOR_REASONS[body.reason]}): \`${formatAnchor(body)}\`${body.mac === undefined ? '' : ` mac \`${body.mac}\``} — row ${body.seq} of the action log and its hash. ` +
         'Keep this line outside the bot’s host; `npm run verify-log -- --anchors FILE` checks the log still holds it.',
     };
   }
-  return { ...base, embeds: [eventEmbed(body.row)] };
+  const shown = eventEmbed(body.row);
+  if (problem === undefined) return { ...base, embeds: [shown] };
+  return { ...base, embeds: [shown, alarmEmbed(`#${body.row.seq}: ${problem}`)] };
+}
+
+/** A finding posted straight to the channel: the database was altered outside the bot. */
+export function alarmMessage(finding: string): RESTPostAPIChannelMessageJSONBody {
+  return { allowed_mentions: { parse: [] }, embeds: [alarmEmbed(finding)] };
+}
+
+function alarmEmbed(finding: string): APIEmbed {
+  return embed({
+    description: `🚨 **TAMPERING: the bot's database was altered outside the bot.** ${truncate(finding, 1500)}\nMoney-moving commands and access changes are refused while it stands. Check who can write the file, then run \`npm run verify-log\` on a copy.`,
+    color: AUDIT_COLOURS.tamper,
+  });
 }
 
 /** A plainer message for an entry Discord refused as malformed: the order of posts must not stall on one. */
@@ -83,6 +103,7 @@ const PLAIN: Partial<Record<LogEvent, Omit<Shown, 'text'> & { readonly show: 'de
   sent: { icon: '📤', label: 'sent to Binance', colour: AUDIT_COLOURS.request, show: 'request' },
   unfreeze: { icon: '🟢', label: 'freeze released', colour: AUDIT_COLOURS.success, show: 'detail' },
   tamper: { icon: '🚨', label: 'TAMPERING', colour: AUDIT_COLOURS.tamper, show: 'detail' },
+  'host-ban': { icon: '🚫', label: 'Binance wait (429/418): nothing is sent to the host until it ends', colour: AUDIT_COLOURS.rateLimited, show: 'detail' },
   startup: { icon: '▶️', label: 'bot started', colour: AUDIT_COLOURS.process, show: 'detail' },
   shutdown: { icon: '⏹️', label: 'bot stopped', colour: AUDIT_COLOURS.process, show: 'detail' },
 };

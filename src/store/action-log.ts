@@ -78,7 +78,8 @@ export interface RecentFilter {
   readonly limit: number;
 }
 
-const COLUMNS =
+/** Every column of a row, in the order the log reads and writes them. */
+export const LOG_COLUMNS =
   'seq, at_ms, event, action_id, action_key, user_id, user_tag, guild_id, channel_id, params_json, request_json, ' +
   'outcome_kind, http_status, binance_code, response_json, latency_ms, detail, dry_run, prev_hash, hash_scheme, hash';
 
@@ -127,7 +128,7 @@ export class ActionLog {
     };
     const complete: LogRow = { ...row, ...sealRow(row, this.key) };
     await tx.run(
-      `INSERT INTO action_log (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`,
+      `INSERT INTO action_log (${LOG_COLUMNS}) VALUES (${LOG_COLUMNS.split(',').map(() => '?').join(', ')})`,
       [
         complete.seq,
         complete.at_ms,
@@ -171,7 +172,7 @@ export class ActionLog {
     onlyIf('action_key = ?', filter.actionKey);
     onlyIf('seq <= ?', filter.maxSeq);
     const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
-    return this.db.all<LogRow>(`SELECT ${COLUMNS} FROM action_log ${where} ORDER BY seq DESC LIMIT ?`, [...params, filter.limit]);
+    return this.db.all<LogRow>(`SELECT ${LOG_COLUMNS} FROM action_log ${where} ORDER BY seq DESC LIMIT ?`, [...params, filter.limit]);
   }
 
   /** The "sent" row of an action, read inside a caller's transaction. */
@@ -186,7 +187,7 @@ export class ActionLog {
    * The rows, or the first that fails: what a click may trust of the log.
    */
   async checkedRowsOf(q: Queries, actionId: string): Promise<{ readonly ok: true; readonly rows: LogRow[] } | { readonly ok: false; readonly seq: number; readonly reason: string }> {
-    const rows = await q.all<LogRow>(`SELECT ${COLUMNS} FROM action_log WHERE action_id = ? ORDER BY seq`, [actionId]);
+    const rows = await q.all<LogRow>(`SELECT ${LOG_COLUMNS} FROM action_log WHERE action_id = ? ORDER BY seq`, [actionId]);
     for (const row of rows) {
       if (!(HASH_SCHEMES as readonly string[]).includes(row.hash_scheme)) return { ok: false, seq: row.seq, reason: `its hash scheme is not one the bot writes` };
       if (this.key !== undefined && row.hash_scheme !== 'hmac-sha256') return { ok: false, seq: row.seq, reason: `it is not keyed (${row.hash_scheme}) although the log is` };
@@ -203,7 +204,7 @@ export class ActionLog {
 
   /** Every row about one pending action, oldest first. */
   forAction(actionId: string): Promise<LogRow[]> {
-    return this.db.all<LogRow>(`SELECT ${COLUMNS} FROM action_log WHERE action_id = ? ORDER BY seq`, [actionId]);
+    return this.db.all<LogRow>(`SELECT ${LOG_COLUMNS} FROM action_log WHERE action_id = ? ORDER BY seq`, [actionId]);
   }
 
   /**
@@ -212,7 +213,7 @@ export class ActionLog {
    */
   unknownOutcomes(limit: number): Promise<LogRow[]> {
     return this.db.all<LogRow>(
-      `SELECT ${COLUMNS} FROM action_log WHERE event = 'outcome' AND outcome_kind = 'unknown' ORDER BY seq DESC LIMIT ?`,
+      `SELECT ${LOG_COLUMNS} FROM action_log WHERE event = 'outcome' AND outcome_kind = 'unknown' ORDER BY seq DESC LIMIT ?`,
       [limit],
     );
   }
@@ -244,7 +245,7 @@ export class ActionLog {
    * while that row is still the head.
    */
   async assertKeyFits(adoptAt?: { readonly seq: number; readonly hash: string }): Promise<void> {
-    const head = await this.db.get<LogRow>(`SELECT ${COLUMNS} FROM action_log ORDER BY seq DESC LIMIT 1`);
+    const head = await this.db.get<LogRow>(`SELECT ${LOG_COLUMNS} FROM action_log ORDER BY seq DESC LIMIT 1`);
     if (head === undefined) return;
     if (head.hash_scheme !== 'hmac-sha256') {
       if (this.key === undefined || (adoptAt?.seq === head.seq && adoptAt.hash === head.hash)) return;

@@ -56,7 +56,7 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     throw error;
   }
   const now = options.now ?? Date.now;
-  const outbox = new AuditOutbox(db, now);
+  const outbox = new AuditOutbox(db, now, options.auditLogKey);
   const refusals = new RefusalCounts(db, now);
   const log = new ActionLog(db, now, options.dryRun ?? false, options.auditLogKey, options.auditMirror === true ? outbox : undefined);
   return {
@@ -80,7 +80,7 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
 }
 
 export { ActionLog, LOG_EVENTS, type ChainVerdict, type LogEntry, type LogEvent, type LogRow } from './action-log.ts';
-export { formatAnchor, parseAnchorLine, parseAnchors, type Anchor } from './anchors.ts';
+export { ANCHOR_POST_MARK, anchorMac, formatAnchor, parseAnchorLine, parseAnchors, type Anchor } from './anchors.ts';
 export { HASH_SCHEMES, walkChain, type ChainReport, type HashScheme } from './log-chain.ts';
 export {
   checkLogFile,
@@ -120,7 +120,19 @@ export { ANY_ACCOUNT, GRANT_ROLES, Grants, LEGACY_ANY_ASSET, strictestGrant, typ
 export { HostBans, type StoredHostBan } from './host-bans.ts';
 export { Leases } from './leases.ts';
 export { MigrationError, migrate } from './migrations.ts';
-export { ANCHOR_EVERY_ROWS, ANCHOR_MAX_AGE_MS, AuditOutbox, type AnchorReason, type MirroredRow, type OutboxBacklog, type OutboxBody, type OutboxEntry } from './outbox.ts';
+export {
+  ANCHOR_EVERY_ROWS,
+  ANCHOR_MAX_AGE_MS,
+  anchorOverdue,
+  AuditOutbox,
+  overdueLine,
+  type AnchorReason,
+  type AnchorStanding,
+  type MirroredRow,
+  type OutboxBacklog,
+  type OutboxBody,
+  type OutboxEntry,
+} from './outbox.ts';
 export { PendingActions, type PendingAction, type PendingState } from './pending-actions.ts';
 export type { SpendQuery } from './action-ledger.ts';
 export { Processes, type GatewayReport, type ProcessBeat } from './processes.ts';

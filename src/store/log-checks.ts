@@ -5,7 +5,7 @@
 // (derived-state.ts). A new check is one more entry in LOG_CHECKS.
 import type { Secret } from '../secret.ts';
 import { existsSync } from 'node:fs';
-import { formatAnchor, type Anchor } from './anchors.ts';
+import { anchorMac, formatAnchor, type Anchor } from './anchors.ts';
 import { Database, type Queries } from './database.ts';
 import { derivedStateCheck } from './derived-state.ts';
 import { walkChain, type ChainReport, type HashScheme } from './log-chain.ts';
@@ -105,13 +105,17 @@ function schemeSummary(report: ChainReport, key: Secret | undefined): string {
 /** Each anchor's row still there with the anchored hash: catches a cut tail and a recomputed chain. */
 export const anchorsCheck: LogCheck = {
   name: 'anchors',
-  async run({ db, anchors }) {
+  async run({ db, anchors: given, key }) {
+    // With the key, an anchor read from a post counts only with the bot's MAC: a typed look-alike cannot carry one.
+    const forged = key === undefined ? [] : (given ?? []).filter((anchor) => anchor.from === 'post' && anchor.mac !== anchorMac(anchor, key));
+    const anchors = given?.filter((anchor) => !forged.includes(anchor));
+    const forgedNote = forged.length === 0 ? [] : [`${forged.length} anchor posts (rows ${forged.slice(0, 5).map((anchor) => anchor.seq).join(', ')}${forged.length > 5 ? ', …' : ''}) carry no MAC that verifies under AUDIT_LOG_KEY: not the bot's (typed, or posted before anchors carried one), so not used.`];
     if (anchors === undefined || anchors.length === 0) {
       return {
         name: 'anchors',
         status: 'skipped',
         summary: 'none given (--anchors FILE)',
-        notes: ['Without anchors, rows deleted from the end or a chain recomputed after an edit cannot be detected.'],
+        notes: ['Without anchors, rows deleted from the end or a chain recomputed after an edit cannot be detected.', ...forgedNote],
       };
     }
     const sorted = [...anchors].sort((a, b) => a.seq - b.seq);
@@ -123,7 +127,7 @@ export const anchorsCheck: LogCheck = {
         name: 'anchors',
         status: 'broken',
         summary: `BROKEN: ${summary}`,
-        notes: lastMatched === 0 ? [] : [`Anchors up to row ${lastMatched} matched.`],
+        notes: [...(lastMatched === 0 ? [] : [`Anchors up to row ${lastMatched} matched.`]), ...forgedNote],
         firstBadSeq,
       });
       if (row === undefined && anchor.seq > last) {
@@ -143,7 +147,7 @@ export const anchorsCheck: LogCheck = {
       name: 'anchors',
       status: 'ok',
       summary: `${sorted.length} given, ${sorted.length} matched; the latest anchors row ${lastMatched}`,
-      notes: after > 0 ? [`The ${after} rows after row ${lastMatched} are not anchored yet: only the chain vouches for them.`] : [],
+      notes: [...(after > 0 ? [`The ${after} rows after row ${lastMatched} are not anchored yet: only the chain vouches for them.`] : []), ...forgedNote],
     };
   },
 };

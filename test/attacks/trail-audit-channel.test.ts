@@ -1,12 +1,15 @@
-// Review of issue 12: FAILING today. The audit channel is "the copy that
-// someone without database access holds", but what it shows is read from
-// the `audit_outbox` table, which nothing authenticates: the poster
-// (src/discord/audit-channel.ts:303) posts `body_json` as stored, and the
-// anchors' own bookkeeping (src/store/outbox.ts:112) trusts the table's
-// MAX(seq). A database writer therefore decides what the channel shows,
+// Review of issue 12. The audit channel is "the copy that someone without
+// database access holds", but what it showed was read from the
+// `audit_outbox` table, which nothing authenticated: the poster posted
+// `body_json` as stored, and the anchors' own bookkeeping trusted the table's
+// MAX(seq). A database writer therefore decided what the channel showed,
 // without the key and without leaving a #seq gap. And the anchors file the
-// README tells operators to copy "whole stretches of the channel" into takes
+// README tells operators to copy "whole stretches of the channel" into took
 // any `seq hash` pair in any post's text, including text people type.
+// Now each entry is rebuilt from its log row at post time (src/store/outbox.ts),
+// only anchors that match the log count as done, an over-long lease is taken
+// over, and anchors are read only from the bot's own anchor posts, which carry
+// a MAC under AUDIT_LOG_KEY (src/store/anchors.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +18,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditChannelPoster } from '../../src/discord/audit-channel.ts';
 import { silentLogger } from '../../src/log.ts';
 import { Secret } from '../../src/secret.ts';
-import { openStore, parseAnchors, type Store } from '../../src/store/index.ts';
+import { openStore, parseAnchors, runLogChecks, type Store } from '../../src/store/index.ts';
 import { DiscordEmulator, textOf } from '../emulators/discord/index.ts';
 import { KEY as KEY_TEXT } from './trail-support.ts';
 
@@ -122,5 +125,20 @@ describe('an anchors file copied from the channel, as the README says (whole str
     await poster().pump();
 
     expect(parseAnchors(channel().join('\n')).badLines).toEqual([]);
+  });
+
+  it('with the key, uses only the bot’s anchor posts: a look-alike typed into the channel carries no MAC that verifies', async () => {
+    const head = await store.log.append({ event: 'requested', userId: MALLORY, actionKey: 'pm.repay-debt' });
+    await store.outbox.anchorHead('shutdown');
+    await poster().pump();
+    const typed = `⚓ Log anchor (hourly): \`${head.seq + 5} ${'ab'.repeat(32)}\` mac \`0123456789abcdef\` — row ${head.seq + 5} of the action log and its hash.`;
+    const { anchors } = parseAnchors([...channel(), typed].join('\n'));
+    expect(anchors.map((anchor) => anchor.seq)).toEqual([head.seq, head.seq + 5]);
+
+    const verdict = await runLogChecks({ db: store.db, key: KEY, anchors });
+    const check = verdict.results.find((result) => result.name === 'anchors');
+    expect(verdict.status).toBe('intact');
+    expect(check).toMatchObject({ status: 'ok', summary: expect.stringMatching(/^1 given, 1 matched/) });
+    expect(check?.notes).toContainEqual(expect.stringMatching(/^1 anchor posts \(rows 6\) carry no MAC that verifies under AUDIT_LOG_KEY: not the bot's/));
   });
 });

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Actor } from '../../actions/actor.ts';
 import type { Authorizer } from '../../actions/authorization.ts';
 import { FAMILIES, FAMILY_SPECS, type BinanceClient } from '../../binance/index.ts';
-import type { OutboxBacklog, RefusalTally, Store } from '../../store/index.ts';
+import { anchorOverdue, overdueLine, type AnchorStanding, type OutboxBacklog, type RefusalTally, type Store } from '../../store/index.ts';
 import { COLOURS, discordTime, embed, noticeMessage, type MessageBody } from '../render.ts';
 import { optionsFromSchema } from '../slash-options.ts';
 import { GUILD_ONLY } from './shared.ts';
@@ -56,13 +56,14 @@ export class StatusCommand {
   async #statusMessage(): Promise<MessageBody> {
     const { binance, store, startedAt, version } = this.options;
     const now = this.#now();
-    const [health, pending, unknown, freeze, backlog, strangers] = await Promise.all([
+    const [health, pending, unknown, freeze, backlog, strangers, anchors] = await Promise.all([
       Promise.all(FAMILIES.map((family) => binance.health(family))),
       store.pending.countOpen(now),
       store.log.unknownOutcomes(5),
       store.freeze.current(),
       store.outbox.backlog(),
       store.refusals.since(now - 3_600_000),
+      store.outbox.anchorStanding(),
     ]);
     const familyFields = health.map((h) => ({
       name: `${h.reachable ? '🟢' : '🔴'} ${FAMILY_SPECS[h.family].label}`,
@@ -98,7 +99,7 @@ export class StatusCommand {
             { name: 'Bot', value: `version ${version}, up since ${discordTime(startedAt, 'R')}`, inline: true },
             { name: 'Database', value: `${formatBytes(databaseBytes(store.db.path))}`, inline: true },
             { name: 'Pending confirmations', value: String(pending), inline: true },
-            { name: 'Audit trail', value: auditLines(this.options.audit, backlog, now).join('\n') },
+            { name: 'Audit trail', value: auditLines(this.options.audit, backlog, anchors, now, store.trail.reported).join('\n') },
             { name: 'Turned down, people without a grant (last hour; counted, not logged)', value: strangerLine(strangers) },
             { name: 'Latest UNKNOWN outcomes (check these in Binance)', value: unknownLines.join('\n') || 'None.' },
           ],
@@ -109,8 +110,8 @@ export class StatusCommand {
   }
 }
 
-/** The audit channel and its backlog, and the chain's key: each missing one is a warning. */
-function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog, now: number): string[] {
+/** The audit channel, its backlog and anchors, the chain's key, and what the bot found altered: each is a warning when wrong. */
+function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog, anchors: AnchorStanding, now: number, findings: readonly string[]): string[] {
   const channel =
     audit.channelId === undefined
       ? '⚠️ No audit channel: AUDIT_CHANNEL_ID is not set, so events and anchors exist only in the bot’s own database.'
@@ -121,7 +122,9 @@ function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog
   const key = audit.keyed
     ? '🔑 Log chain keyed with AUDIT_LOG_KEY (HMAC-SHA256).'
     : '⚠️ Log chain NOT keyed: AUDIT_LOG_KEY is not set, so anyone who can write the database could recompute the chain after an edit.';
-  return [channel, key];
+  const overdue = audit.channelId !== undefined && anchorOverdue(anchors, now) ? [`⚠️ Anchors overdue: ${overdueLine(anchors)}.`] : [];
+  const altered = findings.map((finding) => `🚨 Found altered (this process): ${finding}`.slice(0, 300));
+  return [channel, key, ...overdue, ...altered.slice(0, 3), ...(altered.length > 3 ? [`…and ${altered.length - 3} more (see the log's tamper rows)`] : [])];
 }
 
 /** "42 from 2 people: <@…> 40 (38 invalid), <@…> 2". */
