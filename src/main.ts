@@ -71,11 +71,11 @@ export function packageVersion(): string {
 
 /**
  * One per-host limits object for every client on this IP (one client per account, later);
- * Binance's 429/418 waits are kept in the database so every bot process honours them.
+ * Binance's 429/418 waits and the IP weight spent are kept in the database so every bot process honours them.
  * (The pipeline tests build theirs here too.)
  */
 export function sharedHostLimits(store: Store, log: Logger): HostLimits {
-  return new HostLimits({ shared: store.hostBans, log });
+  return new HostLimits({ shared: store.hostBans, sharedWeights: store.hostWeights, log });
 }
 
 /** Config → migrated DB → Binance client → Discord login → command sync → serving. */

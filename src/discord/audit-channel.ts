@@ -78,7 +78,7 @@ export class AuditChannelPoster {
    * how many entries were posted.
    */
   async pump(): Promise<number> {
-    const { store, instanceId } = this.#options;
+    const { store } = this.#options;
     let posted = 0;
     for (;;) {
       if (this.#now() < this.#retryAt) return posted;

@@ -7,6 +7,7 @@ import { Database } from './database.ts';
 import { FreezeStore } from './freeze.ts';
 import { Grants } from './grants.ts';
 import { HostBans } from './host-bans.ts';
+import { HostWeights } from './host-weights.ts';
 import { Leases } from './leases.ts';
 import { migrate } from './migrations.ts';
 import { AuditOutbox } from './outbox.ts';
@@ -26,6 +27,8 @@ export interface Store {
   readonly freeze: FreezeStore;
   /** Binance's 429/418 waits per host, honoured by every process on this database. */
   readonly hostBans: HostBans;
+  /** The IP weight every process on this database spends per host, reserved before each call. */
+  readonly hostWeights: HostWeights;
   /** What the audit channel must show (filled only when there is one), and the anchors. */
   readonly outbox: AuditOutbox;
   /** Jobs one process runs at a time (the audit poster). */
@@ -68,7 +71,8 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     processes: new Processes(db),
     proposals: new Proposals(db),
     freeze: new FreezeStore(db),
-    hostBans: new HostBans(db, now),
+    hostBans: new HostBans(db, now, log),
+    hostWeights: new HostWeights(db),
     outbox,
     leases: new Leases(db),
     refusals,
@@ -118,6 +122,7 @@ export {
 export { FreezeStore, type FreezeState } from './freeze.ts';
 export { ANY_ACCOUNT, GRANT_ROLES, Grants, LEGACY_ANY_ASSET, strictestGrant, type Cap, type EffectiveGrant, type Grant, type GrantRole, type GrantSpec, type Policy } from './grants.ts';
 export { HostBans, type StoredHostBan } from './host-bans.ts';
+export { HostWeights } from './host-weights.ts';
 export { Leases } from './leases.ts';
 export { MigrationError, migrate } from './migrations.ts';
 export {

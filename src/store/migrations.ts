@@ -401,6 +401,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX action_log_event ON action_log (event, seq);
     `,
   },
+  {
+    version: 17,
+    name: 'IP weight shared by every bot process',
+    sql: `
+      -- The weight spent on each Binance host per usage counter in its current window (server time
+      -- divided by the counter's interval): every process reserves here before sending, so that
+      -- together they stay within what Binance allows one IP address.
+      CREATE TABLE binance_host_weight (
+        host TEXT NOT NULL,
+        header TEXT NOT NULL,
+        window_no INTEGER NOT NULL,
+        used INTEGER NOT NULL CHECK (used >= 0),
+        PRIMARY KEY (host, header)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

@@ -1,5 +1,5 @@
-// Review of issue 12: FAILING today. Rate limits "under pressure and across
-// processes" (README guard rails).
+// Review of issue 12. Rate limits "under pressure and across processes"
+// (README guard rails).
 //
 // - The weight budget is reserved synchronously, but in memory of ONE process
 //   (HostLimits.budget, src/binance/host-limits.ts:60): only the 429/418 waits
@@ -9,6 +9,10 @@
 // - A wait is shared through `binance_host_bans`, which a database writer can
 //   delete: the process that met the 418 remembers it, every other process
 //   (and a restart) sends into the ban, which Binance escalates.
+// Now each call's IP weight is also reserved in SQLite in one transaction
+// (src/store/host-weights.ts), and each wait is a `host-ban` row of the action
+// log too, which cannot be deleted without breaking the chain
+// (src/store/host-bans.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_ID, createHarness, type Harness } from '../support/harness.ts';
 import type { ActionService } from '../../src/actions/service.ts';
