@@ -81,9 +81,11 @@ function report(path: string, keyed: boolean, verdict: LogVerdict): string {
       break;
     case 'broken':
       lines.push(
-        verdict.firstBadSeq === undefined
-          ? 'Action log BROKEN: the tables of who may do what (grants, policies, the freeze) are not what the log explains; see above.'
-          : `Action log BROKEN: the first row that cannot be trusted is row ${verdict.firstBadSeq}.`,
+        verdict.firstBadSeq !== undefined
+          ? `Action log BROKEN: the first row that cannot be trusted is row ${verdict.firstBadSeq}.`
+          : verdict.results.some((result) => result.name === 'schema' && result.status === 'broken')
+            ? "Action log BROKEN: the database's schema is not what the migrations made (a trigger, table or index was added, changed or removed); see above."
+            : 'Action log BROKEN: the tables of who may do what (grants, policies, the freeze) are not what the log explains; see above.',
       );
       break;
     case 'incomplete':

@@ -10,6 +10,7 @@ import { Database, type Queries } from './database.ts';
 import { derivedStateCheck } from './derived-state.ts';
 import { walkChain, type ChainReport, type HashScheme } from './log-chain.ts';
 import { withPrivateCopy } from './private-copy.ts';
+import { schemaCheck } from './schema-check.ts';
 
 export interface CheckContext {
   readonly db: Pick<Queries, 'all' | 'get'>;
@@ -152,7 +153,7 @@ export const anchorsCheck: LogCheck = {
   },
 };
 
-export const LOG_CHECKS: readonly LogCheck[] = [chainCheck, anchorsCheck, derivedStateCheck];
+export const LOG_CHECKS: readonly LogCheck[] = [chainCheck, anchorsCheck, derivedStateCheck, schemaCheck];
 
 /** Runs every check; the log is intact only when none found it broken or could not finish. */
 export async function runLogChecks(context: CheckContext, checks: readonly LogCheck[] = LOG_CHECKS): Promise<LogVerdict> {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withoutTriggers } from '../../test/support/tamper.ts';
-import { openStore, type Store } from './index.ts';
+import { openStore, runLogChecks, type Store } from './index.ts';
 import { SchemaCheck } from './schema-check.ts';
 
 let dir: string;
@@ -49,5 +49,16 @@ describe('the schema the migrations made', () => {
     expect(await check()).toEqual({ altered: [], restored: ['tamper'] });
     expect(await store.db.get("SELECT name FROM log_events WHERE name = 'tamper'")).toEqual({ name: 'tamper' });
     await store.log.append({ event: 'tamper', detail: 'a finding' });
+  });
+
+  it('is one of verify-log’s checks: a planted trigger makes the log broken, named', async () => {
+    await store.log.append({ event: 'startup' });
+    expect((await runLogChecks({ db: store.db, key: undefined, anchors: undefined })).status).toBe('intact');
+    await store.db.exec("CREATE TRIGGER audit_outbox_quiet AFTER INSERT ON audit_outbox BEGIN DELETE FROM audit_outbox WHERE id = NEW.id; END");
+    const verdict = await runLogChecks({ db: store.db, key: undefined, anchors: undefined });
+    expect(verdict.status).toBe('broken');
+    expect(verdict.results.find((result) => result.name === 'schema')?.summary).toBe(
+      "BROKEN: the database's schema was altered: a trigger `audit_outbox_quiet` on `audit_outbox` that no migration created",
+    );
   });
 });

@@ -15,6 +15,7 @@
 // altered table differently would show here too: the check fails closed.
 import { LOG_EVENTS } from './action-log.ts';
 import { Database, type Queries } from './database.ts';
+import type { CheckResult, LogCheck } from './log-checks.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
 
 /** What the check found: alterations to refuse on, and events it put back. */
@@ -97,8 +98,24 @@ export async function schemaDifferences(q: Pick<Queries, 'all' | 'get'>): Promis
   return findings;
 }
 
+/** verify-log's check: every table, index and trigger as the migrations made them, and every event listed. */
+export const schemaCheck: LogCheck = {
+  name: 'schema',
+  async run({ db }): Promise<CheckResult> {
+    const findings = [...(await schemaDifferences(db)), ...(await missingEvents(db)).map((event) => `the event \`${event}\` was deleted from log_events`)];
+    if (findings.length === 0) return { name: 'schema', status: 'ok', summary: 'every table, index and trigger is as the migrations made it', notes: [] };
+    return {
+      name: 'schema',
+      status: 'broken',
+      summary: `BROKEN: the database's schema was altered: ${findings.length === 1 ? findings[0] : `${findings.length} differences`}`,
+      notes: [...(findings.length === 1 ? [] : findings.slice(0, 20)), 'A trigger or table the bot did not make can rewrite what it logs or posts: find out who altered it before trusting the log.'],
+    };
+  },
+};
+
 /** Events the bot writes that log_events no longer lists (a deleted row). */
 async function missingEvents(q: Pick<Queries, 'all'>): Promise<string[]> {
+  if ((await q.all("SELECT 1 FROM sqlite_master WHERE name = 'log_events'")).length === 0) return [];
   const present = new Set((await q.all<{ name: string }>('SELECT name FROM log_events')).map((row) => row.name));
   return LOG_EVENTS.filter((event) => !present.has(event));
 }

@@ -173,6 +173,7 @@ describe('migrating a database written at version 5', () => {
         ['anchors', 'skipped'],
         // This fixture's grants and policy were written by SQL, not by the bot: the log explains none of them.
         ['access', 'broken'],
+        ['schema', 'ok'],
       ]);
       expect(verdict.results[2]?.notes).toEqual(
         expect.arrayContaining([
