@@ -32,7 +32,8 @@ import type { LogRow, PendingAction, Queries, Store } from '../store/index.ts';
 import type { Actor } from './actor.ts';
 import { refusalError, type ClickRules, type Refusal } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
-import { actionDigest } from './click-digest.ts';
+import { actionDigest, UNCHECKABLE_BUTTON, type ClickDigest } from './click-digest.ts';
+import { OperatorError } from './errors.ts';
 import { closeTampered, TamperedError } from './tamper.ts';
 import { targetChange, type Target } from './target.ts';
 import { parseJsonText } from '../json-text.ts';
@@ -197,12 +198,13 @@ export async function bindClick(
   actor: Actor,
   action: PendingAction,
   stage: 'confirm' | 'approve',
-  digest: string | undefined,
+  digest: ClickDigest,
 ): Promise<Extract<BindingVerdict, { kind: 'bound' }>> {
   const { store, now } = context;
+  if (digest === null) throw new OperatorError('refused', UNCHECKABLE_BUTTON);
   const checked = await checkBinding(context, store.db, action, stage);
   const verdict: BindingVerdict =
-    checked.kind === 'bound' && digest !== undefined && digest !== recordDigest(checked.endpoint.actionKey, action.requesterId, checked.record, action.expiresAt)
+    checked.kind === 'bound' && typeof digest === 'string' && digest !== recordDigest(checked.endpoint.actionKey, action.requesterId, checked.record, action.expiresAt)
       ? {
           kind: 'tampered',
           actionKey: checked.endpoint.actionKey,

@@ -14,6 +14,18 @@ import type { AccessChange } from '../store/index.ts';
 /** Length of a digest in a custom_id (base64url of 16 bytes). */
 export const DIGEST_LENGTH = 22;
 
+/**
+ * What a click is checked against: the digest its button carried; null when
+ * it carried none (greyed out, or an older version's button), which confirms
+ * and approves nothing; undefined when the caller is not a button (tests,
+ * scripts), which skips this one check.
+ */
+export type ClickDigest = string | null | undefined;
+
+/** The refusal of a Confirm or Approve whose button carried no digest. */
+export const UNCHECKABLE_BUTTON =
+  'This button cannot be checked against what it was posted for (it was greyed out, or posted by an older version of the bot), so it does nothing: nothing was sent and nothing changed. Run the command again.';
+
 /** What a Confirm, Cancel, Approve or Reject button of an action is bound to. */
 export interface ActionFingerprint {
   readonly actionKey: string;

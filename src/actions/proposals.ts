@@ -16,6 +16,7 @@ import { who, type Actor } from './actor.ts';
 import { ACCESS_ADMIN, describeRight, type Authorizer } from './authorization.ts';
 import { OperatorError } from './errors.ts';
 import { frozenBy } from './freeze.ts';
+import { UNCHECKABLE_BUTTON, type ClickDigest } from './click-digest.ts';
 import { assertTrail } from './integrity.ts';
 import { checkProposal, closeTamperedProposal, digestOfProposal, type LoggedProposal } from './proposal-binding.ts';
 import { TamperedError } from './tamper.ts';
@@ -106,10 +107,11 @@ export class ProposalService {
    * checked, then the proposal closed and the LOGGED change applied in one
    * transaction.
    */
-  async approve(checker: Actor, id: string, digest?: string): Promise<ApprovedProposal> {
+  async approve(checker: Actor, id: string, digest?: ClickDigest): Promise<ApprovedProposal> {
     const { store, authorizer } = this.#options;
     const proposal = await this.#loadOpen(id);
-    const logged = await this.#bound(checker, proposal, digest);
+    if (digest === null) throw new OperatorError('refused', UNCHECKABLE_BUTTON);
+    const logged = await this.#bound(checker, proposal, digest ?? undefined);
     const right = await this.#mayCheck(checker, proposal, 'approve');
     if (logged.needsRoot && !authorizer.isRoot(logged.makerId) && !authorizer.isRoot(checker.id)) {
       return this.#refuse(

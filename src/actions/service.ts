@@ -18,6 +18,7 @@ import { describeRight, type Authorizer } from './authorization.ts';
 import { bindClick, buildRequest, recordDigest, recordOf, type BindingContext } from './binding.ts';
 import { checkDaily, type DailyStanding } from './caps.ts';
 import { answerEarly, claimAction, type Claim } from './claim.ts';
+import type { ClickDigest } from './click-digest.ts';
 import { ClickRules, isRefusal, type Refusal, type StoredAction } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
@@ -228,7 +229,7 @@ export class ActionService {
    * when the policy (the stricter of the one it was requested under and the
    * current one) requires it. Decided inside the claim's transaction.
    */
-  async confirm(actor: Actor, actionId: string, digest?: string): Promise<ConfirmResult> {
+  async confirm(actor: Actor, actionId: string, digest?: ClickDigest): Promise<ConfirmResult> {
     const { store } = this.#options;
     const action = await this.#load(actionId);
     if (actor.id !== action.requesterId) {
@@ -276,7 +277,7 @@ export class ActionService {
    * requester or approver grant (within their own per-request cap), and the
    * requester still needs theirs. Decided inside the claim's transaction.
    */
-  async approve(actor: Actor, actionId: string, digest?: string): Promise<ClaimedAction> {
+  async approve(actor: Actor, actionId: string, digest?: ClickDigest): Promise<ClaimedAction> {
     const { store } = this.#options;
     const action = await this.#load(actionId);
     await this.#assertState(action, 'awaiting_approval');

@@ -333,13 +333,16 @@ export class BinanceClient {
       response = await this.#send(family, method, pathAndQuery, form, security);
     } catch (error) {
       if (isNotConnected(error)) await giveBack();
-      else reservation.settle(this.#clocks[family].now(), undefined);
+      else {
+        reservation.settle(this.#clocks[family].now(), undefined);
+        if (claims.length > 0) await this.#hostLimits.settleShared(host, family, claims, this.#clocks[family].now(), undefined);
+      }
       return { kind: 'failed', error, latencyMs: Math.round(performance.now() - startedAt) };
     }
     const latencyMs = Math.round(performance.now() - startedAt);
     const receivedAt = this.#localNow();
     reservation.settle(this.#clocks[family].now(), response.headers);
-    if (this.#hostLimits.sharesWeights) await this.#hostLimits.observeShared(host, family, this.#clocks[family].now(), response.headers);
+    if (claims.length > 0) await this.#hostLimits.settleShared(host, family, claims, this.#clocks[family].now(), response.headers);
     const ban = response.statusCode === 429 || response.statusCode === 418 ? await this.#imposeWait(family, host, response) : undefined;
     return { kind: 'answered', response, latencyMs, sentAt, receivedAt, ban };
   }

@@ -40,8 +40,8 @@ export interface SharedBanState {
 export interface SharedWeightState {
   /** Adds each claim's cost in its window if every counter stays within its limit (in one step); else adds nothing and names the claim that did not fit. */
   reserve(host: string, claims: readonly WeightClaim[]): Promise<{ readonly ok: true } | { readonly ok: false; readonly claim: WeightClaim; readonly used: number }>;
-  /** Binance's own figures from an answer: a counter's use in a window never goes down. */
-  observe(host: string, reports: readonly WeightReport[]): Promise<void>;
+  /** A reserved call reached Binance: its cost leaves the calls in flight; Binance's figures (undefined: no answer, its cost stays counted) raise the counters. */
+  settle(host: string, claims: readonly WeightClaim[], reports: readonly WeightReport[] | undefined): Promise<void>;
   /** Gives claims back: the call never reached Binance. */
   release(host: string, claims: readonly WeightClaim[]): Promise<void>;
 }
@@ -152,11 +152,10 @@ export class HostLimits {
     }
   }
 
-  /** Binance's figures from an answer, for the other processes. */
-  async observeShared(host: string, family: Family, serverNow: number, headers: UsageHeaders): Promise<void> {
-    const reports = this.budget(host, family).reports(serverNow, headers);
-    if (reports.length === 0) return;
-    await this.#options.sharedWeights?.observe(sharedKey(family, host), reports).catch((error: unknown) => this.#options.log?.warn('could not share the used weight', { host, error }));
+  /** A call reserved in the shared state reached Binance: Binance's figures from its answer (none: no answer), for the other processes. */
+  async settleShared(host: string, family: Family, claims: readonly WeightClaim[], serverNow: number, headers: UsageHeaders | undefined): Promise<void> {
+    const reports = headers === undefined ? undefined : this.budget(host, family).reports(serverNow, headers);
+    await this.#options.sharedWeights?.settle(sharedKey(family, host), claims, reports).catch((error: unknown) => this.#options.log?.warn('could not share the used weight', { host, error }));
   }
 
   /** Gives a shared reservation back: the call never reached Binance. */

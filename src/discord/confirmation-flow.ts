@@ -66,10 +66,10 @@ export class ConfirmationFlow {
    * Any of the four buttons. The click is acknowledged first (deferUpdate: no
    * database work stands between Discord's 3 s and the answer), then the
    * message it was on is edited; a refusal goes to the clicker alone.
-   * `digest` is what the button carries (click-digest.ts): Confirm and
-   * Approve are checked against it.
+   * `digest` is what the button carries (click-digest.ts; null: none): Confirm
+   * and Approve are checked against it.
    */
-  async click(interaction: ButtonInteraction, verb: ButtonVerb, actionId: string, digest: string): Promise<void> {
+  async click(interaction: ButtonInteraction, verb: ButtonVerb, actionId: string, digest: string | null): Promise<void> {
     const actor = actorOf(interaction);
     const { actions } = this.options;
     const pair = verb === 'approve' || verb === 'reject' ? 'approve' : 'confirm';

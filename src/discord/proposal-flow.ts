@@ -57,7 +57,7 @@ export class ProposalFlow {
   }
 
   /** Approve or Reject on a proposal: acknowledged at once, then decided; a refusal goes to the clicker alone. `digest`: what the button carries. */
-  async click(interaction: ButtonInteraction, verb: ProposalVerb, id: string, digest: string): Promise<void> {
+  async click(interaction: ButtonInteraction, verb: ProposalVerb, id: string, digest: string | null): Promise<void> {
     const actor = actorOf(interaction);
     const { proposals, announcer } = this.options;
     await interaction.deferUpdate();

@@ -17,10 +17,6 @@ import { parsePageId } from './pages.ts';
 import { parseProposalCustomId, type ProposalFlow } from './proposal-flow.ts';
 import { COLOURS, noticeMessage, parseCustomId } from './render.ts';
 
-/** The answer to a button posted before buttons carried the digest of what they were posted for. */
-export const UNCHECKABLE_BUTTON =
-  'This button was posted by an older version of the bot and cannot be checked against what it was shown for, so it does nothing: nothing was sent. Run the command again.';
-
 export interface RouterOptions {
   readonly actions: ActionService;
   readonly flow: ConfirmationFlow;
@@ -86,15 +82,11 @@ export class InteractionRouter {
         return list.page(interaction, actorOf(interaction), page);
       }
       const proposal = parseProposalCustomId(interaction.customId);
-      if (proposal !== undefined) {
-        if (proposal.digest === undefined) return void (await interaction.reply({ ...noticeMessage(UNCHECKABLE_BUTTON), flags: MessageFlags.Ephemeral }));
-        return this.options.proposals.click(interaction, proposal.verb, proposal.proposalId, proposal.digest);
-      }
+      // A button without a digest (greyed out, or an older version's) is answered, but can confirm or approve nothing.
+      if (proposal !== undefined) return this.options.proposals.click(interaction, proposal.verb, proposal.proposalId, proposal.digest ?? null);
       const parsed = parseCustomId(interaction.customId);
       if (parsed === undefined) return void (await interaction.reply({ ...noticeMessage('This button is not one of the bot’s.'), flags: MessageFlags.Ephemeral }));
-      // A button without the digest of what it was posted for (an older version's) cannot be checked: it sends nothing.
-      if (parsed.digest === undefined) return void (await interaction.reply({ ...noticeMessage(UNCHECKABLE_BUTTON), flags: MessageFlags.Ephemeral }));
-      return this.options.flow.click(interaction, parsed.verb, parsed.actionId, parsed.digest);
+      return this.options.flow.click(interaction, parsed.verb, parsed.actionId, parsed.digest ?? null);
     }
   }
 

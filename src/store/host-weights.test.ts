@@ -25,11 +25,13 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const used = (store: Store) => store.db.all('SELECT header, window_no, used FROM binance_host_weight ORDER BY header');
+const counters = (store: Store) => store.db.all('SELECT header, window_no, reported, in_flight FROM binance_host_weight ORDER BY header');
+/** Binance's figure for the 1-minute counter, as an answer to a call of no cost brings it. */
+const figure = (store: Store, window: number, used: number) => store.hostWeights.settle(HOST, [], [{ header: 'x-mbx-used-weight-1m', window, used }]);
 
 describe('the IP weight shared by every process on the database', () => {
   it('lets two processes together spend up to the limit, and no further', async () => {
-    await first.hostWeights.observe(HOST, [{ header: 'x-mbx-used-weight-1m', window: 7, used: 6 }]);
+    await figure(first, 7, 6);
     const results = await Promise.all([...Array(3)].flatMap(() => [first.hostWeights.reserve(HOST, [minute(7)]), second.hostWeights.reserve(HOST, [minute(7)])]));
     expect(results.filter((result) => result.ok)).toHaveLength(4);
     expect(results.find((result) => !result.ok)).toMatchObject({ ok: false, used: 10, claim: { header: 'x-mbx-used-weight-1m' } });
@@ -38,21 +40,31 @@ describe('the IP weight shared by every process on the database', () => {
   });
 
   it('adds nothing when one counter of the call would overshoot', async () => {
-    await first.hostWeights.observe(HOST, [{ header: 'x-mbx-order-count-10s', window: 42, used: 2 }]);
+    await first.hostWeights.settle(HOST, [], [{ header: 'x-mbx-order-count-10s', window: 42, used: 2 }]);
     expect(await second.hostWeights.reserve(HOST, [minute(7), orders(42)])).toMatchObject({ ok: false, claim: { header: 'x-mbx-order-count-10s' } });
-    expect(await used(first)).toEqual([{ header: 'x-mbx-order-count-10s', window_no: 42, used: 2 }]);
+    expect(await counters(first)).toEqual([{ header: 'x-mbx-order-count-10s', window_no: 42, reported: 2, in_flight: 0 }]);
   });
 
-  it('takes Binance’s figures up, never down; gives back a call that never left; starts each window from nothing', async () => {
+  it('replaces a call’s estimate with Binance’s figure when it answers, keeps it when it does not, and gives back a call that never left', async () => {
     await first.hostWeights.reserve(HOST, [minute(7, 3)]);
-    await second.hostWeights.observe(HOST, [{ header: 'x-mbx-used-weight-1m', window: 7, used: 2 }]);
-    expect(await used(first)).toEqual([{ header: 'x-mbx-used-weight-1m', window_no: 7, used: 3 }]);
-    await second.hostWeights.release(HOST, [minute(7, 3)]);
-    expect(await used(first)).toEqual([{ header: 'x-mbx-used-weight-1m', window_no: 7, used: 0 }]);
-    await first.hostWeights.observe(HOST, [{ header: 'x-mbx-used-weight-1m', window: 7, used: 9 }]);
+    await second.hostWeights.reserve(HOST, [minute(7, 3)]);
+    expect(await counters(first)).toEqual([{ header: 'x-mbx-used-weight-1m', window_no: 7, reported: 0, in_flight: 6 }]);
+    // Answered: Binance counted it as 1.
+    await first.hostWeights.settle(HOST, [minute(7, 3)], [{ header: 'x-mbx-used-weight-1m', window: 7, used: 1 }]);
+    // No answer (a timeout): Binance counted it, as far as anyone knows.
+    await second.hostWeights.settle(HOST, [minute(7, 3)], undefined);
+    expect(await counters(first)).toEqual([{ header: 'x-mbx-used-weight-1m', window_no: 7, reported: 4, in_flight: 0 }]);
+    await first.hostWeights.reserve(HOST, [minute(7, 2)]);
+    await first.hostWeights.release(HOST, [minute(7, 2)]);
+    expect(await counters(first)).toEqual([{ header: 'x-mbx-used-weight-1m', window_no: 7, reported: 4, in_flight: 0 }]);
+  });
+
+  it('takes Binance’s figures up, never down; starts each window from nothing; ignores a late answer from a window over', async () => {
+    await figure(first, 7, 9);
+    await figure(second, 7, 5);
+    expect(await counters(first)).toEqual([{ header: 'x-mbx-used-weight-1m', window_no: 7, reported: 9, in_flight: 0 }]);
     expect(await second.hostWeights.reserve(HOST, [minute(8, 5)])).toEqual({ ok: true });
-    // A late answer from the old window changes nothing.
-    await first.hostWeights.observe(HOST, [{ header: 'x-mbx-used-weight-1m', window: 7, used: 10 }]);
-    expect(await used(first)).toEqual([{ header: 'x-mbx-used-weight-1m', window_no: 8, used: 5 }]);
+    await figure(first, 7, 10);
+    expect(await counters(first)).toEqual([{ header: 'x-mbx-used-weight-1m', window_no: 8, reported: 0, in_flight: 5 }]);
   });
 });

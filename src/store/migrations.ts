@@ -406,13 +406,15 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'IP weight shared by every bot process',
     sql: `
       -- The weight spent on each Binance host per usage counter in its current window (server time
-      -- divided by the counter's interval): every process reserves here before sending, so that
-      -- together they stay within what Binance allows one IP address.
+      -- divided by the counter's interval): Binance's latest figure, and the cost of the calls every
+      -- process reserved and has not yet had an answer for. Each process reserves here before
+      -- sending, so that together they stay within what Binance allows one IP address.
       CREATE TABLE binance_host_weight (
         host TEXT NOT NULL,
         header TEXT NOT NULL,
         window_no INTEGER NOT NULL,
-        used INTEGER NOT NULL CHECK (used >= 0),
+        reported INTEGER NOT NULL CHECK (reported >= 0),
+        in_flight INTEGER NOT NULL CHECK (in_flight >= 0),
         PRIMARY KEY (host, header)
       ) WITHOUT ROWID;
     `,
