@@ -8,6 +8,7 @@
 // look unsent) is noticed.
 import { z } from 'zod';
 import { parseJsonText } from '../json-text.ts';
+import type { ChainedRow } from './log-chain.ts';
 
 /** What counts against a daily cap: whose, which action and asset, on which account ('*': all). */
 export interface SpendQuery {
@@ -27,18 +28,8 @@ const requestedAmount = z.object({
   amount: z.object({ asset: z.string(), amount: z.string().nullable() }).nullable(),
 });
 
-/** A row as the ledger reads it. */
-export interface LedgerRow {
-  readonly seq: number;
-  readonly at_ms: number;
-  readonly event: string;
-  readonly action_id: string | null;
-  readonly action_key: string | null;
-  readonly user_id: string | null;
-  readonly request_json: string | null;
-  readonly outcome_kind: string | null;
-  readonly hash: string;
-}
+/** A row as the ledger reads it (checked by the trail first). */
+export type LedgerRow = Pick<ChainedRow, 'seq' | 'at_ms' | 'event' | 'action_id' | 'action_key' | 'user_id' | 'request_json' | 'outcome_kind' | 'hash'>;
 
 /** A row seen about an action: its place in the chain and its hash when it was checked. */
 export interface SeenRow {

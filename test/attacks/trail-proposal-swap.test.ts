@@ -13,6 +13,7 @@
 // without a key, the digest the Approve button carries stops a rewrite of
 // both (src/actions/click-digest.ts).
 import { describe, expect, it } from 'vitest';
+import type { AccessResult } from '../../src/actions/access.ts';
 import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, createHarness, type Harness } from '../support/harness.ts';
 import { forgeChainFrom, withoutTriggers } from '../support/tamper.ts';
 import { useKeyedHarness, verifyWithKey } from './trail-support.ts';
@@ -24,13 +25,19 @@ useKeyedHarness((harness) => {
   h = harness;
 });
 
+/** Bob and Carol hold access.admin (granted by the root); Bob proposes "grant alice pm.repay-debt, 100 USDT per request". */
+async function bobProposesForAlice(harness: Harness): Promise<Extract<AccessResult, { kind: 'proposed' }>> {
+  const admin = harness.actor(ADMIN_ID, 'admin');
+  await harness.access.grant(admin, { user: BOB_ID, action: 'access.admin' });
+  await harness.access.grant(admin, { user: CAROL_ID, action: 'access.admin' });
+  const made = await harness.access.grant(harness.actor(BOB_ID, 'bob'), { user: ALICE_ID, action: 'pm.repay-debt', asset: 'USDT', maxAmount: '100' });
+  if (made.kind !== 'proposed') throw new Error('expected a proposal');
+  return made;
+}
+
 describe('a delegated admin’s proposal rewritten in the database before its checker approves it', () => {
   it('applies the change that was proposed, logged and shown, or nothing', async () => {
-    const admin = h.actor(ADMIN_ID, 'admin');
-    await h.access.grant(admin, { user: BOB_ID, action: 'access.admin' });
-    await h.access.grant(admin, { user: CAROL_ID, action: 'access.admin' });
-    const made = await h.access.grant(h.actor(BOB_ID, 'bob'), { user: ALICE_ID, action: 'pm.repay-debt', asset: 'USDT', maxAmount: '100' });
-    if (made.kind !== 'proposed') throw new Error('expected a proposal');
+    const made = await bobProposesForAlice(h);
     const shown = h.proposals.changeOf(made.proposal);
     expect(shown).toMatchObject({ kind: 'grant', user: ALICE_ID, action: 'pm.repay-debt' });
 
@@ -66,11 +73,7 @@ describe('a proposal and its proposed row rewritten together, the chain recomput
   it('is refused by the digest its Approve button carries, and nothing changes', async () => {
     const plain = await createHarness();
     try {
-      const admin = plain.actor(ADMIN_ID, 'admin');
-      await plain.access.grant(admin, { user: BOB_ID, action: 'access.admin' });
-      await plain.access.grant(admin, { user: CAROL_ID, action: 'access.admin' });
-      const made = await plain.access.grant(plain.actor(BOB_ID, 'bob'), { user: ALICE_ID, action: 'pm.repay-debt', asset: 'USDT', maxAmount: '100' });
-      if (made.kind !== 'proposed') throw new Error('expected a proposal');
+      const made = await bobProposesForAlice(plain);
       const digest = plain.proposals.digestOf(made.proposal);
       const swapped = { kind: 'grant', user: MALLORY_ID, action: 'pm.repay-debt', account: '*', role: 'requester', caps: [] };
       await plain.store.db.run('UPDATE proposals SET change_json = ?, target_user_id = ? WHERE id = ?', [JSON.stringify(swapped), MALLORY_ID, made.proposal.id]);
