@@ -22,7 +22,7 @@ import { MIGRATIONS, migrate } from './migrations.ts';
 export interface SchemaFindings {
   /** Tables, indexes or triggers that differ from the migrations' (each one sentence). */
   readonly altered: readonly string[];
-  /** Events missing from log_events, put back before anything else was written. */
+  /** Events missing from log_events (put back, unless the check only reads). */
   readonly restored: readonly string[];
 }
 
@@ -74,11 +74,14 @@ export class SchemaCheck {
       if (altered.length === 0) this.#checkedVersion = schemaVersion;
     }
     const restored = await missingEvents(q);
-    if (restored.length > 0 && options.restore) {
-      for (const name of restored) await q.run('INSERT OR IGNORE INTO log_events (name) VALUES (?)', [name]);
-    }
+    if (restored.length > 0 && options.restore) await restoreEvents(q);
     return { altered, restored };
   }
+}
+
+/** Puts back every event the bot writes that log_events lacks (the migrations' own rows). */
+export async function restoreEvents(q: Pick<Queries, 'run'>): Promise<void> {
+  for (const name of LOG_EVENTS) await q.run('INSERT OR IGNORE INTO log_events (name) VALUES (?)', [name]);
 }
 
 /** Every table, index and trigger that is not as the migrations made it, one sentence each. */

@@ -28,7 +28,7 @@ import type { ActionLog } from './action-log.ts';
 import type { Database, Queries } from './database.ts';
 import { applyChangeRow, compareState, emptyState, readTables, type DerivedState } from './derived-state.ts';
 import { CHAIN_START, ChainWalker, chainedSelect, deletedTail, type ChainPosition, type ChainedRow } from './log-chain.ts';
-import { SchemaCheck } from './schema-check.ts';
+import { restoreEvents, SchemaCheck } from './schema-check.ts';
 
 const PAGE = 2_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -65,13 +65,18 @@ export class Trail {
    * when everything is as the log explains.
    */
   async check(q: Queries): Promise<readonly string[]> {
-    if (q === this.db) return this.db.snapshot((tx) => this.check(tx));
+    // Read alone, in a snapshot: nothing is put back there (a read that turns into a write can meet another writer).
+    if (q === this.db) return this.db.snapshot((tx) => this.#check(tx, false));
+    return this.#check(q, true);
+  }
+
+  async #check(q: Queries, restore: boolean): Promise<readonly string[]> {
     // A row this transaction wrote could still be rolled back: taken in, it would read later as deleted.
     if (q.hasWritten?.() === true) throw new Error('the trail must be checked before its transaction writes anything');
     const findings: string[] = [];
     const chain = await this.#advance(q);
     if (chain !== undefined) findings.push(chain);
-    const schema = await this.#schema.check(q);
+    const schema = await this.#schema.check(q, { restore });
     for (const event of schema.restored) this.#report(`the event \`${event}\` was deleted from log_events (put back, so that findings can be logged)`);
     findings.push(...schema.altered.map((what) => `the database's schema was altered: ${what}`));
     const access = compareState(this.#access, await readTables(q));
@@ -144,8 +149,14 @@ export class Trail {
     if (this.#reported.has(finding)) return;
     this.#reported.add(finding);
     for (const listener of this.#listeners) listener(finding);
-    this.log.append({ event: 'tamper', detail: `the database was altered outside the bot: ${finding}` }).catch((error: unknown) => {
-      for (const listener of this.#listeners) listener(`could not log the finding above as a tamper row: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    this.db
+      .transaction(async (tx) => {
+        // The finding may be that an event was deleted: put the migrations' events back first, so it can be logged.
+        await restoreEvents(tx);
+        await this.log.appendIn(tx, { event: 'tamper', detail: `the database was altered outside the bot: ${finding}` });
+      })
+      .catch((error: unknown) => {
+        for (const listener of this.#listeners) listener(`could not log the finding above as a tamper row: ${error instanceof Error ? error.message : String(error)}`);
+      });
   }
 }
