@@ -123,8 +123,9 @@ const CLOSING_EVENTS = new Set(['sent', 'outcome', 'rejected', 'cancelled', 'exp
  * the send stage, is the request about to leave: it must be the one rebuilt now.
  */
 export async function checkBinding(context: BindingContext, q: Queries, action: PendingAction, stage: BindingStage, sending?: BinanceRequest): Promise<BindingVerdict> {
-  // The database as a whole first: its schema, the log since the last look, who may do what (store/trail.ts).
-  const altered = await context.store.trail.check(q);
+  // At the send, the database as a whole first: its schema, the log since the last look, who may do what
+  // (store/trail.ts). A click's claim checks it in its own transaction (claim.ts), which follows at once.
+  const altered = stage === 'send' ? await context.store.trail.check(q) : [];
   const verdict = await checkAction(context, q, action, stage, sending);
   if (altered.length === 0) return verdict;
   return { kind: 'tampered', actionKey: verdict.kind === 'tampered' ? verdict.actionKey : action.actionKey, findings: [...altered, ...(verdict.kind === 'tampered' ? verdict.findings : [])] };

@@ -188,12 +188,14 @@ export class ActionLog {
    */
   async checkedRowsOf(q: Queries, actionId: string): Promise<{ readonly ok: true; readonly rows: LogRow[] } | { readonly ok: false; readonly seq: number; readonly reason: string }> {
     const rows = await q.all<LogRow>(`SELECT ${LOG_COLUMNS} FROM action_log WHERE action_id = ? ORDER BY seq`, [actionId]);
+    // Each row's neighbours in the chain, in one read.
+    const around = rows.flatMap((row) => [row.seq - 1, row.seq + 1]);
+    const links = around.length === 0 ? [] : await q.all<{ seq: number; prev_hash: string; hash: string }>(`SELECT seq, prev_hash, hash FROM action_log WHERE seq IN (${around.map(() => '?').join(', ')})`, around);
     for (const row of rows) {
       if (!(HASH_SCHEMES as readonly string[]).includes(row.hash_scheme)) return { ok: false, seq: row.seq, reason: `its hash scheme is not one the bot writes` };
       if (this.key !== undefined && row.hash_scheme !== 'hmac-sha256') return { ok: false, seq: row.seq, reason: `it is not keyed (${row.hash_scheme}) although the log is` };
       if (rowHash(row, row.hash_scheme, this.key) !== row.hash) return { ok: false, seq: row.seq, reason: 'its contents do not match its hash' };
       // Its place in the chain too: a plain row rewritten (its own hash recomputed) no longer links to its neighbours.
-      const links = await q.all<{ seq: number; prev_hash: string; hash: string }>('SELECT seq, prev_hash, hash FROM action_log WHERE seq IN (?, ?)', [row.seq - 1, row.seq + 1]);
       const before = links.find((link) => link.seq === row.seq - 1);
       const after = links.find((link) => link.seq === row.seq + 1);
       if ((before?.hash ?? (row.seq === 1 ? GENESIS_HASH : undefined)) !== row.prev_hash) return { ok: false, seq: row.seq, reason: `it does not follow row ${row.seq - 1} in the chain (rows were removed or rewritten)` };

@@ -124,26 +124,43 @@ export async function replayChanges(db: Reader): Promise<DerivedState> {
   return state;
 }
 
+/** The four tables in one read (the bot reads them before every decision): a tag, then each table's columns. */
+const TABLES = `
+  SELECT 'grant' AS tag, user_id AS a, action_key AS b, account AS c, role AS d, NULL AS e, NULL AS f FROM grants
+  UNION ALL SELECT 'cap', user_id, action_key, account, asset, max_amount, daily_max FROM grant_caps
+  UNION ALL SELECT 'policy', action_key, account, approvals, NULL, NULL, NULL FROM policies
+  UNION ALL SELECT 'freeze', reason, by_id, by_tag, NULL, NULL, NULL FROM freeze WHERE id = 1`;
+
+interface TableRow {
+  readonly tag: 'grant' | 'cap' | 'policy' | 'freeze';
+  readonly a: string;
+  readonly b: string;
+  readonly c: string | number;
+  readonly d: string | null;
+  readonly e: string | null;
+  readonly f: string | null;
+}
+
 /** The tables as they are. */
 export async function readTables(db: Reader): Promise<Omit<DerivedState, 'unreadable'>> {
+  const rows = await db.all<TableRow>(TABLES);
   const grants = new Map<string, GrantState>();
-  const caps = await db.all<{ user_id: string; action_key: string; account: string; asset: string; max_amount: string | null; daily_max: string | null }>('SELECT * FROM grant_caps');
-  for (const row of await db.all<{ user_id: string; action_key: string; account: string; role: string }>('SELECT user_id, action_key, account, role FROM grants')) {
-    const own = caps.filter((cap) => cap.user_id === row.user_id && cap.action_key === row.action_key && cap.account === row.account);
-    grants.set(grantKey(row.user_id, row.action_key, row.account), {
-      user: row.user_id,
-      action: row.action_key,
-      account: row.account,
-      role: row.role,
-      caps: sortCaps(own.map((cap) => ({ asset: cap.asset, maxAmount: cap.max_amount, dailyMax: cap.daily_max }))),
+  const caps = rows.filter((row) => row.tag === 'cap');
+  for (const row of rows.filter((candidate) => candidate.tag === 'grant')) {
+    const account = String(row.c);
+    const own = caps.filter((cap) => cap.a === row.a && cap.b === row.b && cap.c === account);
+    grants.set(grantKey(row.a, row.b, account), {
+      user: row.a,
+      action: row.b,
+      account,
+      role: row.d ?? '',
+      caps: sortCaps(own.map((cap) => ({ asset: cap.d ?? '', maxAmount: cap.e, dailyMax: cap.f }))),
     });
   }
   const policies = new Map<string, { approvals: number }>();
-  for (const row of await db.all<{ action_key: string; account: string; approvals: number }>('SELECT action_key, account, approvals FROM policies')) {
-    policies.set(policyKey(row.action_key, row.account), { approvals: row.approvals });
-  }
-  const freeze = await db.get<{ reason: string; by_id: string; by_tag: string }>('SELECT reason, by_id, by_tag FROM freeze WHERE id = 1');
-  return { grants, policies, freeze: freeze === undefined ? undefined : { reason: freeze.reason, byId: freeze.by_id, byTag: freeze.by_tag } };
+  for (const row of rows.filter((candidate) => candidate.tag === 'policy')) policies.set(policyKey(row.a, String(row.b)), { approvals: Number(row.c) });
+  const freeze = rows.find((row) => row.tag === 'freeze');
+  return { grants, policies, freeze: freeze === undefined ? undefined : { reason: freeze.a, byId: freeze.b, byTag: String(freeze.c) } };
 }
 
 /** Every difference between the replayed log and the tables, one line each. */

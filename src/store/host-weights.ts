@@ -8,7 +8,9 @@
 // latest figure plus the calls reserved and not yet answered; an answer's
 // figure replaces the call's estimate, a call with no answer stays counted.
 // The Binance client reads it through its SharedWeightState interface; this
-// module knows only hosts, counters and numbers.
+// module knows only hosts, counters and numbers. Its commits are not synced to
+// disk (a power cut may lose a counter, which the next answer restores): it
+// must not add an fsync to the path of every request.
 import type { Database, Queries } from './database.ts';
 
 /** A call's cost on one counter in one window. */
@@ -36,7 +38,7 @@ export class HostWeights {
 
   /** Adds every claim's cost to the calls in flight, or (when one would pass its limit) nothing, naming the claim that did not fit. */
   reserve<Claim extends StoredWeightClaim>(host: string, claims: readonly Claim[]): Promise<{ readonly ok: true } | { readonly ok: false; readonly claim: Claim; readonly used: number }> {
-    return this.db.transaction(async (tx) => {
+    return this.db.transactionUnsynced(async (tx) => {
       for (const claim of claims) {
         const counter = await this.#counter(tx, host, claim.header, claim.window);
         const used = counter.reported + counter.inFlight;
@@ -57,7 +59,7 @@ export class HostWeights {
    * (a timeout) its cost stays counted, since Binance counted it.
    */
   async settle(host: string, claims: readonly StoredWeightClaim[], reports: readonly StoredWeightReport[] | undefined): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await this.db.transactionUnsynced(async (tx) => {
       for (const claim of claims) {
         const counter = await this.#counter(tx, host, claim.header, claim.window);
         const report = reports?.find((candidate) => candidate.header === claim.header && candidate.window === claim.window);
@@ -75,7 +77,7 @@ export class HostWeights {
 
   /** Gives claims back: the call never reached Binance. */
   async release(host: string, claims: readonly StoredWeightClaim[]): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await this.db.transactionUnsynced(async (tx) => {
       for (const claim of claims) {
         const counter = await this.#counter(tx, host, claim.header, claim.window);
         await this.#put(tx, host, claim.header, claim.window, { ...counter, inFlight: Math.max(0, counter.inFlight - claim.cost) });

@@ -57,6 +57,13 @@ function expectedSchema(version: number): Promise<ReadonlyMap<string, SchemaObje
   return expected;
 }
 
+export interface SchemaCheckOptions {
+  /** Put missing events back (false on a read-only connection, or in a snapshot). */
+  readonly restore: boolean;
+  /** PRAGMA schema_version and the names in log_events, when the caller read them already (in one query with others). */
+  readonly known?: { readonly schemaVersion: number; readonly events: readonly string[] } | undefined;
+}
+
 export class SchemaCheck {
   /** The schema_version last found as the migrations made it. */
   #checkedVersion: number | undefined;
@@ -66,14 +73,15 @@ export class SchemaCheck {
    * look) and log_events with LOG_EVENTS. Missing events are inserted in `q`;
    * `restore: false` (a read-only connection) only reports them.
    */
-  async check(q: Pick<Queries, 'all' | 'get' | 'run'>, options: { restore: boolean } = { restore: true }): Promise<SchemaFindings> {
+  async check(q: Pick<Queries, 'all' | 'get' | 'run'>, options: SchemaCheckOptions = { restore: true }): Promise<SchemaFindings> {
     const altered: string[] = [];
-    const schemaVersion = (await q.get<{ schema_version: number }>('PRAGMA schema_version'))?.schema_version;
+    const schemaVersion = options.known?.schemaVersion ?? (await q.get<{ schema_version: number }>('PRAGMA schema_version'))?.schema_version;
     if (schemaVersion === undefined || schemaVersion !== this.#checkedVersion) {
       altered.push(...(await schemaDifferences(q)));
       if (altered.length === 0) this.#checkedVersion = schemaVersion;
     }
-    const restored = await missingEvents(q);
+    const present = options.known?.events;
+    const restored = present === undefined ? await missingEvents(q) : LOG_EVENTS.filter((event) => !present.includes(event));
     if (restored.length > 0 && options.restore) await restoreEvents(q);
     return { altered, restored };
   }

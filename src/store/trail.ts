@@ -27,7 +27,7 @@ import { ActionLedger, type SeenRow, type SpendQuery } from './action-ledger.ts'
 import type { ActionLog } from './action-log.ts';
 import type { Database, Queries } from './database.ts';
 import { applyChangeRow, compareState, emptyState, readTables, type DerivedState } from './derived-state.ts';
-import { CHAIN_START, ChainWalker, chainedSelect, deletedTail, type ChainPosition, type ChainedRow } from './log-chain.ts';
+import { CHAIN_START, ChainWalker, chainedSelect, type ChainPosition, type ChainedRow } from './log-chain.ts';
 import { restoreEvents, SchemaCheck } from './schema-check.ts';
 
 const PAGE = 2_000;
@@ -45,6 +45,8 @@ export class Trail {
   /** The chain failed here once: nothing after it can be trusted until a restart re-checks the whole log. */
   #broken: string | undefined;
   #prunedAt = 0;
+  /** The query for the rows after a seq (the log's columns never change while the bot runs). */
+  #select: string | undefined;
 
   constructor(
     private readonly db: Database,
@@ -74,9 +76,17 @@ export class Trail {
     // A row this transaction wrote could still be rolled back: taken in, it would read later as deleted.
     if (q.hasWritten?.() === true) throw new Error('the trail must be checked before its transaction writes anything');
     const findings: string[] = [];
-    const chain = await this.#advance(q);
+    // What a check needs besides the new rows and the tables, in one read.
+    const checkpoint = this.#position;
+    const status = await q.get<{ checkpoint: string | null; issued: number | null; schema_version: number; events: string | null }>(
+      `SELECT (SELECT hash FROM action_log WHERE seq = ?) AS checkpoint, (SELECT seq FROM sqlite_sequence WHERE name = 'action_log') AS issued,
+         (SELECT schema_version FROM pragma_schema_version) AS schema_version, (SELECT group_concat(name, char(31)) FROM log_events) AS events`,
+      [checkpoint.lastSeq],
+    );
+    const chain = await this.#advance(q, { ...checkpoint, hashNow: status?.checkpoint ?? undefined }, status?.issued ?? 0);
     if (chain !== undefined) findings.push(chain);
-    const schema = await this.#schema.check(q, { restore });
+    const known = status === undefined ? undefined : { schemaVersion: status.schema_version, events: (status.events ?? '').split('\u001f') };
+    const schema = await this.#schema.check(q, { restore, known });
     for (const event of schema.restored) this.#report(`the event \`${event}\` was deleted from log_events (put back, so that findings can be logged)`);
     findings.push(...schema.altered.map((what) => `the database's schema was altered: ${what}`));
     const access = compareState(this.#access, await readTables(q));
@@ -100,19 +110,20 @@ export class Trail {
     return [...this.#reported];
   }
 
-  /** Reads and checks the rows written since the last look; a finding when the chain does not hold. */
-  async #advance(q: Queries): Promise<string | undefined> {
+  /**
+   * Reads and checks the rows written since the last look; a finding when the
+   * chain does not hold. `checked`: the last row checked, with the hash it has
+   * now; `issued`: the highest number the log ever issued (sqlite_sequence).
+   */
+  async #advance(q: Queries, checked: ChainPosition & { readonly hashNow: string | undefined }, issued: number): Promise<string | undefined> {
     if (this.#broken !== undefined) return this.#broken;
-    const checked = this.#position;
-    if (checked.lastSeq > 0) {
-      const row = await q.get<{ hash: string }>('SELECT hash FROM action_log WHERE seq = ?', [checked.lastSeq]);
-      if (row?.hash !== checked.lastHash) {
-        return this.#break(
-          `the action log's row ${checked.lastSeq}, which this bot process had checked, is ${row === undefined ? 'gone: rows were deleted from the log' : 'not what it was: the log was rewritten'}`,
-        );
-      }
+    if (checked.lastSeq > 0 && checked.hashNow !== checked.lastHash) {
+      return this.#break(
+        `the action log's row ${checked.lastSeq}, which this bot process had checked, is ${checked.hashNow === undefined ? 'gone: rows were deleted from the log' : 'not what it was: the log was rewritten'}`,
+      );
     }
-    const select = `${await chainedSelect(q)} WHERE seq > ? ORDER BY seq LIMIT ?`;
+    this.#select ??= `${await chainedSelect(q)} WHERE seq > ? ORDER BY seq LIMIT ?`;
+    const select = this.#select;
     for (;;) {
       const from = this.#position.lastSeq;
       const page = await q.all<ChainedRow>(select, [from, PAGE]);
@@ -129,8 +140,10 @@ export class Trail {
       }
       if (page.length < PAGE) break;
     }
-    const cut = await deletedTail(q, this.#position.lastSeq);
-    if (cut !== undefined) return this.#break(`the action log does not verify at row ${cut.seq}: ${cut.reason}`);
+    if (issued > this.#position.lastSeq) {
+      const first = this.#position.lastSeq + 1;
+      return this.#break(`the action log does not verify at row ${first}: rows ${first} to ${issued}, the last written, are missing (deleted)`);
+    }
     const now = this.now();
     if (now - this.#prunedAt > PRUNE_EVERY_MS) {
       this.#ledger.prune(now);
