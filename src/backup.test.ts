@@ -61,7 +61,8 @@ describe('npm run backup', () => {
     const run = await runBackup(target);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
-      `Backup failed: the copy's action log is BROKEN from row 3 (chain: BROKEN at row 3: its contents do not match its hash (the row was edited); 2 rows before it verified). ` +
+      `Backup failed: the copy's action log is BROKEN from row 3 (chain: BROKEN at row 3: its contents do not match its hash (the row was edited); 2 rows before it verified / ` +
+        "schema: BROKEN: the database's schema was altered: the trigger `action_log_no_update` (on `action_log`) is missing). " +
         `Nothing was written to ${target}; run npm run verify-log on the live database.\n`,
     );
     expect(existsSync(target)).toBe(false);

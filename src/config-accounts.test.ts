@@ -9,7 +9,8 @@ import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 import { listedAccountNames } from './config-accounts.ts';
-import { loggerFor } from './main.ts';
+import { SecretScreen } from './actions/secret-input.ts';
+import { configuredSecrets, loggerFor } from './main.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'config-accounts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -70,6 +71,12 @@ describe('accounts in the configuration', () => {
     log.error('oops', { leaked: [MAIN_SECRET, FUTURES_SECRET, PASSPHRASE] });
     expect(lines.join('\n')).not.toMatch(new RegExp([MAIN_SECRET, FUTURES_SECRET, PASSPHRASE].join('|')));
     expect(lines.join('\n').match(/\[redacted\]/g)).toHaveLength(3);
+  });
+
+  it('screens what people type for every account’s secret and passphrase, not only main’s', () => {
+    const screen = new SecretScreen(configuredSecrets(loadConfig(twoAccounts)));
+    for (const secret of [MAIN_SECRET, FUTURES_SECRET, PASSPHRASE]) expect(screen.screen({ amount: `0.1 ${secret}` }).names).toEqual(['amount']);
+    expect(screen.screen({ amount: '0.1', asset: 'BTC' }).names).toEqual([]);
   });
 
   it('is the one-account bot without BINANCE_ACCOUNTS', () => {

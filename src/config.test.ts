@@ -100,6 +100,13 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...valid, AUDIT_CHANNEL_ID: '#audit' })).toEqual([expect.stringMatching(/^AUDIT_CHANNEL_ID: must be the audit channel’s id \(a Discord snowflake/)]);
   });
 
+  it('takes AUDIT_LOG_KEY_ADOPT as the head a key is adopted on (seq:hash), and refuses anything else', () => {
+    const hash = 'a'.repeat(64);
+    expect(loadConfig({ ...valid, AUDIT_LOG_KEY_ADOPT: `12:${hash}` }).audit.adoptKeyAt).toEqual({ seq: 12, hash });
+    expect(loadConfig(valid).audit.adoptKeyAt).toBeUndefined();
+    expect(problemsOf({ ...valid, AUDIT_LOG_KEY_ADOPT: '12' })).toEqual([expect.stringMatching(/^AUDIT_LOG_KEY_ADOPT: must be the log's head as "seq:hash"/)]);
+  });
+
   it('takes AUDIT_LOG_KEY as a secret of at least 32 characters, and refuses a short one without printing it', () => {
     expect(loadConfig(valid).audit.logKey).toBeUndefined();
     const key = `${'k'.repeat(31)}Z`;

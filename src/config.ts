@@ -37,6 +37,12 @@ export interface Config {
   readonly audit: {
     /** AUDIT_LOG_KEY: the action log's rows are HMAC-chained under it; unset, plain SHA-256. */
     readonly logKey: Secret | undefined;
+    /**
+     * AUDIT_LOG_KEY_ADOPT: the head of a log written without a key, on which AUDIT_LOG_KEY may start
+     * (once: the next row is keyed). Without it the bot will not start with a key on an unkeyed log,
+     * which is also what a keyed log recomputed without its key looks like.
+     */
+    readonly adoptKeyAt: { readonly seq: number; readonly hash: string } | undefined;
     /** AUDIT_CHANNEL_ID: every log row is mirrored there, and the chain head anchored; unset, nowhere. */
     readonly channelId: string | undefined;
   };
@@ -126,6 +132,20 @@ const auditLogKey = z.preprocess(
     .optional(),
 );
 
+// "seq:hash" of the log's head when AUDIT_LOG_KEY is first set on a log written without it (action-log.ts assertKeyFits).
+const auditLogKeyAdopt = z.preprocess(
+  unset,
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,15}:[0-9a-f]{64}$/, { error: 'must be the log\'s head as "seq:hash" (the bot names it when it refuses to start), or unset' })
+    .transform((value) => {
+      const [seq, hash] = value.split(':');
+      return { seq: Number(seq), hash: hash ?? '' };
+    })
+    .optional(),
+);
+
 const environmentSchema = z.object({
   DISCORD_TOKEN: required('the bot token from the Discord developer portal').pipe(
     z.string().trim().regex(/^\S{20,}$/, { error: 'must be the bot token from the Discord developer portal (no spaces)' }),
@@ -172,6 +192,7 @@ const environmentSchema = z.object({
   // An ephemeral answer follows its reader's Discord language; this is for the messages everyone reads.
   BOT_LOCALE: z.preprocess(unset, z.enum(LOCALES, { error: `must be ${LOCALES.join(' or ')} (the language of messages many people see)` }).default('en-US')),
   AUDIT_LOG_KEY: auditLogKey,
+  AUDIT_LOG_KEY_ADOPT: auditLogKeyAdopt,
   AUDIT_CHANNEL_ID: z.preprocess(
     unset,
     z
@@ -221,7 +242,11 @@ export function loadConfig(env: Environment = readEnvironment()): Config {
       timeoutMs: vars.BINANCE_TIMEOUT_MS,
       dryRun: vars.BINANCE_DRY_RUN,
     },
-    audit: { logKey: vars.AUDIT_LOG_KEY === undefined ? undefined : new Secret(vars.AUDIT_LOG_KEY), channelId: vars.AUDIT_CHANNEL_ID },
+    audit: {
+      logKey: vars.AUDIT_LOG_KEY === undefined ? undefined : new Secret(vars.AUDIT_LOG_KEY),
+      adoptKeyAt: vars.AUDIT_LOG_KEY_ADOPT,
+      channelId: vars.AUDIT_CHANNEL_ID,
+    },
     databasePath: vars.DATABASE_PATH,
     confirmTimeoutSeconds: vars.CONFIRM_TIMEOUT_SECONDS,
     logLevel: vars.LOG_LEVEL,

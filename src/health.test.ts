@@ -35,6 +35,24 @@ describe('npm run health', () => {
     expect(verdict).toEqual({ healthy: true, line: 'healthy: host:1:aa beat 1.5 s ago; Discord gateway connected for 30.0 s (Ready, ping 12 ms).' });
   });
 
+  it('is unhealthy when the audit channel’s anchors stopped: a row waited for one longer than the hourly anchor allows', async () => {
+    await store.processes.beat('host:1:aa', NOW - 30_000, connected);
+    await store.processes.beat('host:1:aa', NOW - 1_500, connected);
+    const mirrored = await openStore(path, { auditMirror: true, now: () => NOW - 2 * 3_600_000 });
+    try {
+      await mirrored.log.append({ event: 'startup', detail: 'two hours ago' });
+      const overdue = await checkHealth(path, NOW);
+      expect(overdue.healthy).toBe(false);
+      expect(overdue.line).toMatch(/^unhealthy: host:1:aa is running and connected, but no anchor has been posted yet, and rows written since .* are not anchored: the hourly anchor is overdue/);
+      // Anchored and posted: healthy again.
+      await mirrored.outbox.anchorHead('hour');
+      for (let entry = await mirrored.outbox.next(); entry !== undefined; entry = await mirrored.outbox.next()) await mirrored.outbox.markPosted(entry.id, `m${entry.id}`);
+      expect((await checkHealth(path, NOW)).healthy).toBe(true);
+    } finally {
+      await mirrored.close();
+    }
+  });
+
   it('is unhealthy once the last beat is older than the heartbeat window (a killed process)', async () => {
     await store.processes.beat('host:2:bb', NOW - HEARTBEAT_STALE_MS - 1, connected);
     const verdict = await checkHealth(path, NOW);

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { HEARTBEAT_STALE_MS } from './actions/service.ts';
 import { loadDatabasePath } from './config.ts';
-import { Database, type ProcessBeat, Processes } from './store/index.ts';
+import { anchorOverdue, AuditOutbox, Database, overdueLine, type AnchorStanding, type ProcessBeat, Processes } from './store/index.ts';
 
 export interface HealthVerdict {
   readonly healthy: boolean;
@@ -18,6 +18,7 @@ export async function checkHealth(path: string, now = Date.now()): Promise<Healt
   const unhealthy = (why: string): HealthVerdict => ({ healthy: false, line: `unhealthy: ${why}` });
   if (!existsSync(path)) return unhealthy(`no database at ${path}; pass the bot's database path, or set DATABASE_PATH as the bot has it.`);
   let beats: ProcessBeat[];
+  let anchors: AnchorStanding | undefined;
   try {
     const db = await Database.openReadOnly(path);
     try {
@@ -26,6 +27,8 @@ export async function checkHealth(path: string, now = Date.now()): Promise<Healt
         return unhealthy(`the database at ${path} has no gateway state in its heartbeats: start this version of the bot on it.`);
       }
       beats = await new Processes(db).list();
+      // Only a bot with an audit channel fills the outbox: then its anchors must keep coming.
+      if ((await db.get('SELECT 1 FROM audit_outbox LIMIT 1')) !== undefined) anchors = await new AuditOutbox(db).anchorStanding();
     } finally {
       await db.close();
     }
@@ -44,6 +47,9 @@ export async function checkHealth(path: string, now = Date.now()): Promise<Healt
     );
   }
   const connected = live.find((beat) => beat.gateway?.state === 'connected');
+  if (connected?.gateway !== undefined && anchors !== undefined && anchorOverdue(anchors, now)) {
+    return unhealthy(`${connected.instanceId} is running and connected, but ${overdueLine(anchors)}.`);
+  }
   if (connected?.gateway !== undefined) {
     return {
       healthy: true,

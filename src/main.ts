@@ -30,6 +30,7 @@ import { ProposalFlow } from './discord/proposal-flow.ts';
 import { InteractionRouter } from './discord/router.ts';
 import { slashCommands } from './discord/slash-commands.ts';
 import { createLogger, type Logger, type LoggerOptions } from './log.ts';
+import type { Secret } from './secret.ts';
 import { openStore, type Store } from './store/index.ts';
 
 const EXPIRY_SWEEP_MS = 1_000;
@@ -44,13 +45,18 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-/** The logger, scrubbing every secret the configuration holds (every account's) from every line. */
-export function loggerFor(config: Config, write?: LoggerOptions['write']): Logger {
-  const secrets = [
+/** The secrets the configuration holds as text: the token, every account's API secret or key passphrase, AUDIT_LOG_KEY. */
+export function configuredSecrets(config: Config): Secret[] {
+  return [
     config.discord.token,
     ...config.binance.accounts.map(({ signingKey }) => (signingKey.kind === 'hmac' ? signingKey.secret : signingKey.passphrase)),
     config.audit.logKey,
-  ].flatMap((secret) => (secret === undefined ? [] : [secret.reveal()]));
+  ].filter((secret): secret is Secret => secret !== undefined);
+}
+
+/** The logger, scrubbing every secret the configuration holds (every account's) from every line. */
+export function loggerFor(config: Config, write?: LoggerOptions['write']): Logger {
+  const secrets = configuredSecrets(config).map((secret) => secret.reveal());
   return createLogger({ level: config.logLevel, secrets, ...(write === undefined ? {} : { write }) });
 }
 
@@ -69,11 +75,11 @@ export function packageVersion(): string {
 
 /**
  * One per-host limits object for every client on this IP (one client per account);
- * Binance's 429/418 waits are kept in the database so every bot process honours them.
+ * Binance's 429/418 waits and the IP weight spent are kept in the database so every bot process honours them.
  * (The pipeline tests build theirs here too.)
  */
 export function sharedHostLimits(store: Store, log: Logger): HostLimits {
-  return new HostLimits({ shared: store.hostBans, log });
+  return new HostLimits({ shared: store.hostBans, sharedWeights: store.hostWeights, log });
 }
 
 /**
@@ -108,10 +114,19 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const auditChannelId = config.audit.channelId;
   const store = await openStore(config.databasePath, { dryRun: config.binance.dryRun, auditLogKey: config.audit.logKey, auditMirror: auditChannelId !== undefined });
   // Rows written without the key (or under another one) after keyed rows would break the chain for good.
-  await store.log.assertKeyFits().catch(async (error: unknown) => {
+  await store.log.assertKeyFits(config.audit.adoptKeyAt).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
+  // Whatever the bot finds altered in its database (trail.ts) is said at once: here on stderr, and
+  // in the audit channel directly (the poster, below), not only through the outbox it may have altered.
+  const alarms: Array<(finding: string) => void> = [];
+  store.trail.onFinding((finding) => {
+    log.error('THE DATABASE WAS ALTERED OUTSIDE THE BOT: money-moving commands and access changes are refused until it is explained', { finding });
+    for (const alarm of alarms) alarm(finding);
+  });
+  // The whole log checked once now, so the first click does not pay for it (and a broken log is said at start-up).
+  await store.trail.check(store.db);
   const accounts = accountClients(config, sharedHostLimits(store, log), log);
   const binance = accounts.main.client;
   const authorizer = new Authorizer(store.grants, config.discord.adminIds);
@@ -125,7 +140,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     },
   });
   const access = new AccessService({ store, authorizer, proposals, endpoints: ENDPOINTS });
-  const freeze = new FreezeService({ store, authorizer, proposals });
+  // Typed into an option or a freeze reason, any of these is refused (or withheld) and stored nowhere.
+  const secrets = configuredSecrets(config);
+  const freeze = new FreezeService({ store, authorizer, proposals, secrets });
   const actions = new ActionService({
     endpoints: ENDPOINTS,
     store,
@@ -133,6 +150,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     authorizer,
     confirmTimeoutMs,
     log,
+    secrets,
     // Another process's claim counts as abandoned only after it could no longer be sending.
     staleAfterMs: config.binance.timeoutMs + DRAIN_MS + 60_000,
     onExpired: (expired) => {
@@ -219,6 +237,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
           text: publicText,
         });
   poster?.start();
+  if (poster !== undefined) alarms.push((finding) => void poster.alarm(finding));
 
   const syncTarget = { applicationId: config.discord.clientId, guildId: config.discord.guildId };
   const sync = await syncCommands(client.rest, syncTarget, slashCommands(ENDPOINTS, accounts));

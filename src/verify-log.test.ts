@@ -123,7 +123,8 @@ describe('npm run verify-log', () => {
     await withoutTriggers(bot.db, () => forgeChainFrom(bot.db, 1, {}, 'sha256'));
     const wholly = await verifyLog([path, '--anchors', anchors], { AUDIT_LOG_KEY: KEY });
     expect(wholly.code).toBe(1);
-    expect(wholly.out).toContain('note: AUDIT_LOG_KEY was given but no row is keyed');
+    // Given the key, a log with no keyed row is broken from row 1 by itself; the anchors say it too.
+    expect(wholly.out).toMatch(/chain +broken +BROKEN at row 1: AUDIT_LOG_KEY was given but none of the 6 rows is keyed/);
     expect(wholly.out).toMatch(/anchors +broken +BROKEN: row 6 does not have the anchored hash/);
     expect(wholly.out).toContain('the first row that cannot be trusted is row 1.');
   });

@@ -1,10 +1,11 @@
 // `npm run verify-log -- [DATABASE] [--anchors FILE]`: checks the action log
-// and names the first row that cannot be trusted. It opens the file read-only
-// and changes nothing (no migration, no write, no checkpoint), so it is safe
-// on a live bot's database and on a copy under investigation. With
-// AUDIT_LOG_KEY (environment or .env) it checks a keyed chain; with anchors
-// (`seq hash` lines, as the audit channel posts them) it also catches a cut
-// tail and a chain recomputed after an edit.
+// and names the first row that cannot be trusted. It changes nothing beside
+// the file (no migration, no write, no checkpoint; with a -wal beside it, it
+// reads a private copy), so it is safe on a live bot's database, on a killed
+// one's and on a copy under investigation. With AUDIT_LOG_KEY (environment or
+// .env) it checks a keyed chain and the MACs of the bot's anchor posts; with
+// anchors (`seq hash` lines, as the audit channel posts them) it also catches
+// a cut tail and a chain recomputed after an edit; and it checks the schema.
 // Exit codes: 0 intact, 1 broken, 2 usage error, no database, or a keyed
 // chain that cannot be checked without its key.
 import { existsSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { checkLogFile, type LogFileCheck, type LogVerdict } from './store/log-ch
 
 const USAGE = `Usage: npm run verify-log -- [DATABASE] [--anchors FILE]
   DATABASE        the bot's SQLite file (default: DATABASE_PATH, or ./data/bot.sqlite)
-  --anchors FILE  anchors to check: "seq hash" lines, as copied from the audit channel's posts
+  --anchors FILE  anchors to check: "seq hash" lines, or the audit channel's anchor posts copied
 AUDIT_LOG_KEY (environment or .env) checks a keyed chain.
 Exit codes: 0 intact, 1 broken, 2 usage error, no database, or a keyed chain without its key.
 `;
@@ -81,9 +82,11 @@ function report(path: string, keyed: boolean, verdict: LogVerdict): string {
       break;
     case 'broken':
       lines.push(
-        verdict.firstBadSeq === undefined
-          ? 'Action log BROKEN: the tables of who may do what (grants, policies, the freeze) are not what the log explains; see above.'
-          : `Action log BROKEN: the first row that cannot be trusted is row ${verdict.firstBadSeq}.`,
+        verdict.firstBadSeq !== undefined
+          ? `Action log BROKEN: the first row that cannot be trusted is row ${verdict.firstBadSeq}.`
+          : verdict.results.some((result) => result.name === 'schema' && result.status === 'broken')
+            ? "Action log BROKEN: the database's schema is not what the migrations made (a trigger, table or index was added, changed or removed); see above."
+            : 'Action log BROKEN: the tables of who may do what (grants, policies, the freeze) are not what the log explains; see above.',
       );
       break;
     case 'incomplete':

@@ -25,7 +25,7 @@ const carol = () => h.actor(CAROL_ID, 'carol');
 const dave = () => h.actor(DAVE_ID, 'dave');
 
 async function put(userId: string, actionKey: string, role: 'requester' | 'approver' = 'requester', caps: Cap[] = []) {
-  await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey, account: '*', role, caps }, ADMIN_ID, h.clock.now));
+  await h.putGrant({ userId, actionKey, account: '*', role, caps });
 }
 
 
@@ -37,7 +37,7 @@ describe('roles', () => {
   it('an approver may not request, but may approve and reject; both are logged with the right they used', async () => {
     await put(ALICE_ID, 'pm.repay-negative-balance');
     await put(BOB_ID, 'pm.repay-negative-balance', 'approver');
-    await h.store.db.transaction((tx) => h.store.grants.setPolicy(tx, { actionKey: 'pm.repay-negative-balance', account: '*', approvals: 1 }, ADMIN_ID, 0));
+    await h.putPolicy({ actionKey: 'pm.repay-negative-balance', account: '*', approvals: 1 });
     const asks = await refusal(h.service.request(bob(), h.endpoint('pm.repay-negative-balance'), {}));
     expect(asks.message).toMatch(/you hold `pm.repay-negative-balance` as an approver: you may approve or reject other people's requests, not make one/);
 
@@ -54,9 +54,9 @@ describe('roles', () => {
 
   it("reads the strictest of an account's row and the * row: an account row narrows, never widens", async () => {
     await put(ALICE_ID, 'futures.margin-type', 'approver');
-    await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId: ALICE_ID, actionKey: 'futures.margin-type', account: 'futures', role: 'requester', caps: [] }, ADMIN_ID, 0));
+    await h.putGrant({ userId: ALICE_ID, actionKey: 'futures.margin-type', account: 'futures', role: 'requester', caps: [] });
     await put(BOB_ID, 'futures.margin-type');
-    await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId: BOB_ID, actionKey: 'futures.margin-type', account: 'futures', role: 'approver', caps: [] }, ADMIN_ID, 0));
+    await h.putGrant({ userId: BOB_ID, actionKey: 'futures.margin-type', account: 'futures', role: 'approver', caps: [] });
     const check = new Authorizer(h.store.grants, new Set([ADMIN_ID]));
     // alice: an approver everywhere; her requester row on 'futures' cannot widen that.
     expect(await check.check(ALICE_ID, 'futures.margin-type', { account: 'futures', use: 'request' })).toMatchObject({ allowed: false, reason: expect.stringMatching(/as an approver/) });
@@ -70,7 +70,7 @@ describe('roles', () => {
   it('a requester of another action can neither approve nor reject', async () => {
     await put(ALICE_ID, 'pm-pro.bankruptcy-repay');
     await put(CAROL_ID, 'futures.margin-type');
-    await h.store.db.transaction((tx) => h.store.grants.setPolicy(tx, { actionKey: 'pm-pro.bankruptcy-repay', account: '*', approvals: 1 }, ADMIN_ID, 0));
+    await h.putPolicy({ actionKey: 'pm-pro.bankruptcy-repay', account: '*', approvals: 1 });
     const view = await h.service.request(alice(), h.endpoint('pm-pro.bankruptcy-repay'), {});
     await h.service.confirm(alice(), view.action.id);
     expect((await refusal(h.service.approve(carol(), view.action.id))).message).toMatch(/not been granted `pm-pro.bankruptcy-repay`/);

@@ -22,6 +22,7 @@ import {
 import { applyChange, beforeOf, parseBasis, type Before } from './access-changes.ts';
 import { who, type Actor } from './actor.ts';
 import { ACCESS_ADMIN, type Authorizer } from './authorization.ts';
+import { assertTrail } from './integrity.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
 import type { ProposalService } from './proposals.ts';
@@ -140,6 +141,7 @@ export class AccessService {
   async #apply(actor: Actor, change: AccessChange): Promise<AccessResult> {
     const { store } = this.#options;
     const before = await store.db.transaction(async (tx) => {
+      await assertTrail(store, tx);
       const read = await beforeOf(store, tx, change);
       return (await applyChange(store, tx, change, { by: actor, now: this.#now() })) ? read : undefined;
     });

@@ -5,11 +5,12 @@
 // the configuration or its key's permission sends nothing.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENDPOINTS } from '../../commands/index.ts';
-import { ADMIN_ID, ALICE_ID } from '../../test/support/harness.ts';
+import { ADMIN_ID, ALICE_ID, logChange } from '../../test/support/harness.ts';
 import { createDesk, DESK_ACCOUNTS, type Desk, type DeskProcess } from '../../test/support/desk.ts';
 import { claimed, refusal } from '../../test/support/outcomes.ts';
 import { inEnglish, type Said } from '../i18n/index.ts';
 import { silentLogger } from '../log.ts';
+import { grantToParams } from '../store/index.ts';
 import type { Eligibility } from './eligibility.ts';
 import { KeyChecks } from './key-checks.ts';
 
@@ -34,8 +35,9 @@ function inEnglishReason(verdict: Eligibility): object {
   return 'reason' in verdict ? { ...verdict, reason: inEnglish(verdict.reason) } : verdict;
 }
 
+/** A grant as a root admin makes it: the table and its log row (the bot refuses a grant its log does not explain). */
 async function grant(userId: string, actionKey: string, account: string) {
-  await bot.store.db.transaction((tx) => bot.store.grants.put(tx, { userId, actionKey, account, role: 'requester', caps: [] }, ADMIN_ID, desk.clock.now));
+  await logChange(bot.store, { kind: 'grant', ...grantToParams({ userId, actionKey, account, role: 'requester', caps: [] }) }, desk.clock.now);
 }
 
 describe('routing', () => {

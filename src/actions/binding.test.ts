@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 async function grant(userId: string, actionKey: string): Promise<void> {
-  await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey, account: '*', role: 'requester', caps: [] }, ADMIN_ID, h.clock.now));
+  await h.putGrant({ userId, actionKey, account: '*', role: 'requester', caps: [] });
 }
 
 /** UPDATE pending_actions as an insider with the file would. */
@@ -85,7 +85,7 @@ describe('the request is rebuilt at the click and bound to its logged row', () =
   it('keeps the two-person rule when the stored approvals_required is lowered (and the policy with it)', async () => {
     h = await createHarness();
     await grant(ALICE_ID, 'pm.repay-negative-balance');
-    await h.store.db.transaction((tx) => h.store.grants.setPolicy(tx, { actionKey: 'pm.repay-negative-balance', account: '*', approvals: 1 }, ADMIN_ID, h.clock.now));
+    await h.putPolicy({ actionKey: 'pm.repay-negative-balance', account: '*', approvals: 1 });
     const alice = h.actor(ALICE_ID, 'alice');
     const view = await h.service.request(alice, h.endpoint('pm.repay-negative-balance'), {});
     await rewrite(view.action.id, { approvals_required: 0 });
@@ -167,7 +167,7 @@ describe('the request is rebuilt at the click and bound to its logged row', () =
     h = await createHarness();
     await grant(ALICE_ID, 'pm.repay-negative-balance');
     await grant(BOB_ID, 'pm.repay-negative-balance');
-    await h.store.db.transaction((tx) => h.store.grants.setPolicy(tx, { actionKey: 'pm.repay-negative-balance', account: '*', approvals: 1 }, ADMIN_ID, h.clock.now));
+    await h.putPolicy({ actionKey: 'pm.repay-negative-balance', account: '*', approvals: 1 });
     const view = await h.service.request(h.actor(ALICE_ID, 'alice'), h.endpoint('pm.repay-negative-balance'), {});
     expect((await h.service.confirm(h.actor(ALICE_ID, 'alice'), view.action.id)).kind).toBe('awaiting-approval');
     h.clock.now += 61_000;

@@ -19,8 +19,13 @@
 //   before a two-person send). What is sent is the REBUILT request, never the
 //   stored one.
 //
-// Without AUDIT_LOG_KEY the logged row is a plain hash that a writer can
-// recompute: the check then still catches a careless edit, not a careful one.
+// Before that, the store's trail (trail.ts) checks the database as a whole, and
+// the action's rows are checked against their neighbours in the chain and
+// against the rows this process saw about it when it checked them: a row
+// rewritten with its own plain hash recomputed no longer links, and a `sent`
+// row deleted afterwards is missed. Without AUDIT_LOG_KEY a writer who
+// recomputes the whole chain after the request, while no bot process runs,
+// is caught only by the digest in the button (click-digest.ts) and by anchors.
 import { z } from 'zod';
 import { encodeParams, FAMILIES, type BinanceRequest } from '../binance/index.ts';
 import { inEnglish, type Said } from '../i18n/index.ts';
@@ -29,6 +34,8 @@ import type { Accounts } from './accounts.ts';
 import type { Actor } from './actor.ts';
 import { refusalError, type ClickRules, type Refusal } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
+import { actionDigest, UNCHECKABLE_BUTTON, type ClickDigest } from './click-digest.ts';
+import { OperatorError } from './errors.ts';
 import { closeTampered, TamperedError } from './tamper.ts';
 import { targetChange, type Target } from './target.ts';
 import { parseJsonText } from '../json-text.ts';
@@ -81,6 +88,11 @@ export function recordOf(
   return { family: request.family, method: 'POST', path: request.path, params: encodeParams(request.params), target, ...bound };
 }
 
+/** The digest a button of the action carries (click-digest.ts): the logged record, with the expiry of the step it is for. */
+export function recordDigest(actionKey: string, requesterId: string, record: BoundRecord, expiresAt: number): string {
+  return actionDigest({ actionKey, requesterId, ...record, expiresAt });
+}
+
 /** The step being checked: the requester's Confirm, a second person's Approve, or the send itself. */
 export type BindingStage = 'confirm' | 'approve' | 'send';
 
@@ -114,10 +126,23 @@ const CLOSING_EVENTS = new Set(['sent', 'outcome', 'rejected', 'cancelled', 'exp
  * the send stage, is the request about to leave: it must be the one rebuilt now.
  */
 export async function checkBinding(context: BindingContext, q: Queries, action: PendingAction, stage: BindingStage, sending?: BinanceRequest): Promise<BindingVerdict> {
+  // At the send, the database as a whole first: its schema, the log since the last look, who may do what
+  // (store/trail.ts). A click's claim checks it in its own transaction (claim.ts), which follows at once.
+  const altered = stage === 'send' ? await context.store.trail.check(q) : [];
+  const verdict = await checkAction(context, q, action, stage, sending);
+  if (altered.length === 0) return verdict;
+  return { kind: 'tampered', actionKey: verdict.kind === 'tampered' ? verdict.actionKey : action.actionKey, findings: [...altered, ...(verdict.kind === 'tampered' ? verdict.findings : [])] };
+}
+
+/** The action itself against its log rows and its declaration. */
+async function checkAction(context: BindingContext, q: Queries, action: PendingAction, stage: BindingStage, sending: BinanceRequest | undefined): Promise<BindingVerdict> {
   const tampered = (findings: readonly string[], actionKey = action.actionKey): BindingVerdict => ({ kind: 'tampered', actionKey, findings });
   const checked = await context.store.log.checkedRowsOf(q, action.id);
   if (!checked.ok) return tampered([`log row ${checked.seq} about this action fails its hash check: ${checked.reason}`]);
   const rows = checked.rows;
+  // A row this process checked earlier must still be there, unchanged: a sent action whose rows were deleted is not unsent.
+  const gone = (context.store.trail.rowsSeen(action.id) ?? []).filter((seen) => !rows.some((row) => row.seq === seen.seq && row.hash === seen.hash));
+  if (gone.length > 0) return tampered([`the log rows ${gone.map((row) => `${row.seq} (${row.event})`).join(', ')} about this action, checked earlier by this bot process, are gone or changed`]);
   const requestedRows = rows.filter((row) => row.event === 'requested');
   const [requested] = requestedRows;
   if (requested === undefined || requestedRows.length > 1) {
@@ -140,21 +165,21 @@ export async function checkBinding(context: BindingContext, q: Queries, action: 
   if (endpoint === undefined) return findings.length > 0 ? tampered(findings, actionKey) : { kind: 'cannot-run', detail: (t) => t.pipeline.binding.unknownAction({ actionKey }) };
   const options = endpoint.options.safeParse(parseJsonText(action.optionsJson));
   if (!options.success) return tampered([...findings, 'options: the stored options no longer pass the command’s own validation'], actionKey);
-  if (JSON.stringify(options.data) !== requested.params_json) findings.push(`options: stored ${clip(JSON.stringify(options.data))}, logged ${clip(requested.params_json ?? '')}`);
+  if (JSON.stringify(options.data) !== requested.params_json) findings.push(`options: stored ${clipStored(JSON.stringify(options.data))}, logged ${clipStored(requested.params_json ?? '')}`);
   const request = buildRequest(endpoint, options.data);
   const rebuilt = describe(request.method, request.path, encodeParams(request.params));
   if (rebuilt !== describe(record.method, record.path, record.params) || request.family !== record.family) {
-    findings.push(`request: rebuilt from the declaration ${clip(rebuilt)}, logged ${clip(describe(record.method, record.path, record.params))}`);
+    findings.push(`request: rebuilt from the declaration ${clipStored(rebuilt)}, logged ${clipStored(describe(record.method, record.path, record.params))}`);
   }
   const stored = storedRequest.safeParse(parseJsonText(action.requestJson));
   if (!stored.success) findings.push('request: the stored request is unreadable');
   else {
     const shown = describe(stored.data.method, stored.data.path, encodeParams(stored.data.params));
-    if (shown !== rebuilt || stored.data.family !== request.family) findings.push(`request: stored ${clip(shown)}, logged and rebuilt ${clip(rebuilt)}`);
+    if (shown !== rebuilt || stored.data.family !== request.family) findings.push(`request: stored ${clipStored(shown)}, logged and rebuilt ${clipStored(rebuilt)}`);
     if (JSON.stringify(stored.data.target) !== JSON.stringify(record.target)) findings.push('target: the stored host or dry-run setting is not the one logged');
   }
   if (sending !== undefined && describe(sending.method, sending.path, encodeParams(sending.params)) !== rebuilt) {
-    findings.push(`request: about to send ${clip(describe(sending.method, sending.path, encodeParams(sending.params)))}, rebuilt now ${clip(rebuilt)}`);
+    findings.push(`request: about to send ${clipStored(describe(sending.method, sending.path, encodeParams(sending.params)))}, rebuilt now ${clipStored(rebuilt)}`);
   }
   if (findings.length > 0) return tampered(findings, actionKey);
 
@@ -169,14 +194,32 @@ export async function checkBinding(context: BindingContext, q: Queries, action: 
 }
 
 /**
- * A Confirm or an Approve: the stored action checked against its log. Bound,
- * it returns what the click will send; tampered, the action is closed with a
- * `tamper` row and a TamperedError thrown; no longer able to run as shown
- * (another host or dry-run setting), it is closed as refused. Nothing is sent.
+ * A Confirm or an Approve: the stored action checked against its log, and
+ * against the digest its button carries (when the click came with one; the
+ * Discord layer always passes it). Bound, it returns what the click will
+ * send; tampered, the action is closed with a `tamper` row and a
+ * TamperedError thrown; no longer able to run as shown (another host or
+ * dry-run setting), it is closed as refused. Nothing is sent.
  */
-export async function bindClick(context: BindingContext, rules: ClickRules, actor: Actor, action: PendingAction, stage: 'confirm' | 'approve'): Promise<Extract<BindingVerdict, { kind: 'bound' }>> {
+export async function bindClick(
+  context: BindingContext,
+  rules: ClickRules,
+  actor: Actor,
+  action: PendingAction,
+  stage: 'confirm' | 'approve',
+  digest: ClickDigest,
+): Promise<Extract<BindingVerdict, { kind: 'bound' }>> {
   const { store, now } = context;
-  const verdict = await checkBinding(context, store.db, action, stage);
+  if (digest === null) throw new OperatorError('refused', UNCHECKABLE_BUTTON);
+  const checked = await checkBinding(context, store.db, action, stage);
+  const verdict: BindingVerdict =
+    checked.kind === 'bound' && typeof digest === 'string' && digest !== recordDigest(checked.endpoint.actionKey, action.requesterId, checked.record, action.expiresAt)
+      ? {
+          kind: 'tampered',
+          actionKey: checked.endpoint.actionKey,
+          findings: ['the button clicked was posted for another request than the one stored and logged now (its digest differs): the stored request and its log row were rewritten together'],
+        }
+      : checked;
   switch (verdict.kind) {
     case 'bound':
       return verdict;
@@ -208,7 +251,7 @@ function differences(action: PendingAction, requested: LogRow, record: BoundReco
     ['approvals_required', action.approvalsRequired, record.approvalsRequired],
     ['amount', amountOf(action), record.amount === null ? null : `${record.amount.amount ?? 'all'} ${record.amount.asset}`],
   ];
-  return pairs.filter(([, stored, logged]) => stored !== logged).map(([field, stored, logged]) => `${field}: stored ${clip(String(stored))}, logged ${clip(String(logged))}`);
+  return pairs.filter(([, stored, logged]) => stored !== logged).map(([field, stored, logged]) => `${field}: stored ${clipStored(String(stored))}, logged ${clipStored(String(logged))}`);
 }
 
 /**
@@ -271,6 +314,6 @@ function iso(ms: number): string {
 }
 
 /** A stored value quoted in a finding: an attacker wrote it, so it is cut short. */
-function clip(text: string): string {
+export function clipStored(text: string): string {
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }

@@ -19,7 +19,7 @@ const REPAY = 'pm.repay-debt';
 const HOUR = 60 * 60_000;
 
 async function grant(userId: string, caps: Cap[], role: 'requester' | 'approver' = 'requester') {
-  await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey: REPAY, account: '*', role, caps }, ADMIN_ID, h.clock.now));
+  await h.putGrant({ userId, actionKey: REPAY, account: '*', role, caps });
 }
 
 
@@ -111,7 +111,7 @@ describe('daily caps (rolling 24 hours)', () => {
   });
 
   it('counts a request awaiting approval as in flight', async () => {
-    await h.store.db.transaction((tx) => h.store.grants.setPolicy(tx, { actionKey: REPAY, account: '*', approvals: 1 }, ADMIN_ID, h.clock.now));
+    await h.putPolicy({ actionKey: REPAY, account: '*', approvals: 1 });
     await grant(BOB_ID, [], 'approver');
     const waiting = await repay('1');
     expect((await h.service.confirm(alice(), waiting.action.id)).kind).toBe('awaiting-approval');

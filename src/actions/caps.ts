@@ -2,10 +2,13 @@
 // one request (or one approval); a daily cap bounds what one person's requests
 // of one action spend in any rolling 24 hours, counting what is in flight
 // (awaiting approval, executing) and what was sent with a success or UNKNOWN
-// outcome (it may have executed). The daily check runs at the request (so the
-// confirmation can show what is left) and again inside the claim's
-// transaction, where the write lock makes it atomic: two requests on screen
-// at once cannot both pass a total that only one of them fits.
+// outcome (it may have executed). What counts is read from the hash-checked
+// log as the trail last checked it (store/trail.ts, action-ledger.ts), never
+// from the pending actions' columns, which a database writer could edit; so
+// the trail is checked first, in the same decision. The daily check runs at
+// the request (so the confirmation can show what is left) and again inside the
+// claim's transaction, where the write lock makes it atomic: two requests on
+// screen at once cannot both pass a total that only one of them fits.
 import { addDecimals, compareDecimals, subtractDecimalsFloor } from '../decimal.ts';
 import type { Messages, Said } from '../i18n/index.ts';
 import { LEGACY_ANY_ASSET, type Cap, type EffectiveGrant, type Grant, type Queries, type Store } from '../store/index.ts';
@@ -81,7 +84,8 @@ export async function checkDaily(store: Store, q: Queries, query: DailyQuery): P
   for (const row of grant?.rows ?? []) {
     const cap = dailyCapOf(row, query.request.asset);
     if (cap === undefined) continue;
-    const amounts = await store.pending.spentIn(q, {
+    // By the hash-checked log (trail.ts), not the pending actions' columns, which a database writer could lower.
+    const amounts = store.trail.spent({
       userId: query.userId,
       actionKey: query.actionKey,
       account: row.account,

@@ -2,22 +2,20 @@
 // moment between a claim and the send, a second process on the same database,
 // and a release that needs two people.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, createHarness, type Harness } from '../../test/support/harness.ts';
+import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, createHarness, logChange, type Harness } from '../../test/support/harness.ts';
 import { claimed, refusal } from '../../test/support/outcomes.ts';
 
 let h: Harness;
 beforeEach(async () => {
   h = await createHarness();
-  await h.store.db.transaction(async (tx) => {
-    for (const [user, action] of [
-      [ALICE_ID, 'pm.repay-negative-balance'],
-      [BOB_ID, 'pm.repay-negative-balance'],
-      [ALICE_ID, 'access.admin'],
-      [BOB_ID, 'access.admin'],
-    ] as const) {
-      await h.store.grants.put(tx, { userId: user, actionKey: action, account: '*', role: 'requester', caps: [] }, ADMIN_ID, h.clock.now);
-    }
-  });
+  for (const [user, action] of [
+    [ALICE_ID, 'pm.repay-negative-balance'],
+    [BOB_ID, 'pm.repay-negative-balance'],
+    [ALICE_ID, 'access.admin'],
+    [BOB_ID, 'access.admin'],
+  ] as const) {
+    await h.putGrant({ userId: user, actionKey: action, account: '*', role: 'requester', caps: [] });
+  }
 });
 afterEach(async () => {
   await h.close();
@@ -35,7 +33,7 @@ describe('engaging the freeze', () => {
   it('closes every confirmation, approval request and proposal that would add a right, in one transaction, logged', async () => {
     const pending = await h.service.request(alice(), h.endpoint(REPAY), {});
     await h.access.policy(admin(), { action: 'futures.margin-type', approvals: 1 });
-    await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId: ALICE_ID, actionKey: 'futures.margin-type', account: '*', role: 'requester', caps: [] }, ADMIN_ID, 0));
+    await h.putGrant({ userId: ALICE_ID, actionKey: 'futures.margin-type', account: '*', role: 'requester', caps: [] });
     const waiting = await h.service.request(alice(), h.endpoint('futures.margin-type'), { symbol: 'BTCUSDT', 'margin-type': 'ISOLATED' });
     await h.service.confirm(alice(), waiting.action.id);
     const proposal = await h.access.policy(alice(), { action: 'futures.margin-type', approvals: 0 });
@@ -126,7 +124,7 @@ describe('releasing the freeze needs two people', () => {
 
   it('a root admin releases at once; a user without access.admin cannot even propose', async () => {
     await h.freeze.engage(alice(), 'incident');
-    await h.store.db.transaction((tx) => h.store.grants.revoke(tx, BOB_ID, 'access.admin'));
+    await logChange(h.store, { kind: 'revoke', user: BOB_ID, action: 'access.admin', account: '*' });
     expect((await refusal(h.freeze.release(bob()))).message).toMatch(/releasing the freeze needs two people/);
     expect((await h.freeze.release(admin())).kind).toBe('applied');
     expect(await h.freeze.current()).toBeUndefined();

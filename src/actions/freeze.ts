@@ -18,14 +18,19 @@ import type { AccessResult } from './access.ts';
 import { who, type Actor } from './actor.ts';
 import { ACCESS_ADMIN, type Authorizer } from './authorization.ts';
 import { OperatorError } from './errors.ts';
+import { assertTrail } from './integrity.ts';
 import type { ProposalService } from './proposals.ts';
 import { recordRefusal } from './refusals.ts';
+import { SecretScreen, WITHHELD } from './secret-input.ts';
+import type { Secret } from '../secret.ts';
 
 export interface FreezeServiceOptions {
   readonly store: Store;
   readonly authorizer: Authorizer;
   readonly proposals: ProposalService;
   readonly now?: () => number;
+  /** The configured secrets: a reason that holds one is refused and stored nowhere (secret-input.ts). */
+  readonly secrets?: readonly (Secret | undefined)[];
 }
 
 export interface Engaged {
@@ -59,11 +64,13 @@ export class FreezeService {
       throw new OperatorError('refused', (t) => t.freeze.onlyGranted);
     }
     const now = this.#now();
-    const freeze: FreezeState = { reason, byId: actor.id, byTag: actor.tag, since: now };
+    // The stop always works; a reason that holds a configured secret is not kept (nor logged, nor posted).
+    const shown = new SecretScreen(this.#options.secrets ?? []).holdsSecret(reason) ? WITHHELD : reason;
+    const freeze: FreezeState = { reason: shown, byId: actor.id, byTag: actor.tag, since: now };
     const closedBy = inEnglish(frozenBy(freeze));
     const result = await store.db.transaction(async (tx) => {
       if (!(await store.freeze.engage(tx, freeze))) return undefined;
-      await store.log.appendIn(tx, { event: 'freeze', ...who(actor), params: { reason } });
+      await store.log.appendIn(tx, { event: 'freeze', ...who(actor), params: { reason: shown } });
       const actions = await store.pending.closeAllOpen(tx, closedBy, now);
       for (const action of actions) {
         await store.log.appendIn(tx, { event: 'cancelled', actionId: action.id, actionKey: action.actionKey, ...who(actor), detail: closedBy });
@@ -104,6 +111,7 @@ export class FreezeService {
       return { kind: 'proposed', change, before: parseBasis(change, proposal.basisJson), proposal };
     }
     const since = await store.db.transaction(async (tx) => {
+      await assertTrail(store, tx);
       const current = await store.freeze.current(tx);
       return (await applyChange(store, tx, change, { by: actor, now: this.#now() })) ? current?.since : undefined;
     });

@@ -18,6 +18,10 @@ import { ACCESS_ADMIN, describeRight, type Authorizer } from './authorization.ts
 import { OperatorError } from './errors.ts';
 import { storedReason } from './explain.ts';
 import { frozenBy } from './freeze.ts';
+import { UNCHECKABLE_BUTTON, type ClickDigest } from './click-digest.ts';
+import { assertTrail } from './integrity.ts';
+import { checkProposal, closeTamperedProposal, digestOfProposal, type LoggedProposal } from './proposal-binding.ts';
+import { TamperedError } from './tamper.ts';
 import { recordRefusal } from './refusals.ts';
 
 
@@ -51,6 +55,7 @@ export class ProposalService {
     const now = this.#now();
     const expiresAt = now + this.#options.timeoutMs;
     const made = await store.db.transaction(async (tx) => {
+      await assertTrail(store, tx);
       const before = await beforeOf(store, tx, change);
       const frozen = change.kind === 'unfreeze' ? undefined : await store.freeze.current(tx);
       if (frozen !== undefined && !widensNothing(change, before)) return { kind: 'frozen' as const, why: frozenBy(frozen) };
@@ -91,12 +96,24 @@ export class ProposalService {
     return this.#options.store.proposals.setMessage(id, channelId, messageId);
   }
 
-  /** A checker's Approve: every rule checked, then the proposal closed and its change applied in one transaction. */
-  async approve(checker: Actor, id: string): Promise<ApprovedProposal> {
+  /** The digest its buttons carry (click-digest.ts), from the proposal as this process just logged it. */
+  digestOf(proposal: Proposal): string {
+    return digestOfProposal({ change: this.changeOf(proposal), makerId: proposal.makerId, makerTag: proposal.makerTag, needsRoot: proposal.needsRoot, expiresAt: proposal.expiresAt });
+  }
+
+  /**
+   * A checker's Approve: the proposal checked against its `proposed` log row
+   * and the button's digest (the Discord layer always passes it), every rule
+   * checked, then the proposal closed and the LOGGED change applied in one
+   * transaction.
+   */
+  async approve(checker: Actor, id: string, digest?: ClickDigest): Promise<ApprovedProposal> {
     const { store, authorizer } = this.#options;
     const proposal = await this.#loadOpen(id);
+    if (digest === null) throw new OperatorError('refused', UNCHECKABLE_BUTTON);
+    const logged = await this.#bound(checker, proposal, digest ?? undefined);
     const right = await this.#mayCheck(checker, proposal, 'approve');
-    if (proposal.needsRoot && !authorizer.isRoot(proposal.makerId) && !authorizer.isRoot(checker.id)) {
+    if (logged.needsRoot && !authorizer.isRoot(logged.makerId) && !authorizer.isRoot(checker.id)) {
       return this.#refuse(
         checker,
         proposal,
@@ -104,10 +121,17 @@ export class ProposalService {
         (t) => t.proposals.needsRoot,
       );
     }
-    const change = this.changeOf(proposal);
+    const { change } = logged;
     const now = this.#now();
     // Decided inside the transaction: a revoke of either admin, or a change to what it changes, that commits meanwhile wins.
     const result = await store.db.transaction(async (tx) => {
+      await assertTrail(store, tx);
+      const current = (await store.proposals.get(id, tx)) ?? proposal;
+      const again = await checkProposal(store, tx, current);
+      if (!again.ok) {
+        await closeTamperedProposal(store, tx, current, checker, again.findings, now);
+        return { kind: 'tampered' as const, findings: again.findings };
+      }
       const stale = await this.#staleness(tx, proposal);
       if (stale !== undefined) return { kind: 'stale' as const, why: stale };
       const still = await authorizer.check(checker.id, ACCESS_ADMIN, { use: 'approve', q: tx });
@@ -117,6 +141,7 @@ export class ProposalService {
       await applyChange(store, tx, change, { by: checker, now, proposal });
       return { kind: 'applied' as const };
     });
+    if (result.kind === 'tampered') throw new TamperedError(id, ACCESS_ADMIN, result.findings, 'proposal');
     if (result.kind === 'stale') await this.#closeStale(checker, proposal, result.why);
     if (result.kind === 'refused') {
       const { why } = result;
@@ -186,6 +211,15 @@ export class ProposalService {
     });
     if (expired.length > 0) this.#options.onClosed?.(expired);
     return expired;
+  }
+
+  /** The proposal as logged; a stored row that differs is closed as tampered (TamperedError), and nothing changes. */
+  async #bound(actor: Actor, proposal: Proposal, digest: string | undefined): Promise<LoggedProposal> {
+    const { store } = this.#options;
+    const verdict = await checkProposal(store, store.db, proposal, digest);
+    if (verdict.ok) return verdict.logged;
+    await store.db.transaction((tx) => closeTamperedProposal(store, tx, proposal, actor, verdict.findings, this.#now()));
+    throw new TamperedError(proposal.id, ACCESS_ADMIN, verdict.findings, 'proposal');
   }
 
   /** Why a proposal can no longer apply as shown, read in `q`: its maker lost access.admin, or its basis changed. */

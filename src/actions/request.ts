@@ -1,23 +1,27 @@
-// The pipeline's first steps for a slash command: validate the options (the
-// endpoint's schema, and the `account` the pipeline adds to every endpoint),
-// pick the account, authorize on that account, stop at the freeze, refuse an
-// account whose key cannot run the command (naming the permission), check the
-// daily cap, then store the pending action with its `requested` log row, which
-// binds everything the send depends on (the account and its key included).
+// The pipeline's first steps for a slash command: refuse an option that holds
+// a configured secret (secret-input.ts), validate the options (the endpoint's
+// schema, and the `account` the pipeline adds to every endpoint), pick the
+// account, check that the database is what its log explains (trail.ts), authorize
+// on that account, stop at the freeze, refuse an account whose key cannot run
+// the command (naming the permission), check the daily cap, then store the
+// pending action with its `requested` log row, which binds everything the send
+// depends on (the account and its key included); the buttons carry its digest.
 import type { BinanceRequest } from '../binance/index.ts';
 import { inEnglish, type Said } from '../i18n/index.ts';
 import type { PendingAction, Store } from '../store/index.ts';
 import type { AccountEntry, Accounts } from './accounts.ts';
 import { who, type Actor } from './actor.ts';
 import type { Authorizer } from './authorization.ts';
-import { buildRequest, recordOf } from './binding.ts';
+import { buildRequest, recordDigest, recordOf } from './binding.ts';
 import { checkDaily, type DailyStanding } from './caps.ts';
 import type { Eligibility } from './eligibility.ts';
 import { ACCOUNT_OPTION, type EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
 import { describeIssues, viewTexts } from './explain.ts';
 import { frozenIn, frozenRefusal } from './freeze.ts';
+import { assertTrail } from './integrity.ts';
 import { recordRefusal } from './refusals.ts';
+import { secretRefusal, WITHHELD, type SecretScreen } from './secret-input.ts';
 import { targetOf } from './target.ts';
 
 export { ACCOUNT_OPTION };
@@ -36,6 +40,8 @@ export interface ConfirmationView {
   readonly approvalsRequired: 0 | 1;
   /** The requester's daily cap on this asset, and what is left of it before this request. */
   readonly dailyCap: DailyStanding | undefined;
+  /** What the Confirm and Cancel buttons carry: the digest of the request logged, its account included (click-digest.ts). */
+  readonly digest: string;
 }
 
 export interface RequestContext {
@@ -44,6 +50,8 @@ export interface RequestContext {
   readonly accounts: Accounts;
   readonly confirmTimeoutMs: number;
   readonly now: () => number;
+  /** Every configured secret (each account's API secret and key passphrase among them). */
+  readonly secrets: SecretScreen;
 }
 
 /** A slash command: validate, pick the account, authorize, store the pending action and say what would be sent. */
@@ -55,6 +63,11 @@ export async function requestAction(
 ): Promise<ConfirmationView> {
   const { store, authorizer, accounts } = context;
   const base = { actionKey: endpoint.actionKey, ...who(actor) };
+  const pasted = context.secrets.screen(raw);
+  if (pasted.names.length > 0) {
+    await recordRefusal(store, authorizer, { event: 'invalid', ...base, userId: actor.id, params: pasted.withheld, detail: `${pasted.names.join(', ')}: ${WITHHELD}` });
+    throw new OperatorError('invalid', secretRefusal(pasted.names));
+  }
   const { [ACCOUNT_OPTION]: chosen, ...given } = raw;
   const invalid = async (problems: Said): Promise<never> => {
     await recordRefusal(store, authorizer, { event: 'invalid', ...base, userId: actor.id, params: raw, detail: inEnglish(problems) });
@@ -72,6 +85,8 @@ export async function requestAction(
     throw new OperatorError('refused', (t) => t.pipeline.refused({ reason: reason(t) }));
   };
   const amount = endpoint.amount?.(options);
+  // The grants, policy, freeze and daily totals below are the log's (trail.ts), or nothing is stored.
+  await assertTrail(store, store.db);
   const decision = await authorizer.check(actor.id, endpoint.actionKey, { account, use: 'request', amount });
   // The grant before the freeze and the key: someone with no grant is told just that.
   if (!decision.allowed) {
@@ -92,7 +107,15 @@ export async function requestAction(
   const target = targetOf(choice.entry.client, request.family);
   const approvalsRequired = await store.grants.approvalsRequired(endpoint.actionKey, account);
   const expiresAt = now + context.confirmTimeoutMs;
+  // Everything the send depends on, bound under the `requested` row's hash (binding.ts checks it at every click).
+  const record = recordOf(request, target, {
+    account,
+    approvalsRequired,
+    expiresAt,
+    amount: amount === undefined ? null : { asset: amount.asset, amount: amount.amount ?? null },
+  });
   const action = await store.db.transaction(async (tx) => {
+    await assertTrail(store, tx);
     // A freeze committed since the check above: store nothing.
     if ((await frozenIn(store, tx)) !== undefined) return undefined;
     const created = await store.pending.create(
@@ -114,13 +137,6 @@ export async function requestAction(
       },
       now,
     );
-    // Everything the send depends on, bound under the row's hash (binding.ts checks it at every click).
-    const record = recordOf(request, target, {
-      account,
-      approvalsRequired,
-      expiresAt,
-      amount: amount === undefined ? null : { asset: amount.asset, amount: amount.amount ?? null },
-    });
     await store.log.appendIn(tx, { event: 'requested', ...base, actionId: created.id, params: options, request: record });
     return created;
   });
@@ -136,6 +152,7 @@ export async function requestAction(
     account: accountView(accounts, choice.entry, choice.eligibility),
     approvalsRequired,
     dailyCap: daily?.standing,
+    digest: recordDigest(endpoint.actionKey, actor.id, record, expiresAt),
   };
 }
 

@@ -10,7 +10,7 @@ import { inEnglish } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import type { FreezeState, PendingAction, Store } from '../store/index.ts';
 import type { Accounts } from './accounts.ts';
-import { checkBinding, type BindingContext } from './binding.ts';
+import { checkBinding, clipStored, type BindingContext, type BindingVerdict } from './binding.ts';
 import { OperatorError } from './errors.ts';
 import { outcomeLogFields } from './explain.ts';
 import { frozenBy, frozenIn, frozenRefusal } from './freeze.ts';
@@ -31,15 +31,18 @@ export interface Sender {
 
 /**
  * Sends `request` (rebuilt from the declaration at the click) for the claimed
- * action. The "sent" row is committed before the bytes leave, in a transaction
- * that checks this process still holds the claim, that the bot is not frozen,
- * and that the stored action still matches its log and rebuilds to `request`.
+ * action, signed with the key of `account`: the account its `requested` row
+ * logged (and its buttons' digest holds), never the stored column, which a
+ * database writer could change between the click and the send. The "sent" row
+ * is committed before the bytes leave, in a transaction that checks this
+ * process still holds the claim, that the bot is not frozen, and that the
+ * stored action still matches its log, names `account` and rebuilds to `request`.
  */
-export async function sendClaimed(sender: Sender, action: PendingAction, request: BinanceRequest): Promise<BinanceOutcome> {
+export async function sendClaimed(sender: Sender, action: PendingAction, request: BinanceRequest, account: string): Promise<BinanceOutcome> {
   const { store, log, instanceId, now } = sender;
   // The binding passed at the click, so the account is configured in this process; a client-less one sends nothing.
-  const binance = sender.accounts.get(action.account)?.client;
-  if (binance === undefined) throw new OperatorError('closed', (t) => t.pipeline.send.accountGone({ account: action.account }));
+  const binance = sender.accounts.get(account)?.client;
+  if (binance === undefined) throw new OperatorError('closed', (t) => t.pipeline.send.accountGone({ account }));
   const clicker = action.approverId === null ? { id: action.requesterId, tag: action.requesterTag } : { id: action.approverId, tag: action.approverTag ?? action.approverId };
   const base = {
     actionId: action.id,
@@ -66,14 +69,19 @@ export async function sendClaimed(sender: Sender, action: PendingAction, request
           }
           // The stored action re-read under the write lock: altered since the click, it sends nothing.
           const current = await store.pending.getIn(tx, action.id);
-          const verdict = current === undefined ? undefined : await checkBinding(sender.binding, tx, current, 'send', request);
+          const checked = current === undefined ? undefined : await checkBinding(sender.binding, tx, current, 'send', request);
+          // The key about to sign must be the logged account's, whatever the rows say now.
+          const verdict: BindingVerdict | undefined =
+            checked?.kind === 'bound' && checked.record.account !== account
+              ? { kind: 'tampered', actionKey: checked.endpoint.actionKey, findings: [`account: about to sign with ${clipStored(account)}'s key, logged ${clipStored(checked.record.account)}`] }
+              : checked;
           if (current === undefined || verdict?.kind !== 'bound') {
             const finding = verdict?.kind === 'tampered' ? verdict : { actionKey: action.actionKey, findings: [verdict?.kind === 'cannot-run' ? inEnglish(verdict.detail) : 'the stored action vanished'] };
             await closeTampered(store, tx, current ?? action, { id: clicker.id, tag: clicker.tag, guildId: action.guildId, channelId: action.channelId }, finding, now(), 'send');
             return new TamperedError(action.id, finding.actionKey, finding.findings);
           }
           // Which account's key signs it (its digest, never the key): the log shows each action went out under its own.
-          await store.log.appendIn(tx, { event: 'sent', ...base, request: { ...record, account: action.account, keyId: binance.keyId } });
+          await store.log.appendIn(tx, { event: 'sent', ...base, request: { ...record, account, keyId: binance.keyId } });
           return undefined;
         });
         if (stopped !== undefined) throw new Error('stopped before sending');
@@ -117,7 +125,7 @@ export async function sendClaimed(sender: Sender, action: PendingAction, request
       const fields = outcomeLogFields(outcome);
       // Still recorded when another process already closed it as UNKNOWN: the log keeps the real answer too.
       const late = finished ? {} : { detail: [fields.detail, 'arrived after another process had closed this action as abandoned'].filter(Boolean).join('; ') };
-      await store.log.appendIn(tx, { event: 'outcome', ...base, params: { account: action.account }, ...fields, ...late });
+      await store.log.appendIn(tx, { event: 'outcome', ...base, params: { account }, ...fields, ...late });
     });
   } catch (error) {
     // The operator still sees Binance's answer; the action stays "executing" and is

@@ -2,7 +2,7 @@
 // two-person approval, grants, and what the action log holds for each path.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, TEST_SECRET, createHarness, type Harness } from '../../test/support/harness.ts';
+import { ADMIN_ID, ALICE_ID, BOB_ID, CAROL_ID, TEST_SECRET, createHarness, logChange, type Harness } from '../../test/support/harness.ts';
 import { claimed, refusal } from '../../test/support/outcomes.ts';
 import type { ClaimedAction } from './service.ts';
 
@@ -18,11 +18,11 @@ const MARGIN_TYPE = { symbol: 'BTCUSDT', 'margin-type': 'ISOLATED' };
 
 async function grant(userId: string, actionKey: string, cap?: { asset: string; maxAmount: string }) {
   const caps = cap === undefined ? [] : [{ ...cap, dailyMax: null }];
-  await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey, account: '*', role: 'requester', caps }, ADMIN_ID, h.clock.now));
+  await h.putGrant({ userId, actionKey, account: '*', role: 'requester', caps });
 }
 
 async function policy(actionKey: string, approvals: 0 | 1) {
-  await h.store.db.transaction((tx) => h.store.grants.setPolicy(tx, { actionKey, account: '*', approvals }, ADMIN_ID, h.clock.now));
+  await h.putPolicy({ actionKey, account: '*', approvals });
 }
 
 
@@ -246,7 +246,7 @@ describe('authorization', () => {
     await grant(ALICE_ID, 'futures.margin-type');
     const alice = h.actor(ALICE_ID, 'alice');
     const view = await h.service.request(alice, h.endpoint('futures.margin-type'), MARGIN_TYPE);
-    await h.store.db.transaction((tx) => h.store.grants.revoke(tx, ALICE_ID, 'futures.margin-type'));
+    await logChange(h.store, { kind: 'revoke', user: ALICE_ID, action: 'futures.margin-type', account: '*' });
     expect(await refusal(h.service.confirm(alice, view.action.id))).toMatchObject({ kind: 'revoked', message: expect.stringMatching(/closed and nothing was sent/) });
     expect((await h.service.find(view.action.id))?.state).toBe('cancelled');
     expect(await events(view.action.id)).toEqual(['requested', 'refused']);

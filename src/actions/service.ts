@@ -15,18 +15,22 @@ import { hostname } from 'node:os';
 import type { BinanceClient, BinanceOutcome, BinanceRequest } from '../binance/index.ts';
 import type { Said } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
-import type { GatewayReport, LogEntry, PendingAction, Queries, Store } from '../store/index.ts';
+import type { Secret } from '../secret.ts';
+import type { GatewayReport, PendingAction, Queries, Store } from '../store/index.ts';
 import { Accounts, MAIN_ACCOUNT } from './accounts.ts';
 import { who, type Actor } from './actor.ts';
 import { describeRight, type Authorizer } from './authorization.ts';
-import { bindClick, buildRequest, type BindingContext } from './binding.ts';
-import { ClickRules, isRefusal, refusalError, type Refusal, type StoredAction } from './click-rules.ts';
+import { bindClick, buildRequest, recordDigest, type BindingContext } from './binding.ts';
+import { answerEarly, claimAction, type Claim } from './claim.ts';
+import type { ClickDigest } from './click-digest.ts';
+import { ClickRules, isRefusal, type Refusal, type StoredAction } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
 import { closedMessage, viewTexts } from './explain.ts';
 import { HEARTBEAT_MS, HEARTBEAT_STALE_MS, Recovery, type RecoveredAction } from './recovery.ts';
 import { recordRefusal } from './refusals.ts';
 import { accountView, requestAction, type ConfirmationView } from './request.ts';
+import { SecretScreen } from './secret-input.ts';
 import { sendClaimed, type Sender } from './send.ts';
 
 export type { Actor };
@@ -44,7 +48,10 @@ export interface ClaimedAction {
   run(): Promise<BinanceOutcome>;
 }
 
-export type ConfirmResult = ClaimedAction | { readonly kind: 'awaiting-approval'; readonly action: PendingAction; readonly endpoint: EndpointDeclaration };
+export type ConfirmResult =
+  | ClaimedAction
+  /** `digest`: what the Approve and Reject buttons carry (the request, with the approval window). */
+  | { readonly kind: 'awaiting-approval'; readonly action: PendingAction; readonly endpoint: EndpointDeclaration; readonly digest: string };
 
 /** The accounts actions may run on: several (the composition root's), or one client as account `account` (default main). */
 export type ActionAccounts = { readonly accounts: Accounts } | { readonly binance: BinanceClient; readonly account?: string };
@@ -65,14 +72,9 @@ export type ActionServiceOptions = ActionAccounts & {
   readonly staleAfterMs?: number;
   /** Told about actions that expired, whoever noticed (the sweeper or a late click). */
   readonly onExpired?: (expired: readonly PendingAction[]) => void;
+  /** The configured secrets (every account's among them): an option that holds one is refused and stored nowhere (secret-input.ts). */
+  readonly secrets?: readonly (Secret | undefined)[];
 };
-
-/** What a claim does once the rules passed inside its transaction: the row it moves, the log row, and what the click gets. */
-interface Claim<R> {
-  readonly claim: () => Promise<boolean>;
-  readonly entry: LogEntry;
-  readonly result: R;
-}
 
 export class ActionService {
   readonly #endpointsByKey: ReadonlyMap<string, EndpointDeclaration>;
@@ -83,8 +85,10 @@ export class ActionService {
   readonly #recovery: Recovery;
   readonly #sender: Sender;
   readonly #rules: ClickRules;
+  readonly #secrets: SecretScreen;
 
   constructor(options: ActionServiceOptions) {
+    this.#secrets = new SecretScreen(options.secrets ?? []);
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -114,10 +118,10 @@ export class ActionService {
     return this.#options.endpoints.find((endpoint) => endpoint.group.name === group && endpoint.subcommand === subcommand);
   }
 
-  /** A slash command: validate, pick the account, authorize, store the pending action and say what would be sent (request.ts). */
+  /** A slash command: screen, validate, pick the account, authorize, store the pending action and say what would be sent (request.ts). */
   request(actor: Actor, endpoint: EndpointDeclaration, raw: Readonly<Record<string, unknown>>): Promise<ConfirmationView> {
     const { store, authorizer, confirmTimeoutMs } = this.#options;
-    return requestAction({ store, authorizer, accounts: this.#accounts, confirmTimeoutMs, now: this.#now }, actor, endpoint, raw);
+    return requestAction({ store, authorizer, accounts: this.#accounts, confirmTimeoutMs, now: this.#now, secrets: this.#secrets }, actor, endpoint, raw);
   }
 
   find(actionId: string): Promise<PendingAction | undefined> {
@@ -144,25 +148,26 @@ export class ActionService {
    * when the policy (the stricter of the one it was requested under and the
    * current one) requires it. Decided inside the claim's transaction.
    */
-  async confirm(actor: Actor, actionId: string): Promise<ConfirmResult> {
+  async confirm(actor: Actor, actionId: string, digest?: ClickDigest): Promise<ConfirmResult> {
     const { store } = this.#options;
     const action = await this.#load(actionId);
     if (actor.id !== action.requesterId) {
       return this.#refuse(actor, action, 'confirm by someone else', (t) => t.pipeline.onlyRequester({ tag: action.requesterTag }));
     }
     await this.#assertState(action, 'pending');
-    const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'confirm');
+    const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'confirm', digest);
     const stored = this.#parseStored(action);
     const decide = async (q: Queries): Promise<Refusal | { current: 0 | 1 }> => {
       const right = await this.#rules.authorize(q, actor, stored, 'requester');
       if (isRefusal(right)) return right;
       return (await this.#rules.guard(q, actor, stored)) ?? { current: await store.grants.approvalsRequired(action.actionKey, action.account, q) };
     };
-    await this.#answerEarly(action, await decide(store.db));
+    await answerEarly(store, this.#rules, action, await decide(store.db));
 
     const base = { actionId, actionKey: action.actionKey, ...who(actor) };
     const now = this.#now();
-    const result = await this.#claim(action, async (tx): Promise<Refusal | Claim<'claimed' | 'awaiting-approval'>> => {
+    const approvalEnds = now + this.#options.confirmTimeoutMs;
+    const result = await this.#claim(actor, action, async (tx): Promise<Refusal | Claim<'claimed' | 'awaiting-approval'>> => {
       const decided = await decide(tx);
       if (isRefusal(decided)) return decided;
       // A policy lowered since the request cannot release it: the stricter rule holds.
@@ -172,17 +177,18 @@ export class ActionService {
             ? 'waiting for a second person to approve (required when it was requested; the policy was lowered since)'
             : 'waiting for a second person to approve';
         // The approval window is logged with the Confirm: the expiry an Approve is bound to.
-        const expiresAt = now + this.#options.confirmTimeoutMs;
         return {
-          claim: () => store.pending.requestApproval(tx, actionId, now, expiresAt),
-          entry: { event: 'confirmed', ...base, detail, params: { expiresAt } },
+          claim: () => store.pending.requestApproval(tx, actionId, now, approvalEnds),
+          entry: { event: 'confirmed', ...base, detail, params: { expiresAt: approvalEnds } },
           result: 'awaiting-approval',
         };
       }
       return { claim: () => store.pending.claimForExecution(tx, actionId, now, this.#instanceId), entry: { event: 'confirmed', ...base }, result: 'claimed' };
     });
-    if (result === 'awaiting-approval') return { kind: 'awaiting-approval', action: await this.#load(actionId), endpoint: stored.endpoint };
-    return this.#claimed(action, stored.endpoint, bound.request);
+    if (result === 'awaiting-approval') {
+      return { kind: 'awaiting-approval', action: await this.#load(actionId), endpoint: stored.endpoint, digest: recordDigest(stored.endpoint.actionKey, action.requesterId, bound.record, approvalEnds) };
+    }
+    return this.#claimed(action, stored.endpoint, bound);
   }
 
   /**
@@ -190,14 +196,14 @@ export class ActionService {
    * requester or approver grant (within their own per-request cap), and the
    * requester still needs theirs. Decided inside the claim's transaction.
    */
-  async approve(actor: Actor, actionId: string): Promise<ClaimedAction> {
+  async approve(actor: Actor, actionId: string, digest?: ClickDigest): Promise<ClaimedAction> {
     const { store } = this.#options;
     const action = await this.#load(actionId);
     await this.#assertState(action, 'awaiting_approval');
     if (actor.id === action.requesterId) {
       return this.#refuse(actor, action, 'self-approval', (t) => t.pipeline.selfApproval);
     }
-    const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'approve');
+    const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'approve', digest);
     const stored = this.#parseStored(action);
     const requester: Actor = { ...actor, id: action.requesterId, tag: action.requesterTag };
     const decide = async (q: Queries) => {
@@ -207,9 +213,9 @@ export class ActionService {
       if (isRefusal(asked)) return asked;
       return (await this.#rules.guard(q, actor, stored)) ?? right;
     };
-    await this.#answerEarly(action, await decide(store.db));
+    await answerEarly(store, this.#rules, action, await decide(store.db));
     const now = this.#now();
-    await this.#claim(action, async (tx): Promise<Refusal | Claim<undefined>> => {
+    await this.#claim(actor, action, async (tx): Promise<Refusal | Claim<undefined>> => {
       const right = await decide(tx);
       if (isRefusal(right)) return right;
       return {
@@ -218,7 +224,7 @@ export class ActionService {
         result: undefined,
       };
     });
-    return this.#claimed(action, stored.endpoint, bound.request);
+    return this.#claimed(action, stored.endpoint, bound);
   }
 
   /** Cancel by the requester, before anything was sent. */
@@ -281,41 +287,14 @@ export class ActionService {
     return this.#recovery.retire();
   }
 
-  /**
-   * The claim, in one transaction: the action must still be where the click
-   * found it, and `decide` runs the click's rules again under the write lock
-   * (grants, policy, freeze, daily cap). A refusal there is written (the
-   * request closed when it can never run, and logged); a claim that changes no
-   * row lost a race.
-   */
-  async #claim<R>(action: PendingAction, decide: (tx: Queries) => Promise<Refusal | Claim<R>>): Promise<R> {
-    const { store } = this.#options;
-    const result = await store.db.transaction(async (tx) => {
-      const current = await store.pending.getIn(tx, action.id);
-      if (current?.state !== action.state || current.expiresAt <= this.#now()) return { kind: 'lost' as const };
-      const decided = await decide(tx);
-      if (isRefusal(decided)) {
-        await this.#rules.record(tx, action, decided);
-        return { kind: 'refused' as const, refusal: decided };
-      }
-      if (!(await decided.claim())) return { kind: 'lost' as const };
-      await store.log.appendIn(tx, decided.entry);
-      return { kind: 'claimed' as const, result: decided.result };
-    });
-    if (result.kind === 'refused') throw refusalError(result.refusal);
-    if (result.kind === 'lost') return this.#lostRace(action.id);
-    return result.result;
+  /** The claim's transaction (claim.ts); a claim that changed no row lost a race. */
+  async #claim<R>(actor: Actor, action: PendingAction, decide: (tx: Queries) => Promise<Refusal | Claim<R>>): Promise<R> {
+    const claimed = await claimAction(this.#options.store, this.#rules, this.#now, actor, action, decide);
+    return claimed.kind === 'lost' ? this.#lostRace(action.id) : claimed.result;
   }
 
-  /** The rules read before the claim turned the click down: written, then explained. */
-  async #answerEarly<T extends object>(action: PendingAction, decided: Refusal | T): Promise<void> {
-    if (!isRefusal(decided)) return;
-    await this.#options.store.db.transaction((tx) => this.#rules.record(tx, action, decided));
-    throw refusalError(decided);
-  }
-
-  /** The claimed action, to be run once by the caller after acknowledging the click; it sends `request`, rebuilt from the declaration. */
-  async #claimed(action: PendingAction, endpoint: EndpointDeclaration, request: BinanceRequest): Promise<ClaimedAction> {
+  /** The claimed action, to be run once by the caller after acknowledging the click; it sends the request rebuilt from the declaration, with the logged account's key. */
+  async #claimed(action: PendingAction, endpoint: EndpointDeclaration, bound: { readonly request: BinanceRequest; readonly record: { readonly account: string } }): Promise<ClaimedAction> {
     const claimed = await this.#load(action.id);
     let ran = false;
     return {
@@ -325,7 +304,7 @@ export class ActionService {
       run: () => {
         if (ran) throw new Error(`action ${action.id} was already run`);
         ran = true;
-        return sendClaimed(this.#sender, claimed, request);
+        return sendClaimed(this.#sender, claimed, bound.request, bound.record.account);
       },
     };
   }

@@ -15,11 +15,12 @@ export const TAMPERED = inEnglish((t) => t.pipeline.tampered.closedReason);
 export class TamperedError extends OperatorError {
   constructor(
     readonly actionId: string,
-    /** The action key the log recorded (the stored one may have been rewritten). */
+    /** The action key the log recorded (the stored one may have been rewritten); access.admin for a proposal. */
     readonly actionKey: string,
     readonly findings: readonly string[],
+    readonly subject: 'action' | 'proposal' = 'action',
   ) {
-    super('tampered', (t) => t.pipeline.tampered.refused);
+    super('tampered', subject === 'action' ? (t) => t.pipeline.tampered.refused : (t) => t.pipeline.tampered.proposalRefused);
   }
 }
 

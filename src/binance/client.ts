@@ -13,7 +13,7 @@ import { Deadlines } from './deadlines.ts';
 import { FAMILIES, FAMILY_SPECS, type Family, type Weight } from './families.ts';
 import { banDecision, countersOf, HostLimits, type HostBan, type LimitOverrides } from './host-limits.ts';
 import type { BinanceOutcome, BinanceRequest, HttpMethod, RequestRecord } from './outcome.ts';
-import { RateLimitBudget, Reservation, type CounterUsage, type Refusal } from './rate-limit.ts';
+import { RateLimitBudget, Reservation, type CounterUsage, type Refusal, type WeightClaim } from './rate-limit.ts';
 import { encodeParams, keyIdOf, type Signer } from './signing.ts';
 
 export interface BinanceClientOptions {
@@ -314,6 +314,12 @@ export class BinanceClient {
     record: RequestRecord | undefined,
   ): Promise<Dispatched> {
     const { family, host } = reservation;
+    // The call's IP weight as reserved in the state shared with the other processes (none without it).
+    let claims: WeightClaim[] = [];
+    const giveBack = async () => {
+      reservation.release();
+      if (claims.length > 0) await this.#hostLimits.releaseShared(host, family, claims);
+    };
     try {
       // One read of the shared wait before the bytes leave, so a 429/418 met by
       // another process on this database is honoured by the next send here.
@@ -325,9 +331,20 @@ export class BinanceClient {
           return { kind: 'refused', decision: banDecision(ban) };
         }
       }
+      // The weight, reserved where every process on this database counts it: together they stay within the IP's limit.
+      if (this.#hostLimits.sharesWeights) {
+        const serverNow = this.#clocks[family].now();
+        const wanted = this.#hostLimits.budget(host, family).claims(reservation.weight, serverNow);
+        const refused = await this.#hostLimits.reserveShared(host, family, wanted, serverNow, this.#localNow());
+        if (refused !== undefined) {
+          reservation.release();
+          return { kind: 'refused', decision: refused };
+        }
+        claims = wanted;
+      }
       if (hooks.beforeSend !== undefined && record !== undefined) await hooks.beforeSend(record);
     } catch (error) {
-      reservation.release();
+      await giveBack();
       throw error;
     }
     const sentAt = this.#localNow();
@@ -336,13 +353,17 @@ export class BinanceClient {
     try {
       response = await this.#send(family, method, pathAndQuery, form, security);
     } catch (error) {
-      if (isNotConnected(error)) reservation.release();
-      else reservation.settle(this.#clocks[family].now(), undefined);
+      if (isNotConnected(error)) await giveBack();
+      else {
+        reservation.settle(this.#clocks[family].now(), undefined);
+        if (claims.length > 0) await this.#hostLimits.settleShared(host, family, claims, this.#clocks[family].now(), undefined);
+      }
       return { kind: 'failed', error, latencyMs: Math.round(performance.now() - startedAt) };
     }
     const latencyMs = Math.round(performance.now() - startedAt);
     const receivedAt = this.#localNow();
     reservation.settle(this.#clocks[family].now(), response.headers);
+    if (claims.length > 0) await this.#hostLimits.settleShared(host, family, claims, this.#clocks[family].now(), response.headers);
     const ban = response.statusCode === 429 || response.statusCode === 418 ? await this.#imposeWait(family, host, response) : undefined;
     return { kind: 'answered', response, latencyMs, sentAt, receivedAt, ban };
   }

@@ -47,7 +47,7 @@ export function explainWhy(why: OutcomeWhy, family: Family): Said {
 function heldDetail(why: Extract<OutcomeWhy, { kind: 'held' }>, t: Messages): string {
   if (why.hold === 'banned') return t.binance.held.banned;
   if (why.hold === 'retry-after' || why.counter === undefined) return t.binance.held.retryAfter;
-  return t.binance.held.limit(why.counter);
+  return why.counter.shared === true ? t.binance.held.shared(why.counter) : t.binance.held.limit(why.counter);
 }
 
 /** A rejection, by its code on `family`'s page, or by its HTTP status when Binance gave no code. */

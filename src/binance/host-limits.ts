@@ -4,11 +4,15 @@
 // whichever key sends, so the composition root builds ONE HostLimits and hands
 // it to every client (one per account); each client keeps its own account's
 // UID and order counters. A wait is also written to a shared state (SQLite, in
-// the bot) so every process using the same database honours it.
+// the bot) so every process using the same database honours it, and so is the
+// IP weight each call spends (reserveShared): the local budget keeps calls of
+// one process from overshooting (checked and reserved with no await between),
+// the shared one keeps the processes on one database, and so one IP address,
+// from overshooting together.
 import { inEnglish } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import { FAMILY_SPECS, type CounterScope, type CounterSpec, type Family } from './families.ts';
-import { RateLimitBudget, type Refusal } from './rate-limit.ts';
+import { RateLimitBudget, type Refusal, type UsageHeaders, type WeightClaim, type WeightReport } from './rate-limit.ts';
 
 /** A wait Binance imposed on a host: a 429's Retry-After, or an IP ban (418). */
 export interface HostBan {
@@ -30,12 +34,27 @@ export interface SharedBanState {
   current(host: string, now: number): Promise<HostBan | undefined>;
 }
 
+/**
+ * Where the IP weight spent on each host is kept so that every process on the
+ * same database counts the others' calls. `src/store/` implements it.
+ */
+export interface SharedWeightState {
+  /** Adds each claim's cost in its window if every counter stays within its limit (in one step); else adds nothing and names the claim that did not fit. */
+  reserve(host: string, claims: readonly WeightClaim[]): Promise<{ readonly ok: true } | { readonly ok: false; readonly claim: WeightClaim; readonly used: number }>;
+  /** A reserved call reached Binance: its cost leaves the calls in flight; Binance's figures (undefined: no answer, its cost stays counted) raise the counters. */
+  settle(host: string, claims: readonly WeightClaim[], reports: readonly WeightReport[] | undefined): Promise<void>;
+  /** Gives claims back: the call never reached Binance. */
+  release(host: string, claims: readonly WeightClaim[]): Promise<void>;
+}
+
 /** Limits that differ from Binance's documented defaults, per family and usage header. */
 export type LimitOverrides = Partial<Record<Family, Readonly<Record<string, number>>>>;
 
 export interface HostLimitsOptions {
   /** Without it, waits are known to this process only. */
   readonly shared?: SharedBanState;
+  /** Without it, the IP weight is counted by this process only. */
+  readonly sharedWeights?: SharedWeightState;
   /** Overrides of the IP-weighted limits (e.g. an account whose exchangeInfo shows higher ones). */
   readonly limits?: LimitOverrides;
   readonly log?: Logger;
@@ -105,6 +124,48 @@ export class HostLimits {
     return reading;
   }
 
+  /** Whether the IP weight is shared with other processes (and must be reserved there before a send). */
+  get sharesWeights(): boolean {
+    return this.#options.sharedWeights !== undefined;
+  }
+
+  /**
+   * Reserves a call's IP weight in the shared state, after the local budget
+   * allowed it: refused when the processes together would overshoot. A failed
+   * read is logged and the call allowed (the local budget still holds).
+   */
+  async reserveShared(host: string, family: Family, claims: readonly WeightClaim[], serverNow: number, localNow: number): Promise<Refusal | undefined> {
+    const shared = this.#options.sharedWeights;
+    if (shared === undefined || claims.length === 0) return undefined;
+    try {
+      const result = await shared.reserve(sharedKey(family, host), claims);
+      if (result.ok) return undefined;
+      const { claim, used } = result;
+      const counter = { header: claim.header, used, limit: claim.limit, cost: claim.cost, shared: true };
+      return {
+        ok: false,
+        reason: 'limit',
+        retryAt: localNow + ((claim.window + 1) * claim.intervalMs - serverNow),
+        detail: inEnglish((t) => t.binance.held.shared(counter)),
+        counter,
+      };
+    } catch (error) {
+      this.#options.log?.warn('could not reserve weight in the shared state; this process counts alone', { host, error });
+      return undefined;
+    }
+  }
+
+  /** A call reserved in the shared state reached Binance: Binance's figures from its answer (none: no answer), for the other processes. */
+  async settleShared(host: string, family: Family, claims: readonly WeightClaim[], serverNow: number, headers: UsageHeaders | undefined): Promise<void> {
+    const reports = headers === undefined ? undefined : this.budget(host, family).reports(serverNow, headers);
+    await this.#options.sharedWeights?.settle(sharedKey(family, host), claims, reports).catch((error: unknown) => this.#options.log?.warn('could not share the used weight', { host, error }));
+  }
+
+  /** Gives a shared reservation back: the call never reached Binance. */
+  async releaseShared(host: string, family: Family, claims: readonly WeightClaim[]): Promise<void> {
+    await this.#options.sharedWeights?.release(sharedKey(family, host), claims).catch((error: unknown) => this.#options.log?.warn('could not give weight back to the shared state', { host, error }));
+  }
+
   /** Records a wait Binance asked for: at once here, and in the shared state for the others. */
   async impose(ban: HostBan): Promise<void> {
     this.#remember(ban);
@@ -121,6 +182,11 @@ export class HostLimits {
     if (known === undefined || ban.until > known.until) this.#bans.set(ban.host, ban);
     else if (ban.status === 418 && known.status !== 418) this.#bans.set(ban.host, { ...known, status: 418 });
   }
+}
+
+/** Where a family's counters on a host are shared: as the local budgets, per family (two families may share a host and a header name, not a limit). */
+function sharedKey(family: Family, host: string): string {
+  return `${family} ${host}`;
 }
 
 /** A refusal that says why nothing was sent and when it could be. */

@@ -37,6 +37,8 @@ export interface HeldCounter {
   readonly used: number;
   readonly limit: number;
   readonly cost: number;
+  /** Counted across every bot process on the database (the shared IP weight), not this process alone. */
+  readonly shared?: boolean;
 }
 
 /** A decision not to send. */
@@ -48,6 +50,23 @@ interface Observation {
 }
 
 export const ALLOWED: BudgetDecision = { ok: true };
+
+/** A call's cost on one counter in one window: what a budget shared between processes reserves. */
+export interface WeightClaim {
+  readonly header: string;
+  /** The counter's window: server epoch ms divided by its interval. */
+  readonly window: number;
+  readonly intervalMs: number;
+  readonly cost: number;
+  readonly limit: number;
+}
+
+/** Binance's own figure for a counter in a window, from an answer's headers. */
+export interface WeightReport {
+  readonly header: string;
+  readonly window: number;
+  readonly used: number;
+}
 
 export class RateLimitBudget {
   readonly #counters: readonly CounterSpec[];
@@ -116,6 +135,22 @@ export class RateLimitBudget {
     }
   }
 
+  /** What a call of `weight` costs on each counter now (counters it does not count on left out). */
+  claims(weight: Weight, serverNow: number): WeightClaim[] {
+    return this.#counters.flatMap((counter) => {
+      const cost = counter.cost(weight);
+      return cost === 0 ? [] : [{ header: counter.header, window: Math.floor(serverNow / counter.intervalMs), intervalMs: counter.intervalMs, cost, limit: counter.limit }];
+    });
+  }
+
+  /** Binance's figures in an answer's headers, per counter. */
+  reports(serverNow: number, headers: UsageHeaders): WeightReport[] {
+    return this.#counters.flatMap((counter) => {
+      const used = usageHeader(headers[counter.header]);
+      return used === undefined ? [] : [{ header: counter.header, window: Math.floor(serverNow / counter.intervalMs), used }];
+    });
+  }
+
   /** Current usage of every counter (calls in flight included), for /status. */
   usage(serverNow: number): CounterUsage[] {
     return this.#counters.map((counter, i) => {
@@ -154,7 +189,7 @@ export class Reservation {
   constructor(
     readonly host: string,
     readonly family: Family,
-    private readonly weight: Weight,
+    readonly weight: Weight,
     private readonly ip: RateLimitBudget,
     private readonly account: RateLimitBudget,
   ) {}

@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiscordEmulator, colourOf, textOf, type EmulatedMessage } from '../../test/emulators/discord/index.ts';
+import { LOCALES, messages } from '../i18n/index.ts';
 import { silentLogger } from '../log.ts';
-import { ANCHOR_EVERY_ROWS, openStore, parseAnchors, type Store } from '../store/index.ts';
+import { Secret } from '../secret.ts';
+import { ANCHOR_EVERY_ROWS, ANCHOR_POST_MARKS, anchorMac, openStore, parseAnchors, type Store } from '../store/index.ts';
 import { AuditChannelPoster, describeFailure } from './audit-channel.ts';
 import { AUDIT_COLOURS, auditMessage } from './audit-posts.ts';
 
@@ -72,7 +74,7 @@ describe('the audit channel poster', () => {
     expect(seqsPosted()).toEqual(Array.from({ length: ANCHOR_EVERY_ROWS + 2 }, (_, i) => i + 1));
     const anchors = parseAnchors(posts().map(textOf).join('\n'));
     const row = await store.db.get<{ hash: string }>('SELECT hash FROM action_log WHERE seq = ?', [ANCHOR_EVERY_ROWS]);
-    expect(anchors).toEqual({ anchors: [{ seq: ANCHOR_EVERY_ROWS, hash: row?.hash }], badLines: [] });
+    expect(anchors).toEqual({ anchors: [{ seq: ANCHOR_EVERY_ROWS, hash: row?.hash, from: 'post' }], badLines: [] });
     // The anchor follows its row, before the next one.
     const texts = posts().map(textOf);
     expect(texts.findIndex((text) => text.startsWith('⚓'))).toBe(ANCHOR_EVERY_ROWS);
@@ -175,5 +177,37 @@ describe('anchors of the chain head', () => {
     expect(await timed.outbox.anchorHead('hour', 3_600_000)).toBeUndefined();
     now += 60_000;
     expect(await timed.outbox.anchorHead('hour', 3_600_000)).toBe(2);
+  });
+});
+
+describe('the channel in BOT_LOCALE zh-CN', () => {
+  it('posts the words in Chinese and the log as it is, and its anchor posts still read back, MAC included', async () => {
+    const key = new Secret('audit-channel-zh-test-key-000000000000001');
+    const keyed = await openStore(join(dir, 'keyed.sqlite'), { auditMirror: true, auditLogKey: key });
+    others.push(keyed);
+    await logRows(ANCHOR_EVERY_ROWS - 1, keyed);
+    await keyed.log.append({ event: 'host-ban', detail: 'HTTP 418 on https://papi.binance.com until 2030-01-01T00:00:00.000Z' });
+    const rest = new REST({ api: discord.apiUrl, retries: 0, timeout: 2_000 }).setToken(TOKEN);
+    const zh = new AuditChannelPoster({ store: keyed, rest, channelId: AUDIT, instanceId: 'test:zh', log: silentLogger, text: messages('zh-CN') });
+    expect(await zh.pump()).toBe(ANCHOR_EVERY_ROWS + 1);
+    await zh.alarm('a trigger `x` on `action_log` that no migration created');
+
+    const texts = posts().map(textOf);
+    expect(texts[ANCHOR_EVERY_ROWS - 1]).toContain('币安要求等待（429/418）');
+    expect(texts[ANCHOR_EVERY_ROWS - 1]).toContain('HTTP 418 on https://papi.binance.com');
+    expect(texts[ANCHOR_EVERY_ROWS]).toMatch(/^⚓ 日志锚点（每 100 行）：`100 [0-9a-f]{64}` mac `[0-9a-f]{16}`/);
+    expect(texts[ANCHOR_EVERY_ROWS + 1]).toMatch(/^🚨 \*\*篡改：.*a trigger `x` on `action_log` that no migration created/);
+    const row = await keyed.db.get<{ hash: string }>('SELECT hash FROM action_log WHERE seq = ?', [ANCHOR_EVERY_ROWS]);
+    const { anchors, badLines } = parseAnchors(texts.join('\n'));
+    expect(badLines).toEqual([]);
+    expect(anchors).toEqual([{ seq: ANCHOR_EVERY_ROWS, hash: row?.hash, mac: anchorMac({ seq: ANCHOR_EVERY_ROWS, hash: row?.hash ?? '' }, key), from: 'post' }]);
+  });
+
+  it('opens every catalog’s anchor post with a mark verify-log reads', () => {
+    for (const locale of LOCALES) {
+      const text = messages(locale).auditPosts.anchor({ reason: 'x', anchor: `7 ${'a'.repeat(64)}`, mac: ' mac `0123456789abcdef`', seq: 7 });
+      expect(ANCHOR_POST_MARKS.some((mark) => text.startsWith(mark))).toBe(true);
+      expect(parseAnchors(text)).toEqual({ anchors: [{ seq: 7, hash: 'a'.repeat(64), mac: '0123456789abcdef', from: 'post' }], badLines: [] });
+    }
   });
 });

@@ -14,16 +14,20 @@
 //   says so).
 // - One process at a time: the poster holds a lease in SQLite (leases.ts),
 //   renewed before each post; another bot process takes over only once it ran
-//   out.
+//   out (or at once, when it runs longer than any lease the bot takes).
+// - As the log holds it: each entry is rebuilt from its log row at post time
+//   (outbox.ts); one that no longer matches is posted as an alarm. Findings
+//   about the database itself are posted straight away (alarm()), not
+//   through the outbox that may be what was altered.
 // - Anchors: at least every hour with activity, the lease holder anchors the
 //   chain head (outbox.ts also anchors every 100 rows, at start-up and at
 //   shutdown).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DiscordAPIError, HTTPError, Routes, type RESTPostAPIChannelMessageResult } from 'discord.js';
-import type { Messages } from '../i18n/index.ts';
+import { english, type Messages } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import { ANCHOR_MAX_AGE_MS, type OutboxEntry, type Store } from '../store/index.ts';
-import { auditMessage, fallbackMessage } from './audit-posts.ts';
+import { alarmMessage, auditMessage, fallbackMessage } from './audit-posts.ts';
 
 export const AUDIT_LEASE = 'audit-poster';
 const LEASE_TTL_MS = 15_000;
@@ -77,11 +81,11 @@ export class AuditChannelPoster {
    * how many entries were posted.
    */
   async pump(): Promise<number> {
-    const { store, instanceId } = this.#options;
+    const { store } = this.#options;
     let posted = 0;
     for (;;) {
       if (this.#now() < this.#retryAt) return posted;
-      if (!(await store.leases.hold(AUDIT_LEASE, instanceId, LEASE_TTL_MS, this.#now()))) return posted;
+      if (!(await this.#hold())) return posted;
       const entry = await store.outbox.next();
       if (entry === undefined || !(await this.#post(entry))) return posted;
       posted++;
@@ -97,17 +101,42 @@ export class AuditChannelPoster {
     while (this.#now() < deadline) {
       await this.pump().catch((error: unknown) => this.#options.log.warn('could not post to the audit channel at shutdown', { error }));
       if ((await this.#options.store.outbox.next()) === undefined || this.#retryAt > deadline) break;
-      if (!(await this.#options.store.leases.hold(AUDIT_LEASE, this.#options.instanceId, LEASE_TTL_MS, this.#now()))) break;
+      if (!(await this.#hold())) break;
       await sleep(Math.max(10, Math.min(this.#retryAt - this.#now(), 100)));
     }
     await this.#options.store.leases.release(AUDIT_LEASE, this.#options.instanceId).catch(() => undefined);
   }
 
+  /**
+   * Posts a finding at once, outside the outbox (which may be what was
+   * altered). Best effort: a failure is logged, the finding is on stderr and in
+   * the log already.
+   */
+  async alarm(finding: string): Promise<void> {
+    const { rest, channelId, log, text } = this.#options;
+    await rest.post(Routes.channelMessages(channelId), { body: alarmMessage(finding, text) }).catch((error: unknown) => {
+      log.error('could not post a tamper finding to the audit channel', { error: describeFailure(error) });
+    });
+  }
+
+  /** Takes or renews the lease; an over-long one (planted) is taken over and said. */
+  async #hold(): Promise<boolean> {
+    const { store, instanceId, log } = this.#options;
+    const lease = await store.leases.hold(AUDIT_LEASE, instanceId, LEASE_TTL_MS, this.#now());
+    if (lease.overlong !== undefined) {
+      const overlong = { holder: lease.overlong.holder, until: new Date(lease.overlong.untilMs).toISOString() };
+      log.error('THE DATABASE WAS ALTERED OUTSIDE THE BOT', { finding: english.auditPosts.leaseTakenOver(overlong) });
+      if (lease.held) await this.alarm((this.#options.text ?? english).auditPosts.leaseTakenOver(overlong));
+    }
+    return lease.held;
+  }
+
   async #post(entry: OutboxEntry): Promise<boolean> {
     const { store, rest, channelId, log } = this.#options;
     const route = Routes.channelMessages(channelId);
+    if (entry.problem !== undefined) log.error('an audit channel entry does not match the action log; it is posted as an alarm', { entryId: entry.id, problem: entry.problem });
     try {
-      const message = (await rest.post(route, { body: auditMessage(entry.body, entry.nonce, this.#options.text) })) as RESTPostAPIChannelMessageResult;
+      const message = (await rest.post(route, { body: auditMessage(entry.body, entry.nonce, this.#options.text, entry.problem) })) as RESTPostAPIChannelMessageResult;
       await store.outbox.markPosted(entry.id, message.id);
       this.#failures = 0;
       this.#retryAt = 0;
@@ -149,7 +178,7 @@ export class AuditChannelPoster {
       await this.pump();
       if (this.#now() - this.#lastHourly >= HOURLY_CHECK_MS) {
         this.#lastHourly = this.#now();
-        if (await store.leases.hold(AUDIT_LEASE, this.#options.instanceId, LEASE_TTL_MS, this.#now())) {
+        if (await this.#hold()) {
           await store.outbox.anchorHead('hour', ANCHOR_MAX_AGE_MS);
           await store.outbox.prunePosted(this.#now() - KEEP_POSTED_MS);
         }

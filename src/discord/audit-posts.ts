@@ -1,11 +1,13 @@
 // What the audit channel shows: one small embed per log row (its seq first,
 // so a reader sees a gap), coloured by what happened (an UNKNOWN outcome in a
 // colour no other post uses), and one line per anchor (`seq hash` in a code
-// span, the line `npm run verify-log --anchors` reads back). Built from the
-// row's own columns as the outbox kept them; a log row never holds a secret or
-// a signature, and the text is cut to Discord's limits. Mentions are shown,
-// never pinged. The words around a row are in BOT_LOCALE's language; what
-// the row holds (its detail, the request) is shown as the log keeps it.
+// span, with the bot's MAC under AUDIT_LOG_KEY: the line `npm run verify-log
+// --anchors` reads back). Built from the row as the LOG holds it at post time
+// (outbox.ts); an entry that does not match its row is posted as an alarm
+// instead. A log row never holds a secret or a signature, and the text is cut
+// to Discord's limits. Mentions are shown, never pinged. The words around a
+// row are in BOT_LOCALE's language; what the row holds (its detail, the
+// request, a finding) is shown as the log keeps it.
 import type { APIEmbed, RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { z } from 'zod';
 import { english, type Messages } from '../i18n/index.ts';
@@ -29,14 +31,32 @@ export const AUDIT_COLOURS = {
   process: 0x607d8b,
 } as const;
 
-/** The message for one outbox entry, with its nonce (Discord returns the first message if it is posted again). */
-export function auditMessage(body: OutboxBody, nonce: string, t: Messages = english): RESTPostAPIChannelMessageJSONBody {
+/**
+ * The message for one outbox entry, with its nonce (Discord returns the first
+ * message if it is posted again). `problem`: why the entry cannot be posted as
+ * logged; the post is then an alarm, under the entry's #seq.
+ */
+export function auditMessage(body: OutboxBody, nonce: string, t: Messages = english, problem?: string): RESTPostAPIChannelMessageJSONBody {
   const base = { nonce, enforce_nonce: true, allowed_mentions: { parse: [] } };
   if (body.kind === 'anchor') {
+    if (problem !== undefined) return { ...base, embeds: [alarmEmbed(t.auditPosts.anchorNotPosted({ seq: body.seq, problem }), t)] };
     const reasons: Readonly<Record<AnchorReason, string>> = t.auditPosts.anchorReasons;
-    return { ...base, content: t.auditPosts.anchor({ reason: reasons[body.reason], anchor: formatAnchor(body), seq: body.seq }) };
+    const mac = body.mac === undefined ? '' : ` mac \`${body.mac}\``;
+    return { ...base, content: t.auditPosts.anchor({ reason: reasons[body.reason], anchor: formatAnchor(body), mac, seq: body.seq }) };
   }
-  return { ...base, embeds: [eventEmbed(body.row, t)] };
+  const shown = eventEmbed(body.row, t);
+  if (problem === undefined) return { ...base, embeds: [shown] };
+  return { ...base, embeds: [shown, alarmEmbed(`#${body.row.seq}: ${problem}`, t)] };
+}
+
+/** A finding posted straight to the channel: the database was altered outside the bot. */
+export function alarmMessage(finding: string, t: Messages = english): RESTPostAPIChannelMessageJSONBody {
+  return { allowed_mentions: { parse: [] }, embeds: [alarmEmbed(finding, t)] };
+}
+
+/** The alarm around a finding, in the channel's language; the finding as the bot logged it (English). */
+function alarmEmbed(finding: string, t: Messages): APIEmbed {
+  return embed({ description: t.auditPosts.alarm({ finding: truncate(finding, 1500) }), color: AUDIT_COLOURS.tamper });
 }
 
 /** A plainer message for an entry Discord refused as malformed: the order of posts must not stall on one. */
@@ -63,7 +83,7 @@ interface Shown {
   readonly text: string;
 }
 
-type PlainEvent = 'requested' | 'invalid' | 'refused' | 'confirmed' | 'approved' | 'rejected' | 'cancelled' | 'expired' | 'sent' | 'unfreeze' | 'tamper' | 'key-check' | 'startup' | 'shutdown';
+type PlainEvent = 'requested' | 'invalid' | 'refused' | 'confirmed' | 'approved' | 'rejected' | 'cancelled' | 'expired' | 'sent' | 'unfreeze' | 'tamper' | 'key-check' | 'host-ban' | 'startup' | 'shutdown';
 
 /** Events shown by their detail (or, for `request`, the request they carry); their labels are in the catalog. */
 const PLAIN: Readonly<Record<PlainEvent, Omit<Shown, 'text' | 'label'> & { readonly show: 'detail' | 'request' }>> = {
@@ -79,6 +99,7 @@ const PLAIN: Readonly<Record<PlainEvent, Omit<Shown, 'text' | 'label'> & { reado
   unfreeze: { icon: '🟢', colour: AUDIT_COLOURS.success, show: 'detail' },
   tamper: { icon: '🚨', colour: AUDIT_COLOURS.tamper, show: 'detail' },
   'key-check': { icon: '🔑', colour: AUDIT_COLOURS.process, show: 'detail' },
+  'host-ban': { icon: '🚫', colour: AUDIT_COLOURS.rateLimited, show: 'detail' },
   startup: { icon: '▶️', colour: AUDIT_COLOURS.process, show: 'detail' },
   shutdown: { icon: '⏹️', colour: AUDIT_COLOURS.process, show: 'detail' },
 };

@@ -72,8 +72,10 @@ export class ConfirmationFlow {
    * Any of the four buttons. The click is acknowledged first (deferUpdate: no
    * database work stands between Discord's 3 s and the answer), then the
    * message it was on is edited; a refusal goes to the clicker alone.
+   * `digest` is what the button carries (click-digest.ts; null: none): Confirm
+   * and Approve are checked against it.
    */
-  async click(interaction: ButtonInteraction, verb: ButtonVerb, actionId: string): Promise<void> {
+  async click(interaction: ButtonInteraction, verb: ButtonVerb, actionId: string, digest: string | null): Promise<void> {
     const actor = actorOf(interaction);
     const { actions } = this.options;
     const pair = verb === 'approve' || verb === 'reject' ? 'approve' : 'confirm';
@@ -84,14 +86,14 @@ export class ConfirmationFlow {
     try {
       switch (verb) {
         case 'confirm': {
-          const result = await actions.confirm(actor, actionId);
+          const result = await actions.confirm(actor, actionId, digest);
           if (result.kind === 'claimed') return await this.#send(interaction, result, actor, false);
           await interaction.editReply(withButtonsDisabled(awaitingApprovalMessage(result.endpoint, result.action, t), actionId, 'confirm') as InteractionEditReplyOptions);
-          await this.#postApprovalRequest(interaction, result.action);
+          await this.#postApprovalRequest(interaction, result.action, result.digest);
           return;
         }
         case 'approve':
-          return await this.#send(interaction, await actions.approve(actor, actionId), actor, true);
+          return await this.#send(interaction, await actions.approve(actor, actionId, digest), actor, true);
         case 'cancel': {
           const action = await actions.cancel(actor, actionId);
           this.#shown.delete(actionId);
@@ -201,9 +203,9 @@ export class ConfirmationFlow {
     this.#approvalFollowUps.delete(action.id);
   }
 
-  async #postApprovalRequest(interaction: ButtonInteraction, action: PendingAction): Promise<void> {
+  async #postApprovalRequest(interaction: ButtonInteraction, action: PendingAction, digest: string): Promise<void> {
     const view = this.options.actions.describe(action);
-    const body = approvalRequestMessage(view, action, this.options.render, this.options.render.publicText);
+    const body = approvalRequestMessage({ ...view, digest }, action, this.options.render, this.options.render.publicText);
     const posted = await postInChannel(interaction, body, this.options.log, `the approval request of ${action.id}`);
     if (posted.kind === 'channel') await this.options.actions.setApprovalMessage(action.id, posted.channelId, posted.messageId);
     else this.#approvalFollowUps.set(action.id, { interaction, messageId: posted.messageId });
@@ -224,12 +226,13 @@ export class ConfirmationFlow {
   }
 }
 
-/** What everyone is told when a click found a stored action altered (the findings as the log holds them). */
-function tamperAnnouncement(error: TamperedError, by: Actor, t: Messages): Announcement {
+/** What everyone is told when a click found a stored action (or proposal) altered (the findings as the log holds them). */
+export function tamperAnnouncement(error: TamperedError, by: Actor, t: Messages): Announcement {
+  const ref = error.actionId.slice(0, 8);
   return {
-    title: t.tamper.title,
+    title: error.subject === 'proposal' ? t.tamper.proposalTitle : t.tamper.title,
     lines: [
-      t.tamper.click({ user: by.id, actionKey: error.actionKey, ref: error.actionId.slice(0, 8) }),
+      error.subject === 'proposal' ? t.tamper.proposalClick({ user: by.id, ref }) : t.tamper.click({ user: by.id, actionKey: error.actionKey, ref }),
       t.tamper.findings({ findings: error.findings.join('; ').slice(0, 1500) }),
       t.tamper.advice,
     ],

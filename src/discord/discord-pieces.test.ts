@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ENDPOINTS } from '../../commands/index.ts';
 import type { BinanceOutcome } from '../binance/index.ts';
+import { actionDigest, DIGEST_LENGTH, proposalDigest } from '../actions/click-digest.ts';
 import type { PendingAction } from '../store/index.ts';
 import { sameDefinitions } from './command-sync.ts';
 import { pageButtons, pageId, parsePageId, slicePage } from './pages.ts';
@@ -128,10 +129,13 @@ describe('sameDefinitions', () => {
 });
 
 describe('proposals in Discord', () => {
-  it('carry only a verb and the opaque proposal id in their buttons, apart from the pipeline’s', () => {
+  it('carry only a verb, the opaque proposal id and the digest of what was proposed in their buttons, apart from the pipeline’s', () => {
     const id = 'AbCdEfGhIjKlMnOpQrStUv';
-    expect(proposalCustomId('approve', id)).toBe(`pmprop:approve:${id}`);
-    expect(parseProposalCustomId(`pmprop:reject:${id}`)).toEqual({ verb: 'reject', proposalId: id });
+    const digest = proposalDigest({ makerId: '100000000000000003', targetUserId: '100000000000000002', change: { kind: 'revoke', user: '100000000000000002', action: 'pm.repay-debt', account: '*' }, needsRoot: false, expiresAt: 1 });
+    expect(proposalCustomId('approve', id, digest)).toBe(`pmprop:approve:${id}:${digest}`);
+    expect(proposalCustomId('approve', id, digest).length).toBeLessThanOrEqual(100);
+    expect(parseProposalCustomId(`pmprop:reject:${id}:${digest}`)).toEqual({ verb: 'reject', proposalId: id, digest });
+    expect(parseProposalCustomId(`pmprop:reject:${id}`)).toEqual({ verb: 'reject', proposalId: id, digest: undefined });
     expect(parseProposalCustomId(`pmbot:approve:${id}`)).toBeUndefined();
     expect(parseCustomId(`pmprop:approve:${id}`)).toBeUndefined();
   });
@@ -147,11 +151,29 @@ describe('proposals in Discord', () => {
 });
 
 describe('buttons and limits', () => {
-  it('puts only a verb and the opaque id in a custom_id, and parses it back', () => {
+  it('puts only a verb, the opaque id and the digest of the request in a custom_id, within 100 characters, and parses it back', () => {
     const id = 'AbCdEfGhIjKlMnOpQrStUv';
-    expect(customId('confirm', id)).toBe(`pmbot:confirm:${id}`);
-    expect(customId('confirm', id).length).toBeLessThanOrEqual(100);
-    expect(parseCustomId(`pmbot:approve:${id}`)).toEqual({ verb: 'approve', actionId: id });
+    const digest = actionDigest({
+      actionKey: 'pm-pro.auto-repay-futures',
+      requesterId: '12345678901234567890',
+      account: 'main',
+      family: 'papi',
+      method: 'POST',
+      path: '/papi/v1/margin/repay-debt',
+      params: `asset=BTC&amount=${'9'.repeat(40)}`,
+      target: { baseUrl: 'https://papi.binance.com', dryRun: false },
+      amount: { asset: 'BTC', amount: '9'.repeat(40) },
+      approvalsRequired: 1,
+      expiresAt: 9_999_999_999_999,
+    });
+    expect(digest).toHaveLength(DIGEST_LENGTH);
+    expect(customId('confirm', id, digest)).toBe(`pmbot:confirm:${id}:${digest}`);
+    // Ids are 22 characters (16 random bytes); the longest verb with both fits Discord's 100 with room to spare.
+    expect(customId('approve', id, digest).length).toBeLessThanOrEqual(100);
+    expect(parseCustomId(`pmbot:approve:${id}:${digest}`)).toEqual({ verb: 'approve', actionId: id, digest });
+    // An older version's button (no digest) parses, so that the router can say why it does nothing.
+    expect(parseCustomId(`pmbot:approve:${id}`)).toEqual({ verb: 'approve', actionId: id, digest: undefined });
+    expect(parseCustomId(`pmbot:approve:${id}:short`)).toBeUndefined();
     expect(parseCustomId('pmbot:drop:x')).toBeUndefined();
     expect(parseCustomId('other')).toBeUndefined();
   });

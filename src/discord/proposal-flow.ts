@@ -12,6 +12,7 @@ import type { Authorizer } from '../actions/authorization.ts';
 import { parseBasis, type Before } from '../actions/access-changes.ts';
 import { OperatorError } from '../actions/errors.ts';
 import { storedReason } from '../actions/explain.ts';
+import { TamperedError } from '../actions/tamper.ts';
 import { frozenBy } from '../actions/freeze.ts';
 import type { ProposalService } from '../actions/proposals.ts';
 import { english, inEnglish, type Messages, type Said } from '../i18n/index.ts';
@@ -19,21 +20,22 @@ import type { Logger } from '../log.ts';
 import type { AccessChange, FreezeState, Proposal } from '../store/index.ts';
 import type { Announcement, Announcer } from './announce.ts';
 import { beforeAfter, changeText } from './change-text.ts';
-import { actorOf } from './confirmation-flow.ts';
+import { actorOf, tamperAnnouncement } from './confirmation-flow.ts';
 import { buttonRow, COLOURS, discordTime, embed, noticeMessage, type MessageBody } from './render.ts';
 import { editPosted, postInChannel, readerOf } from './respond.ts';
 
 const PREFIX = 'pmprop';
 export type ProposalVerb = 'approve' | 'reject';
 
-/** The opaque custom_id of a proposal's button: a verb and the proposal's random id. */
-export function proposalCustomId(verb: ProposalVerb, id: string): string {
-  return `${PREFIX}:${verb}:${id}`;
+/** The custom_id of a proposal's button: a verb, the proposal's random id and the digest of what was proposed (click-digest.ts). */
+export function proposalCustomId(verb: ProposalVerb, id: string, digest: string | undefined): string {
+  return `${PREFIX}:${verb}:${id}${digest === undefined ? '' : `:${digest}`}`;
 }
 
-export function parseProposalCustomId(id: string): { verb: ProposalVerb; proposalId: string } | undefined {
-  const match = /^pmprop:(approve|reject):([A-Za-z0-9_-]{16,64})$/.exec(id);
-  return match === null ? undefined : { verb: match[1] as ProposalVerb, proposalId: match[2] as string };
+/** A proposal button; `digest` is undefined on one posted before buttons carried it (or greyed out). */
+export function parseProposalCustomId(id: string): { verb: ProposalVerb; proposalId: string; digest: string | undefined } | undefined {
+  const match = /^pmprop:(approve|reject):([A-Za-z0-9_-]{16,64})(?::([A-Za-z0-9_-]{22}))?$/.exec(id);
+  return match === null ? undefined : { verb: match[1] as ProposalVerb, proposalId: match[2] as string, digest: match[3] };
 }
 
 export interface ProposalFlowOptions {
@@ -51,20 +53,20 @@ export class ProposalFlow {
 
   /** Posts a new proposal for everyone in the channel (the maker's own answer is already given). */
   async post(interaction: RepliableInteraction, proposal: Proposal): Promise<void> {
-    const body = proposalMessage(proposal, this.options.proposals.changeOf(proposal), this.options.authorizer, this.options.announcer.text);
+    const body = proposalMessage(proposal, this.options.proposals.changeOf(proposal), this.options.authorizer, this.options.announcer.text, this.options.proposals.digestOf(proposal));
     const posted = await postInChannel(interaction, body, this.options.log, `proposal ${proposal.id}`);
     if (posted.kind === 'channel') await this.options.proposals.setMessage(proposal.id, posted.channelId, posted.messageId);
     else this.#followUps.set(proposal.id, { interaction, messageId: posted.messageId });
   }
 
-  /** Approve or Reject on a proposal: acknowledged at once, then decided; a refusal goes to the clicker alone. */
-  async click(interaction: ButtonInteraction, verb: ProposalVerb, id: string): Promise<void> {
+  /** Approve or Reject on a proposal: acknowledged at once, then decided; a refusal goes to the clicker alone. `digest`: what the button carries. */
+  async click(interaction: ButtonInteraction, verb: ProposalVerb, id: string, digest: string | null): Promise<void> {
     const actor = actorOf(interaction);
     const { proposals, announcer } = this.options;
     await interaction.deferUpdate();
     try {
       if (verb === 'approve') {
-        const { proposal, change } = await proposals.approve(actor, id);
+        const { proposal, change } = await proposals.approve(actor, id, digest);
         await this.#close(interaction, proposal);
         await announcer.announce(interaction, appliedAnnouncement(change, parseBasis(change, proposal.basisJson), actor, this.options.authorizer, proposal, announcer.text));
         return;
@@ -72,6 +74,12 @@ export class ProposalFlow {
       await this.#close(interaction, await proposals.reject(actor, id));
     } catch (error) {
       if (!(error instanceof OperatorError)) throw error;
+      if (error instanceof TamperedError) {
+        // The stored proposal cannot be shown as it is (it was altered): the message says what happened, without buttons.
+        await announcer.announce(interaction, tamperAnnouncement(error, actor, announcer.text));
+        await interaction.editReply({ ...noticeMessage(error.text(announcer.text)), components: [proposalButtons(id, undefined, true)] } as InteractionEditReplyOptions);
+        return;
+      }
       if (error.kind === 'expired' || error.kind === 'revoked') {
         const proposal = await proposals.find(id);
         if (proposal !== undefined) await this.#close(interaction, proposal, error.said);
@@ -132,15 +140,15 @@ export function appliedAnnouncement(change: AccessChange, before: Before, by: Ac
   return { title, lines, colour: change.kind === 'unfreeze' ? COLOURS.success : COLOURS.pending };
 }
 
-function proposalButtons(id: string, disabled: boolean) {
+function proposalButtons(id: string, digest: string | undefined, disabled: boolean) {
   return buttonRow([
-    { customId: proposalCustomId('approve', id), label: 'Approve', style: ButtonStyle.Danger, disabled },
-    { customId: proposalCustomId('reject', id), label: 'Reject', style: ButtonStyle.Secondary, disabled },
+    { customId: proposalCustomId('approve', id, digest), label: 'Approve', style: ButtonStyle.Danger, disabled },
+    { customId: proposalCustomId('reject', id, digest), label: 'Reject', style: ButtonStyle.Secondary, disabled },
   ]);
 }
 
 /** The channel message asking a second person to approve a change: what it is, and BEFORE → AFTER from its stored basis. */
-export function proposalMessage(proposal: Proposal, change: AccessChange, authorizer: Authorizer, t: Messages = english): MessageBody {
+export function proposalMessage(proposal: Proposal, change: AccessChange, authorizer: Authorizer, t: Messages = english, digest?: string): MessageBody {
   const { flow } = t.proposals;
   const notWho = [proposal.makerTag, ...(proposal.targetUserId === null ? [] : [`<@${proposal.targetUserId}>`])].join(flow.notSeparator);
   const before = parseBasis(change, proposal.basisJson);
@@ -161,7 +169,7 @@ export function proposalMessage(proposal: Proposal, change: AccessChange, author
         footer: { text: flow.footer({ tag: proposal.makerTag, ref: proposal.id.slice(0, 8) }) },
       }),
     ],
-    components: [proposalButtons(proposal.id, false)],
+    components: [proposalButtons(proposal.id, digest, false)],
   };
 }
 
@@ -187,6 +195,6 @@ function closedProposalBody(proposal: Proposal, change: AccessChange, authorizer
         color: proposal.state === 'approved' ? COLOURS.success : COLOURS.closed,
       }),
     ],
-    components: [proposalButtons(proposal.id, true)],
+    components: [proposalButtons(proposal.id, undefined, true)],
   };
 }

@@ -53,14 +53,20 @@ const PAIRS: Readonly<Record<ButtonPair, ReadonlyArray<{ verb: ButtonVerb; label
   ],
 };
 
-/** The opaque custom_id of a button: a verb and the pending action's random id, nothing else. */
-export function customId(verb: ButtonVerb, actionId: string): string {
-  return `${CUSTOM_ID_PREFIX}:${verb}:${actionId}`;
+/**
+ * The custom_id of a button: a verb, the pending action's random id and the
+ * digest of the request it was posted for (click-digest.ts), nothing else.
+ * Discord keeps it as posted, so a click brings the digest back from outside
+ * the database. A greyed-out button carries none (it cannot be clicked).
+ */
+export function customId(verb: ButtonVerb, actionId: string, digest: string | undefined): string {
+  return `${CUSTOM_ID_PREFIX}:${verb}:${actionId}${digest === undefined ? '' : `:${digest}`}`;
 }
 
-export function parseCustomId(id: string): { verb: ButtonVerb; actionId: string } | undefined {
-  const match = /^pmbot:(confirm|cancel|approve|reject):([A-Za-z0-9_-]{16,64})$/.exec(id);
-  return match === null ? undefined : { verb: match[1] as ButtonVerb, actionId: match[2] as string };
+/** A button of the bot's; `digest` is undefined on a button posted before buttons carried one (or greyed out). */
+export function parseCustomId(id: string): { verb: ButtonVerb; actionId: string; digest: string | undefined } | undefined {
+  const match = /^pmbot:(confirm|cancel|approve|reject):([A-Za-z0-9_-]{16,64})(?::([A-Za-z0-9_-]{22}))?$/.exec(id);
+  return match === null ? undefined : { verb: match[1] as ButtonVerb, actionId: match[2] as string, digest: match[3] };
 }
 
 export interface MessageBody {
@@ -111,7 +117,7 @@ export function confirmationMessage(view: ConfirmationView, context: RenderConte
       buttons([
         { verb: 'confirm', label: view.approvalsRequired === 1 ? t.render.confirm.confirmThenApproval : 'Confirm', style: ButtonStyle.Danger },
         { verb: 'cancel', label: 'Cancel', style: ButtonStyle.Secondary },
-      ], action.id),
+      ], action.id, view.digest),
     ],
   };
 }
@@ -168,7 +174,7 @@ export function awaitingApprovalMessage(endpoint: EndpointDeclaration, action: P
 
 /** The channel message asking a second person to approve. */
 export function approvalRequestMessage(
-  view: Pick<ConfirmationView, 'endpoint' | 'options' | 'request' | 'account'>,
+  view: Pick<ConfirmationView, 'endpoint' | 'options' | 'request' | 'account' | 'digest'>,
   action: PendingAction,
   context: RenderContext,
   t: Messages,
@@ -194,7 +200,7 @@ export function approvalRequestMessage(
       }),
     ],
     components: [
-      buttons(PAIRS.approve, action.id),
+      buttons(PAIRS.approve, action.id, view.digest),
     ],
   };
 }
@@ -350,15 +356,16 @@ function codeBlock(text: string): string {
 
 /** A closed message keeps its buttons, greyed out, so the reader sees they were there and can no longer be used. */
 export function withButtonsDisabled(body: MessageBody, actionId: string, pair: ButtonPair): MessageBody {
-  const row = buttons(PAIRS[pair], actionId);
+  const row = buttons(PAIRS[pair], actionId, undefined);
   return { ...body, components: [{ ...row, components: row.components.map((button) => ({ ...button, disabled: true })) }] };
 }
 
 function buttons(
   specs: ReadonlyArray<{ verb: ButtonVerb; label: string; style: ButtonStyle.Danger | ButtonStyle.Secondary | ButtonStyle.Primary | ButtonStyle.Success }>,
   actionId: string,
+  digest: string | undefined,
 ): APIActionRowComponent<APIButtonComponent> {
-  return buttonRow(specs.map((spec) => ({ customId: customId(spec.verb, actionId), label: spec.label, style: spec.style })));
+  return buttonRow(specs.map((spec) => ({ customId: customId(spec.verb, actionId, digest), label: spec.label, style: spec.style })));
 }
 
 export interface ButtonSpec {

@@ -86,10 +86,11 @@ export class InteractionRouter {
         return list.page(interaction, actorOf(interaction), page);
       }
       const proposal = parseProposalCustomId(interaction.customId);
-      if (proposal !== undefined) return this.options.proposals.click(interaction, proposal.verb, proposal.proposalId);
+      // A button without a digest (greyed out, or an older version's) is answered, but can confirm or approve nothing.
+      if (proposal !== undefined) return this.options.proposals.click(interaction, proposal.verb, proposal.proposalId, proposal.digest ?? null);
       const parsed = parseCustomId(interaction.customId);
       if (parsed === undefined) return void (await interaction.reply({ ...noticeMessage(t.router.foreignButton), flags: MessageFlags.Ephemeral }));
-      return this.options.flow.click(interaction, parsed.verb, parsed.actionId);
+      return this.options.flow.click(interaction, parsed.verb, parsed.actionId, parsed.digest ?? null);
     }
   }
 

@@ -33,6 +33,7 @@ export const LOG_EVENTS = [
   'startup',
   'shutdown',
   'key-check',
+  'host-ban',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 
@@ -89,7 +90,8 @@ export interface RecentFilter {
   readonly limit: number;
 }
 
-const COLUMNS =
+/** Every column of a row, in the order the log reads and writes them. */
+export const LOG_COLUMNS =
   'seq, at_ms, event, action_id, action_key, user_id, user_tag, guild_id, channel_id, params_json, request_json, ' +
   'outcome_kind, http_status, binance_code, response_json, latency_ms, detail, dry_run, prev_hash, hash_scheme, hash';
 
@@ -148,7 +150,7 @@ export class ActionLog {
     };
     const complete: LogRow = { ...row, ...sealRow(row, this.key) };
     await tx.run(
-      `INSERT INTO action_log (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`,
+      `INSERT INTO action_log (${LOG_COLUMNS}) VALUES (${LOG_COLUMNS.split(',').map(() => '?').join(', ')})`,
       [
         complete.seq,
         complete.at_ms,
@@ -195,7 +197,7 @@ export class ActionLog {
     // `limit` matches: an account with many rows answers at once; one with few reads most of the log.
     onlyIf(`${ACCOUNT_OF_ROW} = ?`, filter.account);
     const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
-    return this.db.all<AuditRow>(`SELECT ${COLUMNS}, ${ACCOUNT_OF_ROW} AS account FROM action_log ${where} ORDER BY seq DESC LIMIT ?`, [...params, filter.limit]);
+    return this.db.all<AuditRow>(`SELECT ${LOG_COLUMNS}, ${ACCOUNT_OF_ROW} AS account FROM action_log ${where} ORDER BY seq DESC LIMIT ?`, [...params, filter.limit]);
   }
 
   /** The "sent" row of an action, read inside a caller's transaction. */
@@ -210,18 +212,26 @@ export class ActionLog {
    * The rows, or the first that fails: what a click may trust of the log.
    */
   async checkedRowsOf(q: Queries, actionId: string): Promise<{ readonly ok: true; readonly rows: LogRow[] } | { readonly ok: false; readonly seq: number; readonly reason: string }> {
-    const rows = await q.all<LogRow>(`SELECT ${COLUMNS} FROM action_log WHERE action_id = ? ORDER BY seq`, [actionId]);
+    const rows = await q.all<LogRow>(`SELECT ${LOG_COLUMNS} FROM action_log WHERE action_id = ? ORDER BY seq`, [actionId]);
+    // Each row's neighbours in the chain, in one read.
+    const around = rows.flatMap((row) => [row.seq - 1, row.seq + 1]);
+    const links = around.length === 0 ? [] : await q.all<{ seq: number; prev_hash: string; hash: string }>(`SELECT seq, prev_hash, hash FROM action_log WHERE seq IN (${around.map(() => '?').join(', ')})`, around);
     for (const row of rows) {
       if (!(HASH_SCHEMES as readonly string[]).includes(row.hash_scheme)) return { ok: false, seq: row.seq, reason: `its hash scheme is not one the bot writes` };
       if (this.key !== undefined && row.hash_scheme !== 'hmac-sha256') return { ok: false, seq: row.seq, reason: `it is not keyed (${row.hash_scheme}) although the log is` };
       if (rowHash(row, row.hash_scheme, this.key) !== row.hash) return { ok: false, seq: row.seq, reason: 'its contents do not match its hash' };
+      // Its place in the chain too: a plain row rewritten (its own hash recomputed) no longer links to its neighbours.
+      const before = links.find((link) => link.seq === row.seq - 1);
+      const after = links.find((link) => link.seq === row.seq + 1);
+      if ((before?.hash ?? (row.seq === 1 ? GENESIS_HASH : undefined)) !== row.prev_hash) return { ok: false, seq: row.seq, reason: `it does not follow row ${row.seq - 1} in the chain (rows were removed or rewritten)` };
+      if (after !== undefined && after.prev_hash !== row.hash) return { ok: false, seq: row.seq, reason: `row ${after.seq} does not follow it in the chain (it was rewritten)` };
     }
     return { ok: true, rows };
   }
 
   /** Every row about one pending action, oldest first. */
   forAction(actionId: string): Promise<LogRow[]> {
-    return this.db.all<LogRow>(`SELECT ${COLUMNS} FROM action_log WHERE action_id = ? ORDER BY seq`, [actionId]);
+    return this.db.all<LogRow>(`SELECT ${LOG_COLUMNS} FROM action_log WHERE action_id = ? ORDER BY seq`, [actionId]);
   }
 
   /**
@@ -230,7 +240,7 @@ export class ActionLog {
    */
   unknownOutcomes(limit: number): Promise<LogRow[]> {
     return this.db.all<LogRow>(
-      `SELECT ${COLUMNS} FROM action_log WHERE event = 'outcome' AND outcome_kind = 'unknown' ORDER BY seq DESC LIMIT ?`,
+      `SELECT ${LOG_COLUMNS} FROM action_log WHERE event = 'outcome' AND outcome_kind = 'unknown' ORDER BY seq DESC LIMIT ?`,
       [limit],
     );
   }
@@ -254,10 +264,24 @@ export class ActionLog {
    * Refuses to write under the wrong key: the newest row, if keyed, must verify
    * under this log's key. Rows written without the key (or under another one)
    * after keyed rows would make the whole chain fail verification from there on.
+   * With a key, a log that holds rows and whose head is not keyed is refused
+   * too: that is what a keyed log recomputed whole without its key looks like
+   * (every row relabelled plain), and nothing in the database can tell it from
+   * a log that was never keyed. Only the operator can: `adoptAt` (from
+   * AUDIT_LOG_KEY_ADOPT) names the head they adopt the key on; it counts only
+   * while that row is still the head.
    */
-  async assertKeyFits(): Promise<void> {
-    const head = await this.db.get<LogRow>(`SELECT ${COLUMNS} FROM action_log ORDER BY seq DESC LIMIT 1`);
-    if (head === undefined || head.hash_scheme !== 'hmac-sha256') return;
+  async assertKeyFits(adoptAt?: { readonly seq: number; readonly hash: string }): Promise<void> {
+    const head = await this.db.get<LogRow>(`SELECT ${LOG_COLUMNS} FROM action_log ORDER BY seq DESC LIMIT 1`);
+    if (head === undefined) return;
+    if (head.hash_scheme !== 'hmac-sha256') {
+      if (this.key === undefined || (adoptAt?.seq === head.seq && adoptAt.hash === head.hash)) return;
+      throw new Error(
+        `AUDIT_LOG_KEY is set, but the action log's newest row (row ${head.seq}) is not keyed. If the bot ran with this key before, the log was rewritten without it: ` +
+          'do not start; check a copy with npm run verify-log and the anchors from the audit channel. If you are adding AUDIT_LOG_KEY to a bot that ran without one, ' +
+          `start it once with AUDIT_LOG_KEY_ADOPT=${head.seq}:${head.hash} (the log's head now): the rows from the next one on are keyed.`,
+      );
+    }
     if (this.key === undefined) {
       throw new Error(
         `the action log is keyed (row ${head.seq} was written with AUDIT_LOG_KEY), but AUDIT_LOG_KEY is not set: set it to the same key, or every new row would break the chain`,

@@ -4,51 +4,79 @@
 // anchor taken earlier cannot be. The line format is shared by the poster and
 // by `npm run verify-log --anchors FILE` (and `npm run backup --anchors FILE`),
 // so it lives here, once.
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { Secret } from '../secret.ts';
 
 export interface Anchor {
   readonly seq: number;
   /** 64 lower-case hex digits. */
   readonly hash: string;
+  /** The bot's MAC of the anchor under AUDIT_LOG_KEY (16 hex digits), when its post carried one. */
+  readonly mac?: string | undefined;
+  /** Read from one of the bot's anchor posts (copied from the channel), or a bare line an operator wrote down. */
+  readonly from?: 'post' | 'line';
 }
 
-const ANCHOR_LINE = /^\s*`?\s*(\d{1,15})\s+([0-9a-fA-F]{64})\s*`?\s*$/;
-/** An anchor inside a line of other text (a post copied from Discord): digits, a space, 64 hex digits, standing alone. */
-const ANCHOR_IN_TEXT = /(?<![0-9A-Za-z#-])(\d{1,15}) ([0-9a-fA-F]{64})(?![0-9A-Za-z])/g;
-/** A line that tries to be an anchor and fails: a long hex run (a hash) or nothing but "seq something". */
-const ANCHOR_ATTEMPT = [/(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{32,}/, /^\s*`?\s*\d+\s+[0-9a-fA-F]+\s*`?\s*$/];
+/**
+ * What starts every anchor post of the bot's, in each language the channel
+ * may be in (the catalogs' auditPosts.anchor, en and zh-CN; a test holds them
+ * to it): only such lines are read out of copied posts.
+ */
+export const ANCHOR_POST_MARKS = ['⚓ Log anchor', '⚓ 日志锚点'] as const;
+/** A mark as copied: some clients add the emoji's variation selector. */
+const POST_MARK = String.raw`⚓\uFE0F?\s*(?:${ANCHOR_POST_MARKS.map((mark) => mark.slice(mark.indexOf(' ') + 1)).join('|')})`;
+const POST_START = new RegExp(String.raw`^\s*${POST_MARK}`);
+
+const SEQ_HASH = String.raw`(\d{1,15})\s+([0-9a-fA-F]{64})`;
+const MAC = String.raw`(?:\s+mac\s+\x60?([0-9a-f]{16})\x60?)?`;
+/** A line that is nothing but an anchor (as an operator writes one down), optionally in backticks, optionally with its MAC. */
+const ANCHOR_LINE = new RegExp(String.raw`^\s*\x60?\s*${SEQ_HASH}\s*\x60?${MAC}\s*$`);
+/** The anchor inside one of the bot's anchor posts, backticks kept or lost in the copy. */
+const ANCHOR_POST = new RegExp(String.raw`^\s*${POST_MARK}[^:：]*[:：]\s*\x60?${SEQ_HASH}\x60?${MAC}`);
+/** A line that tries to be a bare anchor and fails: nothing but "seq something". */
+const ANCHOR_ATTEMPT = /^\s*`?\s*\d+\s+[0-9a-fA-F]+\s*`?\s*$/;
 
 /** `1234 9f86d0…`: the one line an anchor is posted and read as. */
 export function formatAnchor(anchor: Anchor): string {
   return `${anchor.seq} ${anchor.hash}`;
 }
 
-/**
- * One line as an anchor: `seq hash`, optionally in backticks (as copied from a
- * Discord code span). Undefined for anything else.
- */
-export function parseAnchorLine(line: string): Anchor | undefined {
-  const match = ANCHOR_LINE.exec(line);
-  if (match === null) return undefined;
-  return toAnchor(match[1], match[2]);
+/** The bot's MAC of an anchor under AUDIT_LOG_KEY: only the key's holder can make one, so a typed look-alike cannot carry it. */
+export function anchorMac(anchor: Pick<Anchor, 'seq' | 'hash'>, key: Secret): string {
+  return createHmac('sha256', key.reveal()).update(`anchor ${formatAnchor(anchor)}`).digest('hex').slice(0, 16);
 }
 
 /**
- * A file of anchors, as copied from the audit channel: one `seq hash` per line,
- * alone or inside the text of its post (the post's title, the poster's name and
- * time, the words around it are skipped); blank lines and lines starting with #
- * are skipped. A line that looks like an anchor but is not one (a hash cut
- * short, a seq without its hash) is reported by line number.
+ * One line as an anchor: `seq hash` (optionally in backticks, optionally with
+ * `mac …`), or one of the bot's anchor posts. Undefined for anything else.
+ */
+export function parseAnchorLine(line: string): Anchor | undefined {
+  const bare = ANCHOR_LINE.exec(line);
+  if (bare !== null) return toAnchor(bare[1], bare[2], bare[3], 'line');
+  const post = ANCHOR_POST.exec(line);
+  return post === null ? undefined : toAnchor(post[1], post[2], post[3], 'post');
+}
+
+/**
+ * A file of anchors: one `seq hash` per line as an operator writes them down,
+ * or whole stretches of the audit channel copied. From copied posts only the
+ * bot's own anchor posts are read (a line starting "⚓ Log anchor", or its zh-CN mark); every other
+ * line is skipped, so a `seq hash` pair someone typed into a freeze reason, or
+ * a name made of hex digits, is neither read nor an error. (With
+ * AUDIT_LOG_KEY, the anchors check also requires the bot's MAC on each post.)
+ * A line that looks like an anchor but is not one (a hash cut short, an anchor
+ * post that does not read) is reported by line number; blank lines and lines
+ * starting with # are skipped.
  */
 export function parseAnchors(text: string): { readonly anchors: Anchor[]; readonly badLines: number[] } {
   const anchors: Anchor[] = [];
   const badLines: number[] = [];
   for (const [index, line] of text.split(/\r?\n/).entries()) {
     if (line.trim() === '' || line.trim().startsWith('#')) continue;
-    const inText = [...line.matchAll(ANCHOR_IN_TEXT)].map((match) => toAnchor(match[1], match[2]));
-    const anchor = parseAnchorLine(line) ?? (inText.length === 1 ? inText[0] : undefined);
+    const anchor = parseAnchorLine(line);
     if (anchor !== undefined) anchors.push(anchor);
-    else if (inText.length > 1 || ANCHOR_ATTEMPT.some((pattern) => pattern.test(line))) badLines.push(index + 1);
+    else if (POST_START.test(line) || ANCHOR_ATTEMPT.test(line)) badLines.push(index + 1);
   }
   return { anchors, badLines };
 }
@@ -71,7 +99,7 @@ export function loadAnchorsFile(path: string): { readonly anchors: Anchor[] } | 
   return { anchors };
 }
 
-function toAnchor(seqText: string | undefined, hash: string | undefined): Anchor | undefined {
+function toAnchor(seqText: string | undefined, hash: string | undefined, mac: string | undefined, from: 'post' | 'line'): Anchor | undefined {
   const seq = Number(seqText);
-  return seq >= 1 && hash !== undefined ? { seq, hash: hash.toLowerCase() } : undefined;
+  return seq >= 1 && hash !== undefined ? { seq, hash: hash.toLowerCase(), ...(mac === undefined ? {} : { mac }), from } : undefined;
 }

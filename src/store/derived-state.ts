@@ -48,81 +48,119 @@ const grantKey = (user: string, action: string, account: string) => JSON.stringi
 const grantName = (grant: GrantState) => `\`${grant.action}\` of <@${grant.user}>${grant.account === '*' ? '' : ` on account ${grant.account}`}`;
 const policyKey = (action: string, account: string) => `\`${action}\`${account === '*' ? '' : ` on account ${account}`}`;
 
-/** Replays every grant, revoke, policy, freeze and unfreeze row, in order. */
-export async function replayChanges(db: Reader): Promise<DerivedState> {
-  const state: DerivedState = { grants: new Map(), policies: new Map(), freeze: undefined, unreadable: [] };
-  const rows = await db.all<{ seq: number; event: string; user_id: string | null; user_tag: string | null; params_json: string | null }>(
-    "SELECT seq, event, user_id, user_tag, params_json FROM action_log WHERE event IN ('grant', 'revoke', 'policy', 'freeze', 'unfreeze') ORDER BY seq",
-  );
-  for (const row of rows) {
-    const params = parseJsonText(row.params_json);
-    const shape = changeRowShapes(row.event, params);
-    switch (shape?.kind) {
-      case 'grant':
-        state.grants.set(grantKey(shape.user, shape.action, shape.account), {
-          user: shape.user,
-          action: shape.action,
-          account: shape.account,
-          role: shape.role,
-          caps: sortCaps(shape.caps.map((cap) => ({ asset: cap.asset, maxAmount: cap.maxAmount ?? null, dailyMax: cap.dailyMax ?? null }))),
-          seq: row.seq,
-        });
-        break;
-      case 'legacy-grant': {
-        // Before migration 6 a grant row added (or replaced) one asset's per-request cap to what was there.
-        const key = grantKey(shape.user, shape.action, '*');
-        const caps = (state.grants.get(key)?.caps ?? []).filter((cap) => cap.asset !== shape.limit?.asset);
-        if (shape.limit !== undefined) caps.push({ asset: shape.limit.asset, maxAmount: shape.limit.maxAmount, dailyMax: null });
-        state.grants.set(key, { user: shape.user, action: shape.action, account: '*', role: 'requester', caps: sortCaps(caps), seq: row.seq });
-        break;
+/** The columns of a change row a replay reads. */
+export interface ChangeRow {
+  readonly seq: number;
+  readonly event: string;
+  readonly user_id: string | null;
+  readonly user_tag: string | null;
+  readonly params_json: string | null;
+}
+
+/** Nothing granted, no policy, not frozen: the state before the first row. */
+export function emptyState(): DerivedState {
+  return { grants: new Map(), policies: new Map(), freeze: undefined, unreadable: [] };
+}
+
+/** The change events a replay applies; every other row leaves the state as it is. */
+export const CHANGE_EVENTS: ReadonlySet<string> = new Set(['grant', 'revoke', 'policy', 'freeze', 'unfreeze']);
+
+/** Applies one grant, revoke, policy, freeze or unfreeze row to `state` (rows of other events change nothing). */
+export function applyChangeRow(state: DerivedState, row: ChangeRow): void {
+  if (!CHANGE_EVENTS.has(row.event)) return;
+  const params = parseJsonText(row.params_json);
+  const shape = changeRowShapes(row.event, params);
+  switch (shape?.kind) {
+    case 'grant':
+      state.grants.set(grantKey(shape.user, shape.action, shape.account), {
+        user: shape.user,
+        action: shape.action,
+        account: shape.account,
+        role: shape.role,
+        caps: sortCaps(shape.caps.map((cap) => ({ asset: cap.asset, maxAmount: cap.maxAmount ?? null, dailyMax: cap.dailyMax ?? null }))),
+        seq: row.seq,
+      });
+      break;
+    case 'legacy-grant': {
+      // Before migration 6 a grant row added (or replaced) one asset's per-request cap to what was there.
+      const key = grantKey(shape.user, shape.action, '*');
+      const caps = (state.grants.get(key)?.caps ?? []).filter((cap) => cap.asset !== shape.limit?.asset);
+      if (shape.limit !== undefined) caps.push({ asset: shape.limit.asset, maxAmount: shape.limit.maxAmount, dailyMax: null });
+      state.grants.set(key, { user: shape.user, action: shape.action, account: '*', role: 'requester', caps: sortCaps(caps), seq: row.seq });
+      break;
+    }
+    case 'revoke':
+      // A revoke on '*' removes the user's rows of the action on every account (grants.ts).
+      for (const [key, grant] of [...state.grants]) {
+        if (grant.user === shape.user && grant.action === shape.action && (shape.account === '*' || grant.account === shape.account)) state.grants.delete(key);
       }
-      case 'revoke':
-        // A revoke on '*' removes the user's rows of the action on every account (grants.ts).
-        for (const [key, grant] of [...state.grants]) {
-          if (grant.user === shape.user && grant.action === shape.action && (shape.account === '*' || grant.account === shape.account)) state.grants.delete(key);
-        }
-        break;
-      case 'policy':
-        state.policies.set(policyKey(shape.action, shape.account), { approvals: shape.approvals, seq: row.seq });
-        break;
-      case 'freeze':
-        state.freeze = { reason: shape.reason, byId: row.user_id ?? '', byTag: row.user_tag ?? '', seq: row.seq };
-        break;
-      case 'unfreeze':
-        state.freeze = undefined;
-        break;
-      case undefined:
-        state.unreadable.push(row.seq);
-        break;
-      default: {
-        const unreachable: never = shape;
-        throw new Error(`unknown change ${String(unreachable)}`);
-      }
+      break;
+    case 'policy':
+      state.policies.set(policyKey(shape.action, shape.account), { approvals: shape.approvals, seq: row.seq });
+      break;
+    case 'freeze':
+      state.freeze = { reason: shape.reason, byId: row.user_id ?? '', byTag: row.user_tag ?? '', seq: row.seq };
+      break;
+    case 'unfreeze':
+      state.freeze = undefined;
+      break;
+    case undefined:
+      state.unreadable.push(row.seq);
+      break;
+    default: {
+      const unreachable: never = shape;
+      throw new Error(`unknown change ${String(unreachable)}`);
     }
   }
+}
+
+/** Replays every grant, revoke, policy, freeze and unfreeze row, in order. */
+export async function replayChanges(db: Reader): Promise<DerivedState> {
+  const state = emptyState();
+  const rows = await db.all<ChangeRow>(
+    "SELECT seq, event, user_id, user_tag, params_json FROM action_log WHERE event IN ('grant', 'revoke', 'policy', 'freeze', 'unfreeze') ORDER BY seq",
+  );
+  for (const row of rows) applyChangeRow(state, row);
   return state;
 }
 
+/** The four tables in one read (the bot reads them before every decision): a tag, then each table's columns. */
+const TABLES = `
+  SELECT 'grant' AS tag, user_id AS a, action_key AS b, account AS c, role AS d, NULL AS e, NULL AS f FROM grants
+  UNION ALL SELECT 'cap', user_id, action_key, account, asset, max_amount, daily_max FROM grant_caps
+  UNION ALL SELECT 'policy', action_key, account, approvals, NULL, NULL, NULL FROM policies
+  UNION ALL SELECT 'freeze', reason, by_id, by_tag, NULL, NULL, NULL FROM freeze WHERE id = 1`;
+
+interface TableRow {
+  readonly tag: 'grant' | 'cap' | 'policy' | 'freeze';
+  readonly a: string;
+  readonly b: string;
+  readonly c: string | number;
+  readonly d: string | null;
+  readonly e: string | null;
+  readonly f: string | null;
+}
+
 /** The tables as they are. */
-async function readTables(db: Reader): Promise<Omit<DerivedState, 'unreadable'>> {
+export async function readTables(db: Reader): Promise<Omit<DerivedState, 'unreadable'>> {
+  const rows = await db.all<TableRow>(TABLES);
   const grants = new Map<string, GrantState>();
-  const caps = await db.all<{ user_id: string; action_key: string; account: string; asset: string; max_amount: string | null; daily_max: string | null }>('SELECT * FROM grant_caps');
-  for (const row of await db.all<{ user_id: string; action_key: string; account: string; role: string }>('SELECT user_id, action_key, account, role FROM grants')) {
-    const own = caps.filter((cap) => cap.user_id === row.user_id && cap.action_key === row.action_key && cap.account === row.account);
-    grants.set(grantKey(row.user_id, row.action_key, row.account), {
-      user: row.user_id,
-      action: row.action_key,
-      account: row.account,
-      role: row.role,
-      caps: sortCaps(own.map((cap) => ({ asset: cap.asset, maxAmount: cap.max_amount, dailyMax: cap.daily_max }))),
+  const caps = rows.filter((row) => row.tag === 'cap');
+  for (const row of rows.filter((candidate) => candidate.tag === 'grant')) {
+    const account = String(row.c);
+    const own = caps.filter((cap) => cap.a === row.a && cap.b === row.b && cap.c === account);
+    grants.set(grantKey(row.a, row.b, account), {
+      user: row.a,
+      action: row.b,
+      account,
+      role: row.d ?? '',
+      caps: sortCaps(own.map((cap) => ({ asset: cap.d ?? '', maxAmount: cap.e, dailyMax: cap.f }))),
     });
   }
   const policies = new Map<string, { approvals: number }>();
-  for (const row of await db.all<{ action_key: string; account: string; approvals: number }>('SELECT action_key, account, approvals FROM policies')) {
-    policies.set(policyKey(row.action_key, row.account), { approvals: row.approvals });
-  }
-  const freeze = await db.get<{ reason: string; by_id: string; by_tag: string }>('SELECT reason, by_id, by_tag FROM freeze WHERE id = 1');
-  return { grants, policies, freeze: freeze === undefined ? undefined : { reason: freeze.reason, byId: freeze.by_id, byTag: freeze.by_tag } };
+  for (const row of rows.filter((candidate) => candidate.tag === 'policy')) policies.set(policyKey(row.a, String(row.b)), { approvals: Number(row.c) });
+  const freeze = rows.find((row) => row.tag === 'freeze');
+  return { grants, policies, freeze: freeze === undefined ? undefined : { reason: freeze.a, byId: freeze.b, byTag: String(freeze.c) } };
 }
 
 /** Every difference between the replayed log and the tables, one line each. */

@@ -7,6 +7,7 @@ import { Database } from './database.ts';
 import { FreezeStore } from './freeze.ts';
 import { Grants } from './grants.ts';
 import { HostBans } from './host-bans.ts';
+import { HostWeights } from './host-weights.ts';
 import { Leases } from './leases.ts';
 import { migrate } from './migrations.ts';
 import { AuditOutbox } from './outbox.ts';
@@ -14,6 +15,7 @@ import { PendingActions } from './pending-actions.ts';
 import { Processes } from './processes.ts';
 import { Proposals } from './proposals.ts';
 import { RefusalCounts } from './refusal-counts.ts';
+import { Trail } from './trail.ts';
 
 export interface Store {
   readonly db: Database;
@@ -25,12 +27,16 @@ export interface Store {
   readonly freeze: FreezeStore;
   /** Binance's 429/418 waits per host, honoured by every process on this database. */
   readonly hostBans: HostBans;
+  /** The IP weight every process on this database spends per host, reserved before each call. */
+  readonly hostWeights: HostWeights;
   /** What the audit channel must show (filled only when there is one), and the anchors. */
   readonly outbox: AuditOutbox;
   /** Jobs one process runs at a time (the audit poster). */
   readonly leases: Leases;
   /** Refusals of people who hold no grant: counted, never logged. */
   readonly refusals: RefusalCounts;
+  /** What the bot trusts of the database, checked before each decision: schema, log, access tables (trail.ts). */
+  readonly trail: Trail;
   close(): Promise<void>;
 }
 
@@ -53,17 +59,20 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     throw error;
   }
   const now = options.now ?? Date.now;
-  const outbox = new AuditOutbox(db, now);
+  const outbox = new AuditOutbox(db, now, options.auditLogKey);
   const refusals = new RefusalCounts(db, now);
+  const log = new ActionLog(db, now, options.dryRun ?? false, options.auditLogKey, options.auditMirror === true ? outbox : undefined);
   return {
     db,
-    log: new ActionLog(db, now, options.dryRun ?? false, options.auditLogKey, options.auditMirror === true ? outbox : undefined),
+    log,
+    trail: new Trail(db, log, options.auditLogKey, now),
     pending: new PendingActions(db),
     grants: new Grants(db),
     processes: new Processes(db),
     proposals: new Proposals(db),
     freeze: new FreezeStore(db),
-    hostBans: new HostBans(db, now),
+    hostBans: new HostBans(db, now, log),
+    hostWeights: new HostWeights(db),
     outbox,
     leases: new Leases(db),
     refusals,
@@ -75,7 +84,7 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
 }
 
 export { ActionLog, LOG_EVENTS, type AuditRow, type ChainVerdict, type LogEntry, type LogEvent, type LogRow } from './action-log.ts';
-export { formatAnchor, parseAnchorLine, parseAnchors, type Anchor } from './anchors.ts';
+export { ANCHOR_POST_MARKS, anchorMac, formatAnchor, parseAnchorLine, parseAnchors, type Anchor } from './anchors.ts';
 export { HASH_SCHEMES, walkChain, type ChainReport, type HashScheme } from './log-chain.ts';
 export {
   checkLogFile,
@@ -113,10 +122,26 @@ export {
 export { FreezeStore, type FreezeState } from './freeze.ts';
 export { ANY_ACCOUNT, GRANT_ROLES, Grants, LEGACY_ANY_ASSET, strictestGrant, type Cap, type EffectiveGrant, type Grant, type GrantRole, type GrantSpec, type Policy } from './grants.ts';
 export { HostBans, type StoredHostBan } from './host-bans.ts';
+export { HostWeights } from './host-weights.ts';
 export { Leases } from './leases.ts';
 export { MigrationError, migrate } from './migrations.ts';
-export { ANCHOR_EVERY_ROWS, ANCHOR_MAX_AGE_MS, AuditOutbox, type AnchorReason, type MirroredRow, type OutboxBacklog, type OutboxBody, type OutboxEntry } from './outbox.ts';
-export { PendingActions, type PendingAction, type PendingState, type SpendQuery } from './pending-actions.ts';
+export {
+  ANCHOR_EVERY_ROWS,
+  ANCHOR_MAX_AGE_MS,
+  anchorOverdue,
+  AuditOutbox,
+  overdueLine,
+  type AnchorReason,
+  type AnchorStanding,
+  type MirroredRow,
+  type OutboxBacklog,
+  type OutboxBody,
+  type OutboxEntry,
+} from './outbox.ts';
+export { PendingActions, type PendingAction, type PendingState } from './pending-actions.ts';
+export type { SpendQuery } from './action-ledger.ts';
 export { Processes, type GatewayReport, type ProcessBeat } from './processes.ts';
 export { Proposals, type Proposal, type ProposalState } from './proposals.ts';
 export { RefusalCounts, type RefusalKind, type RefusalTally } from './refusal-counts.ts';
+export { schemaDifferences } from './schema-check.ts';
+export { Trail, type TrailListener } from './trail.ts';

@@ -74,10 +74,18 @@ describe('the keyed chain', () => {
     await expect((await open()).log.assertKeyFits()).rejects.toThrow(/the action log is keyed \(row 2 was written with AUDIT_LOG_KEY\), but AUDIT_LOG_KEY is not set/);
     await expect((await open(OTHER_KEY)).log.assertKeyFits()).rejects.toThrow(/AUDIT_LOG_KEY does not verify the newest row of the action log \(row 2\)/);
     await expect((await open(KEY)).log.assertKeyFits()).resolves.toBeUndefined();
-    // A plain log may start being keyed at any time.
+    // A plain log starts being keyed only when the operator names its head: a keyed log relabelled plain looks the same.
     rmSync(path);
     await append(await open(), 2);
-    await expect((await open(KEY)).log.assertKeyFits()).resolves.toBeUndefined();
+    const keyed = await open(KEY);
+    await expect(keyed.log.assertKeyFits()).rejects.toThrow(/AUDIT_LOG_KEY is set, but the action log's newest row \(row 2\) is not keyed.*AUDIT_LOG_KEY_ADOPT=2:[0-9a-f]{64}/s);
+    const head = (await rowsOf(keyed.db))[1];
+    await expect(keyed.log.assertKeyFits({ seq: 2, hash: head?.hash ?? '' })).resolves.toBeUndefined();
+    // Named for another head (a later downgrade, the variable left set), it does not count.
+    await expect(keyed.log.assertKeyFits({ seq: 1, hash: head?.hash ?? '' })).rejects.toThrow(/is not keyed/);
+    // Once a keyed row is written, the variable no longer matters.
+    await append(keyed, 1, 3);
+    await expect(keyed.log.assertKeyFits()).resolves.toBeUndefined();
   });
 
   it('keeps rows written before the scheme column valid, and chains new plain and keyed rows after them', async () => {

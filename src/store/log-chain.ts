@@ -113,84 +113,123 @@ const CHAINED_COLUMNS =
   'seq, at_ms, event, action_id, action_key, user_id, user_tag, guild_id, channel_id, params_json, request_json, ' +
   'outcome_kind, http_status, binance_code, response_json, latency_ms, detail, dry_run, prev_hash, hash';
 
+/** Where a walk stands: the last row that verified, and the highest scheme seen so far. */
+export interface ChainPosition {
+  readonly lastSeq: number;
+  readonly lastHash: string;
+  readonly highest: HashScheme;
+  readonly firstKeyedSeq: number | undefined;
+}
+
+export const CHAIN_START: ChainPosition = { lastSeq: 0, lastHash: GENESIS_HASH, highest: 'sha256-v1', firstKeyedSeq: undefined };
+
+/**
+ * Checks rows one at a time, in seq order, each against the one before: the
+ * number follows on, prev_hash links, the scheme never moves down, the hash
+ * is recomputed (keyed rows with the key). Used by the whole walk below and by
+ * the bot's own check of the rows written since it last looked (trail.ts).
+ */
+export class ChainWalker {
+  #position: ChainPosition;
+  readonly schemes: Record<HashScheme, number> = { 'sha256-v1': 0, sha256: 0, 'hmac-sha256': 0 };
+  /** Keyed rows whose hash could not be checked because no key was given. */
+  uncheckedKeyed = 0;
+  rows = 0;
+
+  constructor(
+    private readonly key: Secret | undefined,
+    from: ChainPosition = CHAIN_START,
+  ) {
+    this.#position = from;
+  }
+
+  get position(): ChainPosition {
+    return this.#position;
+  }
+
+  /** Checks the next row; undefined when it fits, else where and why it does not. */
+  push(row: ChainedRow): { readonly seq: number; readonly reason: string } | undefined {
+    const { lastSeq, lastHash, highest, firstKeyedSeq } = this.#position;
+    const expectedSeq = lastSeq + 1;
+    if (row.seq !== expectedSeq) {
+      const missing = row.seq - 1 === expectedSeq ? `row ${expectedSeq} is missing` : `rows ${expectedSeq} to ${row.seq - 1} are missing`;
+      return { seq: expectedSeq, reason: `${missing} (deleted)` };
+    }
+    if (row.prev_hash !== lastHash) {
+      return { seq: row.seq, reason: `its prev_hash does not match row ${row.seq - 1} (rows were removed or re-ordered)` };
+    }
+    if (!isScheme(row.hash_scheme)) return { seq: row.seq, reason: `its hash scheme "${String(row.hash_scheme).slice(0, 20)}" is not one the bot writes` };
+    const scheme = row.hash_scheme;
+    if (RANK[scheme] < RANK[highest]) {
+      return {
+        seq: row.seq,
+        reason:
+          `it is hashed with ${scheme} after rows hashed with ${highest}` +
+          (firstKeyedSeq === undefined ? '' : ` (keyed from row ${firstKeyedSeq})`) +
+          ': the chain was recomputed without the key, or the bot ran without AUDIT_LOG_KEY',
+      };
+    }
+    const expected = rowHash(row, scheme, this.key);
+    if (expected === undefined) this.uncheckedKeyed++;
+    else if (expected !== row.hash) {
+      return {
+        seq: row.seq,
+        reason:
+          scheme === 'hmac-sha256'
+            ? 'its HMAC does not match under AUDIT_LOG_KEY (the row was edited, the chain recomputed without the key, or the key is not the one the bot used)'
+            : 'its contents do not match its hash (the row was edited)',
+      };
+    }
+    this.schemes[scheme]++;
+    this.rows++;
+    this.#position = { lastSeq: row.seq, lastHash: row.hash, highest: scheme, firstKeyedSeq: scheme === 'hmac-sha256' ? (firstKeyedSeq ?? row.seq) : firstKeyedSeq };
+    return undefined;
+  }
+}
+
+/** The rows deleted from the end of the chain (no gap left: the highest number ever issued shows them), if any. */
+export async function deletedTail(db: Pick<Queries, 'get'>, lastSeq: number): Promise<{ readonly seq: number; readonly reason: string } | undefined> {
+  const issued = (await db.get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'action_log'"))?.seq ?? 0;
+  if (issued <= lastSeq) return undefined;
+  const first = lastSeq + 1;
+  return {
+    seq: first,
+    reason: issued === first ? `row ${first}, the last written, is missing (deleted)` : `rows ${first} to ${issued}, the last written, are missing (deleted)`,
+  };
+}
+
+/** The columns a chain check reads, the scheme included (named 'sha256-v1' on a log older than the column). */
+export async function chainedSelect(db: Pick<Queries, 'all'>): Promise<string> {
+  const hasScheme = (await db.all<{ name: string }>('PRAGMA table_info(action_log)')).some((column) => column.name === 'hash_scheme');
+  return `SELECT ${CHAINED_COLUMNS}, ${hasScheme ? 'hash_scheme' : "'sha256-v1' AS hash_scheme"} FROM action_log`;
+}
+
 /**
  * Walks the whole chain in pages; stops at the first row that does not fit
  * and names it. Reads only, so it runs on a read-only connection too, and on
  * a log older than the scheme column (every row is then `sha256-v1`).
  */
 export async function walkChain(db: Pick<Queries, 'all' | 'get'>, key: Secret | undefined, pageSize = 2_000): Promise<ChainReport> {
-  const hasScheme = (await db.all<{ name: string }>('PRAGMA table_info(action_log)')).some((column) => column.name === 'hash_scheme');
-  const select = `SELECT ${CHAINED_COLUMNS}, ${hasScheme ? 'hash_scheme' : "'sha256-v1' AS hash_scheme"} FROM action_log WHERE seq >= ? ORDER BY seq LIMIT ?`;
-  const schemes: Record<HashScheme, number> = { 'sha256-v1': 0, sha256: 0, 'hmac-sha256': 0 };
-  let expectedSeq = 1;
-  let previousHash = GENESIS_HASH;
-  let highest: HashScheme = 'sha256-v1';
-  let firstKeyedSeq: number | undefined;
-  let uncheckedKeyed = 0;
-  let rows = 0;
+  const select = `${await chainedSelect(db)} WHERE seq > ? ORDER BY seq LIMIT ?`;
+  const walker = new ChainWalker(key);
   const report = (failure?: { seq: number; reason: string }): ChainReport => ({
-    rows,
-    lastSeq: expectedSeq - 1,
-    lastHash: previousHash,
-    schemes,
-    firstKeyedSeq,
-    uncheckedKeyed,
+    rows: walker.rows,
+    lastSeq: walker.position.lastSeq,
+    lastHash: walker.position.lastHash,
+    schemes: walker.schemes,
+    firstKeyedSeq: walker.position.firstKeyedSeq,
+    uncheckedKeyed: walker.uncheckedKeyed,
     failure,
   });
-
   for (;;) {
-    const page = await db.all<ChainedRow>(select, [expectedSeq, pageSize]);
+    const page = await db.all<ChainedRow>(select, [walker.position.lastSeq, pageSize]);
     for (const row of page) {
-      if (row.seq !== expectedSeq) {
-        const missing = row.seq - 1 === expectedSeq ? `row ${expectedSeq} is missing` : `rows ${expectedSeq} to ${row.seq - 1} are missing`;
-        return report({ seq: expectedSeq, reason: `${missing} (deleted)` });
-      }
-      if (row.prev_hash !== previousHash) {
-        return report({ seq: row.seq, reason: `its prev_hash does not match row ${row.seq - 1} (rows were removed or re-ordered)` });
-      }
-      if (!isScheme(row.hash_scheme)) return report({ seq: row.seq, reason: `its hash scheme "${String(row.hash_scheme).slice(0, 20)}" is not one the bot writes` });
-      const scheme = row.hash_scheme;
-      if (RANK[scheme] < RANK[highest]) {
-        return report({
-          seq: row.seq,
-          reason:
-            `it is hashed with ${scheme} after rows hashed with ${highest}` +
-            (firstKeyedSeq === undefined ? '' : ` (keyed from row ${firstKeyedSeq})`) +
-            ': the chain was recomputed without the key, or the bot ran without AUDIT_LOG_KEY',
-        });
-      }
-      const expected = rowHash(row, scheme, key);
-      if (expected === undefined) uncheckedKeyed++;
-      else if (expected !== row.hash) {
-        return report({
-          seq: row.seq,
-          reason:
-            scheme === 'hmac-sha256'
-              ? 'its HMAC does not match under AUDIT_LOG_KEY (the row was edited, the chain recomputed without the key, or the key is not the one the bot used)'
-              : 'its contents do not match its hash (the row was edited)',
-        });
-      }
-      if (scheme === 'hmac-sha256') firstKeyedSeq ??= row.seq;
-      highest = scheme;
-      schemes[scheme]++;
-      previousHash = row.hash;
-      expectedSeq = row.seq + 1;
-      rows++;
+      const failure = walker.push(row);
+      if (failure !== undefined) return report(failure);
     }
     if (page.length < pageSize) break;
   }
-  // Rows deleted from the end leave no gap; the highest number ever issued still shows them.
-  const issued = (await db.get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'action_log'"))?.seq ?? 0;
-  if (issued >= expectedSeq) {
-    return report({
-      seq: expectedSeq,
-      reason:
-        issued === expectedSeq
-          ? `row ${expectedSeq}, the last written, is missing (deleted)`
-          : `rows ${expectedSeq} to ${issued}, the last written, are missing (deleted)`,
-    });
-  }
-  return report();
+  return report(await deletedTail(db, walker.position.lastSeq));
 }
 
 function isScheme(value: unknown): value is HashScheme {

@@ -4,10 +4,13 @@
 // policies and freeze rebuilt from the log and compared with their tables
 // (derived-state.ts). A new check is one more entry in LOG_CHECKS.
 import type { Secret } from '../secret.ts';
-import { formatAnchor, type Anchor } from './anchors.ts';
+import { existsSync } from 'node:fs';
+import { anchorMac, formatAnchor, type Anchor } from './anchors.ts';
 import { Database, type Queries } from './database.ts';
 import { derivedStateCheck } from './derived-state.ts';
 import { walkChain, type ChainReport, type HashScheme } from './log-chain.ts';
+import { withPrivateCopy } from './private-copy.ts';
+import { schemaCheck } from './schema-check.ts';
 
 export interface CheckContext {
   readonly db: Pick<Queries, 'all' | 'get'>;
@@ -61,15 +64,21 @@ export const chainCheck: LogCheck = {
   async run({ db, key }) {
     const report = await walkChain(db, key);
     const notes: string[] = [];
-    if (report.schemes['hmac-sha256'] === 0) {
-      notes.push(
-        key === undefined
-          ? 'The chain is not keyed: anyone who can write the file can recompute it after an edit. Only anchors kept outside the database prove it was not.'
-          : 'AUDIT_LOG_KEY was given but no row is keyed: either the bot has not written with it yet, or the whole chain was recomputed without it. Only anchors can tell.',
-      );
+    if (report.schemes['hmac-sha256'] === 0 && key === undefined) {
+      notes.push('The chain is not keyed: anyone who can write the file can recompute it after an edit. Only anchors kept outside the database prove it was not.');
     }
     if (report.failure !== undefined) {
       return { name: 'chain', status: 'broken', summary: `BROKEN at row ${report.failure.seq}: ${report.failure.reason}; ${report.rows} rows before it verified`, notes, firstBadSeq: report.failure.seq };
+    }
+    if (key !== undefined && report.rows > 0 && report.schemes['hmac-sha256'] === 0) {
+      // Given the key, a log with no keyed row is what a keyed log recomputed whole without it looks like.
+      return {
+        name: 'chain',
+        status: 'broken',
+        summary: `BROKEN at row 1: AUDIT_LOG_KEY was given but none of the ${report.rows} rows is keyed: the chain was recomputed without the key (every row relabelled plain)`,
+        notes: ['If the bot never wrote with this key (it ran without AUDIT_LOG_KEY), check the log without the key instead; anchors from the audit channel tell the two apart.'],
+        firstBadSeq: 1,
+      };
     }
     const summary = `${report.rows} rows${report.rows === 0 ? '' : ` (1 to ${report.lastSeq})`}${schemeSummary(report, key)}; head ${report.rows === 0 ? 'none' : formatAnchor({ seq: report.lastSeq, hash: report.lastHash })}`;
     if (report.uncheckedKeyed > 0) {
@@ -97,13 +106,17 @@ function schemeSummary(report: ChainReport, key: Secret | undefined): string {
 /** Each anchor's row still there with the anchored hash: catches a cut tail and a recomputed chain. */
 export const anchorsCheck: LogCheck = {
   name: 'anchors',
-  async run({ db, anchors }) {
+  async run({ db, anchors: given, key }) {
+    // With the key, an anchor read from a post counts only with the bot's MAC: a typed look-alike cannot carry one.
+    const forged = key === undefined ? [] : (given ?? []).filter((anchor) => anchor.from === 'post' && anchor.mac !== anchorMac(anchor, key));
+    const anchors = given?.filter((anchor) => !forged.includes(anchor));
+    const forgedNote = forged.length === 0 ? [] : [`${forged.length} anchor posts (rows ${forged.slice(0, 5).map((anchor) => anchor.seq).join(', ')}${forged.length > 5 ? ', …' : ''}) carry no MAC that verifies under AUDIT_LOG_KEY: not the bot's (typed, or posted before anchors carried one), so not used.`];
     if (anchors === undefined || anchors.length === 0) {
       return {
         name: 'anchors',
         status: 'skipped',
         summary: 'none given (--anchors FILE)',
-        notes: ['Without anchors, rows deleted from the end or a chain recomputed after an edit cannot be detected.'],
+        notes: ['Without anchors, rows deleted from the end or a chain recomputed after an edit cannot be detected.', ...forgedNote],
       };
     }
     const sorted = [...anchors].sort((a, b) => a.seq - b.seq);
@@ -115,7 +128,7 @@ export const anchorsCheck: LogCheck = {
         name: 'anchors',
         status: 'broken',
         summary: `BROKEN: ${summary}`,
-        notes: lastMatched === 0 ? [] : [`Anchors up to row ${lastMatched} matched.`],
+        notes: [...(lastMatched === 0 ? [] : [`Anchors up to row ${lastMatched} matched.`]), ...forgedNote],
         firstBadSeq,
       });
       if (row === undefined && anchor.seq > last) {
@@ -135,12 +148,12 @@ export const anchorsCheck: LogCheck = {
       name: 'anchors',
       status: 'ok',
       summary: `${sorted.length} given, ${sorted.length} matched; the latest anchors row ${lastMatched}`,
-      notes: after > 0 ? [`The ${after} rows after row ${lastMatched} are not anchored yet: only the chain vouches for them.`] : [],
+      notes: [...(after > 0 ? [`The ${after} rows after row ${lastMatched} are not anchored yet: only the chain vouches for them.`] : []), ...forgedNote],
     };
   },
 };
 
-export const LOG_CHECKS: readonly LogCheck[] = [chainCheck, anchorsCheck, derivedStateCheck];
+export const LOG_CHECKS: readonly LogCheck[] = [chainCheck, anchorsCheck, derivedStateCheck, schemaCheck];
 
 /** Runs every check; the log is intact only when none found it broken or could not finish. */
 export async function runLogChecks(context: CheckContext, checks: readonly LogCheck[] = LOG_CHECKS): Promise<LogVerdict> {
@@ -155,11 +168,18 @@ export async function runLogChecks(context: CheckContext, checks: readonly LogCh
 export type LogFileCheck = { readonly kind: 'checked'; readonly verdict: LogVerdict } | { readonly kind: 'no-log' };
 
 /**
- * Opens the file at `path` read-only and runs every check on its action log:
- * what `npm run verify-log` reports and what `npm run backup` requires of its
- * copy. Throws when the file cannot be opened or read.
+ * Runs every check on the action log of the file at `path`, changing nothing
+ * beside it: what `npm run verify-log` reports and what `npm run backup`
+ * requires of its copy. With a -wal file beside it (a bot running, or one that
+ * was killed) a private copy is read (private-copy.ts); without one, the file
+ * itself, opened immutable. Throws when the file cannot be opened or read.
  */
 export async function checkLogFile(path: string, context: Omit<CheckContext, 'db'>): Promise<LogFileCheck> {
+  if (existsSync(`${path}-wal`)) return withPrivateCopy(path, (copy) => checkOpened(copy, context));
+  return checkOpened(path, context);
+}
+
+async function checkOpened(path: string, context: Omit<CheckContext, 'db'>): Promise<LogFileCheck> {
   const db = await Database.openReadOnly(path);
   try {
     if ((await db.get("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'action_log'")) === undefined) return { kind: 'no-log' };

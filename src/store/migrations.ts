@@ -391,6 +391,35 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 16,
+    name: 'log events: Binance waits; rows by event',
+    sql: `
+      -- host-ban: a 429's Retry-After or a 418 IP ban, logged as well as kept in binance_host_bans,
+      -- so that deleting the table's row does not lift it for the other processes.
+      INSERT INTO log_events (name) VALUES ('host-ban');
+      -- The latest rows of one event (the waits in force) without scanning the log.
+      CREATE INDEX action_log_event ON action_log (event, seq);
+    `,
+  },
+  {
+    version: 17,
+    name: 'IP weight shared by every bot process',
+    sql: `
+      -- The weight spent on each Binance host per usage counter in its current window (server time
+      -- divided by the counter's interval): Binance's latest figure, and the cost of the calls every
+      -- process reserved and has not yet had an answer for. Each process reserves here before
+      -- sending, so that together they stay within what Binance allows one IP address.
+      CREATE TABLE binance_host_weight (
+        host TEXT NOT NULL,
+        header TEXT NOT NULL,
+        window_no INTEGER NOT NULL,
+        reported INTEGER NOT NULL CHECK (reported >= 0),
+        in_flight INTEGER NOT NULL CHECK (in_flight >= 0),
+        PRIMARY KEY (host, header)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
     version: 20,
     name: 'several Binance accounts: key checks in the log',
     sql: `

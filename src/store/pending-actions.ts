@@ -59,18 +59,6 @@ export interface NewPendingAction {
   readonly amount: string | null;
 }
 
-/** What counts against a daily cap: whose, which action and asset, on which account ('*': all). */
-export interface SpendQuery {
-  readonly userId: string;
-  readonly actionKey: string;
-  readonly account: string;
-  readonly asset: string;
-  /** Sent at or after this time. */
-  readonly since: number;
-  /** The action being checked itself, when it is already in flight. */
-  readonly excludeId?: string | undefined;
-}
-
 interface Row {
   id: string;
   action_key: string;
@@ -228,24 +216,6 @@ export class PendingActions {
       [now, reason],
     );
     return rows.map(fromRow);
-  }
-
-  /**
-   * The amounts that count against a daily cap: actions in flight (awaiting
-   * approval, executing) and those claimed for sending since `since` whose
-   * outcome was a success or UNKNOWN (it may have executed; an action that
-   * failed before sending is "failed", not counted). Decimal text, summed by the caller.
-   */
-  async spentIn(tx: Queries, query: SpendQuery): Promise<string[]> {
-    const rows = await tx.all<{ amount: string }>(
-      `SELECT amount FROM pending_actions
-       WHERE requester_id = ? AND action_key = ? AND amount_asset = ? AND amount IS NOT NULL AND id <> ?
-         AND (? = '*' OR account = ?)
-         AND (state IN ('awaiting_approval', 'executing')
-              OR (state = 'completed' AND outcome_kind IN ('success', 'unknown') AND claimed_at >= ?))`,
-      [query.userId, query.actionKey, query.asset, query.excludeId ?? '', query.account, query.account, query.since],
-    );
-    return rows.map((row) => row.amount);
   }
 
   /** Marks every open action past its expiry as expired and returns them. */

@@ -27,7 +27,7 @@ const alice = () => h.actor(ALICE_ID, 'alice');
 const carol = () => h.actor(CAROL_ID, 'carol');
 
 async function put(userId: string, actionKey: string, account = '*', caps: Cap[] = []) {
-  await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey, account, role: 'requester', caps }, ADMIN_ID, h.clock.now));
+  await h.putGrant({ userId, actionKey, account, role: 'requester', caps });
 }
 
 describe('policies per account', () => {
@@ -50,7 +50,7 @@ describe('policies per account', () => {
 
   it("the root's approvals:1 on '*' holds on account main even when an old 'main' row says 0 (the stricter row wins)", async () => {
     await put(ALICE_ID, BANKRUPTCY);
-    await h.store.db.transaction((tx) => h.store.grants.setPolicy(tx, { actionKey: BANKRUPTCY, account: 'main', approvals: 0 }, ADMIN_ID, 0));
+    await h.putPolicy({ actionKey: BANKRUPTCY, account: 'main', approvals: 0 });
     await h.access.policy(admin(), { action: BANKRUPTCY, approvals: 1 });
     expect(await h.store.grants.approvalsRequired(BANKRUPTCY, 'main')).toBe(1);
     const view = await h.service.request(alice(), h.endpoint(BANKRUPTCY), {});

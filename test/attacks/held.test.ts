@@ -26,7 +26,7 @@ const carol = () => h.actor(CAROL_ID, 'carol');
 const repays = () => h.binance.requestsTo('/papi/v1/margin/repay-debt');
 
 async function put(userId: string, actionKey: string, caps: Cap[] = [], role: 'requester' | 'approver' = 'requester') {
-  await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey, account: '*', role, caps }, ADMIN_ID, h.clock.now));
+  await h.putGrant({ userId, actionKey, account: '*', role, caps });
 }
 
 async function spend(actor: ReturnType<typeof alice>, amount: string, asset = 'BNB') {

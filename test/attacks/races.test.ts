@@ -14,7 +14,7 @@ import { OperatorError } from '../../src/actions/errors.ts';
 import { ActionService, type ConfirmResult } from '../../src/actions/service.ts';
 import { silentLogger } from '../../src/log.ts';
 import { Grants } from '../../src/store/index.ts';
-import { ADMIN_ID, ALICE_ID, BOB_ID, createHarness, type Harness } from '../support/harness.ts';
+import { ADMIN_ID, ALICE_ID, BOB_ID, createHarness, logChange, type Harness } from '../support/harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -65,7 +65,7 @@ async function racingService() {
 }
 
 async function put(userId: string, actionKey: string, role: 'requester' | 'approver' = 'requester') {
-  await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey, account: '*', role, caps: [] }, ADMIN_ID, h.clock.now));
+  await h.putGrant({ userId, actionKey, account: '*', role, caps: [] });
 }
 
 async function outcomeOf(result: Promise<ConfirmResult>): Promise<string> {
@@ -86,7 +86,7 @@ describe('a change committed while a click is being decided', () => {
     const other = await h.second();
     try {
       // The root revokes alice (another bot process) just as her Confirm is being decided.
-      authorizer.armed = { userId: ALICE_ID, between: async () => void (await other.store.db.transaction((tx) => other.store.grants.revoke(tx, ALICE_ID, BANKRUPTCY))) };
+      authorizer.armed = { userId: ALICE_ID, between: async () => void (await logChange(other.store, { kind: 'revoke', user: ALICE_ID, action: BANKRUPTCY, account: '*' })) };
       const outcome = await outcomeOf(service.confirm(alice(), view.action.id));
       expect(await h.store.grants.get(ALICE_ID, BANKRUPTCY)).toBeUndefined();
       expect(outcome).toMatch(/^refused/);

@@ -29,7 +29,7 @@ const carol = () => h.actor(CAROL_ID, 'carol');
 const posts = () => h.binance.requestsTo('/papi/v1/margin/repay-debt');
 
 async function put(userId: string, actionKey: string, role: 'requester' | 'approver' = 'requester', caps: Cap[] = []) {
-  await h.store.db.transaction((tx) => h.store.grants.put(tx, { userId, actionKey, account: '*', role, caps }, ADMIN_ID, h.clock.now));
+  await h.putGrant({ userId, actionKey, account: '*', role, caps });
 }
 
 /** alice proposes, bob approves: the maker-checker path a delegated admin's change takes. */

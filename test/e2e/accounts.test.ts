@@ -235,7 +235,7 @@ describe('two accounts: main (Portfolio Margin) and futures (USDⓈ-M futures)',
     });
     const since = Date.now();
     // (Its Confirm reads "Confirm (then needs approval)": futures' two-person policy above.)
-    const click = world.discord.click(admin.id, confirmation.id, `pmbot:confirm:${actionId}`);
+    const click = world.discord.clickLabel(admin.id, confirmation.id, 'Confirm (then needs approval)');
     await world.discord.acknowledged(click);
     const closed = await world.discord.settled(click, (message) => buttonsOf(message).every((button) => button.disabled), 'the closed confirmation');
     expect(textOf(closed)).toMatch(

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buttonsOf, textOf } from '../emulators/discord/index.ts';
 import { actionIdOf, channelPost, channelPosts, current, expectEphemeralTo, expectNoLiveButtons, postsSince, rowsOf, rowsSince, settle } from './support.ts';
 import { USERS, World } from './world.ts';
+import { openStore } from '../../src/store/index.ts';
 
 const { admin, alice, bob, mallory, dave } = USERS;
 
@@ -233,7 +234,14 @@ describe('caps that mean what they say', () => {
   });
 
   test("an older version's '*' cap fails closed: amounts under it are refused until an admin re-grants with a named asset", async () => {
-    // As migration 6 leaves a database that had one: the grant moved to account '*', the cap kept as it was.
+    // As migration 6 leaves a database that had one: the grant moved to account '*', the cap kept as it was,
+    // and the log row the older version wrote for it (the bot refuses a grant its log does not explain).
+    const older = await openStore(world.dbPath);
+    try {
+      await older.log.append({ event: 'grant', actionKey: 'pm.repay-debt', userId: admin.id, userTag: 'desk-admin', params: { user: dave.id, action: 'pm.repay-debt', limit: { asset: '*', maxAmount: '100' } } });
+    } finally {
+      await older.close();
+    }
     await world.rows("INSERT INTO grants (user_id, action_key, account, role, granted_by, granted_at) VALUES (?, 'pm.repay-debt', '*', 'requester', ?, 0)", [dave.id, admin.id]);
     await world.rows("INSERT INTO grant_caps (user_id, action_key, account, asset, max_amount) VALUES (?, 'pm.repay-debt', '*', '*', '100')", [dave.id]);
     const since = Date.now();

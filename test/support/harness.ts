@@ -17,7 +17,8 @@ import type { BinanceClient } from '../../src/binance/index.ts';
 import { silentLogger } from '../../src/log.ts';
 import { sharedHostLimits } from '../../src/main.ts';
 import { Secret } from '../../src/secret.ts';
-import { openStore, type PendingAction, type Store } from '../../src/store/index.ts';
+import { applyChange } from '../../src/actions/access-changes.ts';
+import { grantToParams, openStore, type AccessChange, type GrantSpec, type PendingAction, type Store } from '../../src/store/index.ts';
 import { BinanceEmulator } from '../emulators/binance/index.ts';
 import { hmacClient } from './binance-client.ts';
 
@@ -61,6 +62,10 @@ export interface Harness {
    * file, optionally configured differently (dry-run, another Binance URL).
    */
   second(overrides?: BuildOverrides): Promise<{ store: Store; service: ActionService; proposals: ProposalService; freeze: FreezeService; close(): Promise<void> }>;
+  /** A fixture's grant, written as a root admin's change is: the table and its log row (a grant the log does not explain is refused). */
+  putGrant(grant: GrantSpec): Promise<void>;
+  /** A fixture's approvals rule, written the same way. */
+  putPolicy(policy: { readonly actionKey: string; readonly account: string; readonly approvals: 0 | 1 }): Promise<void>;
   /** Stops this "process" and starts a new one on the same database file. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -83,14 +88,15 @@ export async function createHarness(
   const build = async (overrides: BuildOverrides = {}) => {
     const dryRun = overrides.dryRun ?? options.dryRun ?? false;
     const url = overrides.baseUrl ?? binance.url;
-    const store = await openStore(dbPath, { dryRun, auditLogKey: options.auditLogKey === undefined ? undefined : new Secret(options.auditLogKey) });
+    const store = await openStore(dbPath, { dryRun, now: () => clock.now, auditLogKey: options.auditLogKey === undefined ? undefined : new Secret(options.auditLogKey) });
     const client = hmacClient(url, { apiKey: TEST_API_KEY, secret: TEST_SECRET }, { dryRun, hostLimits: sharedHostLimits(store, silentLogger) });
     const authorizer = new Authorizer(store.grants, new Set([ADMIN_ID]));
     const confirmTimeoutMs = options.confirmTimeoutMs ?? 60_000;
     const now = () => clock.now;
     const proposals = new ProposalService({ store, authorizer, timeoutMs: confirmTimeoutMs, now });
     const access = new AccessService({ store, authorizer, proposals, endpoints: ENDPOINTS, now });
-    const freeze = new FreezeService({ store, authorizer, proposals, now });
+    const secrets = [new Secret(TEST_SECRET), options.auditLogKey === undefined ? undefined : new Secret(options.auditLogKey)];
+    const freeze = new FreezeService({ store, authorizer, proposals, now, secrets });
     const service = new ActionService({
       endpoints: ENDPOINTS,
       store,
@@ -99,6 +105,7 @@ export async function createHarness(
       confirmTimeoutMs,
       log: silentLogger,
       now,
+      secrets,
       ...(overrides.instanceId === undefined ? {} : { instanceId: overrides.instanceId }),
       ...(options.onExpired === undefined ? {} : { onExpired: options.onExpired }),
     });
@@ -114,6 +121,8 @@ export async function createHarness(
     clock,
     actor: testActor,
     endpoint: endpointOf,
+    putGrant: async (grant) => void (await logChange(harness.store, { kind: 'grant', ...grantToParams(grant) }, clock.now)),
+    putPolicy: async (policy) => void (await logChange(harness.store, { kind: 'policy', action: policy.actionKey, account: policy.account, approvals: policy.approvals }, clock.now)),
     second: async (overrides) => {
       const other = await build(overrides);
       return { store: other.store, service: other.service, proposals: other.proposals, freeze: other.freeze, close: async () => { await other.client.close(100); await other.store.close(); } };
@@ -137,4 +146,9 @@ export async function createHarness(
     },
   };
   return harness;
+}
+
+/** Applies `change` as the root admin ADMIN_ID would (the table and its log row, in one transaction); false when there was nothing to apply. */
+export function logChange(store: Store, change: AccessChange, now = Date.now()): Promise<boolean> {
+  return store.db.transaction((tx) => applyChange(store, tx, change, { by: { id: ADMIN_ID, tag: 'admin', guildId: GUILD_ID, channelId: CHANNEL_ID }, now }));
 }

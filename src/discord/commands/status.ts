@@ -14,7 +14,7 @@ import type { Authorizer } from '../../actions/authorization.ts';
 import type { EndpointDeclaration } from '../../actions/endpoint.ts';
 import { FAMILIES, FAMILY_SPECS, type BinanceClient } from '../../binance/index.ts';
 import type { Messages } from '../../i18n/index.ts';
-import type { OutboxBacklog, RefusalTally, Store } from '../../store/index.ts';
+import { anchorOverdue, type AnchorStanding, type OutboxBacklog, type RefusalTally, type Store } from '../../store/index.ts';
 import { accountsStatus, accountUsageLines } from '../account-status.ts';
 import { COLOURS, discordTime, embed, embedLength, LIMITS, noticeMessage, truncate, type MessageBody } from '../render.ts';
 import { readerOf } from '../respond.ts';
@@ -71,13 +71,14 @@ export class StatusCommand {
     const accounts = this.options.accounts;
     // Every key read again, beside the pings (a check that cannot read Binance keeps the earlier findings).
     const rechecked = accounts?.recheck();
-    const [health, pending, unknown, freeze, backlog, strangers] = await Promise.all([
+    const [health, pending, unknown, freeze, backlog, strangers, anchors] = await Promise.all([
       Promise.all(FAMILIES.map((family) => binance.health(family))),
       store.pending.countOpen(now),
       store.log.unknownOutcomes(5),
       store.freeze.current(),
       store.outbox.backlog(),
       store.refusals.since(now - 3_600_000),
+      store.outbox.anchorStanding(),
     ]);
     const familyFields = health.map((h) => ({
       name: `${h.reachable ? '🟢' : '🔴'} ${FAMILY_SPECS[h.family].label}`,
@@ -115,7 +116,7 @@ export class StatusCommand {
         { name: s.bot, value: s.botValue({ version, since: discordTime(startedAt, 'R') }), inline: true },
         { name: s.database, value: `${formatBytes(databaseBytes(store.db.path))}`, inline: true },
         { name: s.pending, value: String(pending), inline: true },
-        { name: s.auditTrail, value: auditLines(this.options.audit, backlog, now, t).join('\n') },
+        { name: s.auditTrail, value: truncate(auditLines(this.options.audit, backlog, anchors, now, store.trail.reported, t).join('\n'), LIMITS.fieldValue) },
         { name: s.strangers, value: strangerLine(strangers, t) },
         { name: s.unknown, value: unknownLines.join('\n') || s.none },
       ],
@@ -132,8 +133,8 @@ export class StatusCommand {
   }
 }
 
-/** The audit channel and its backlog, and the chain's key: each missing one is a warning. */
-function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog, now: number, t: Messages): string[] {
+/** The audit channel, its backlog and anchors, the chain's key, and what the bot found altered: each is a warning when wrong. */
+function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog, anchors: AnchorStanding, now: number, findings: readonly string[], t: Messages): string[] {
   const { status: s } = t;
   const channelId = audit.channelId;
   const waiting = () => {
@@ -148,7 +149,19 @@ function auditLines(audit: StatusCommandOptions['audit'], backlog: OutboxBacklog
           ? s.channelCaughtUp({ channel: channelId })
           : s.channelCaughtUpLatest({ channel: channelId, latest: discordTime(backlog.lastPostedAt, 'R') })
         : waiting();
-  return [channel, audit.keyed ? s.keyed : s.notKeyed];
+  const overdue = channelId !== undefined && anchorOverdue(anchors, now) ? [overdueLine(anchors, t)] : [];
+  // The findings are the store's sentences, as the tamper rows keep them.
+  const altered = findings.map((finding) => s.foundAltered({ finding }).slice(0, 300));
+  return [channel, audit.keyed ? s.keyed : s.notKeyed, ...overdue, ...altered.slice(0, 3), ...(altered.length > 3 ? [s.alteredMore({ count: altered.length - 3 })] : [])];
+}
+
+/** Rows waiting for an anchor longer than the hourly anchor allows (outbox.ts anchorOverdue). */
+function overdueLine(anchors: AnchorStanding, t: Messages): string {
+  const since = discordTime(anchors.unanchoredSince ?? 0, 'f');
+  const { lastPosted } = anchors;
+  return lastPosted === undefined
+    ? t.status.anchorsOverdueNone({ since })
+    : t.status.anchorsOverdue({ seq: lastPosted.seq, posted: discordTime(lastPosted.at, 'f'), since });
 }
 
 /** "42 from 2 people: <@…> 40 (38 invalid), <@…> 2". */

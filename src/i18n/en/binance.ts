@@ -32,6 +32,7 @@ export const binance = {
   notSent: 'Not sent: {detail}.',
   held: {
     limit: '{header} is at {used} of {limit}; this call adds {cost}',
+    shared: '{header} is at {used} of {limit} across the bot processes on this database; this call adds {cost}',
     banned: 'Binance has BANNED this IP address (HTTP 418) for sending after a 429',
     retryAfter: 'Binance answered 429 (too many requests) and asked the bot to wait',
   },

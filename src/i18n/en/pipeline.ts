@@ -9,12 +9,16 @@ export const common = {
 export const pipeline = {
   invalidOptions: 'Nothing was sent: the command has invalid options.\n{problems}',
   refused: 'Refused: {reason}. Nothing was sent.',
+  secretInput:
+    "Nothing was sent: {options} holds text that matches one of the bot's own secrets (an API secret, the Discord token, AUDIT_LOG_KEY or a key passphrase), so it was refused and stored nowhere (neither the log nor the audit channel shows it). If you pasted a secret by mistake, tell whoever runs the bot: it should be rotated.",
   frozenWhileAsked: 'the bot was frozen while this was asked for',
   onlyRequester: 'Only {tag}, who asked for this action, can confirm or cancel it.',
   selfApproval: 'You asked for this action, so you cannot approve it: a different person who holds the action must.',
   onlyHolderRejects: 'Only someone who holds `{actionKey}` (as requester or approver) can reject this request.',
   unknownAction: 'This confirmation is unknown to the bot; run the command again.',
   expired: 'This confirmation has expired; nothing was sent. Run the command again if it is still wanted.',
+  uncheckableButton:
+    'This button cannot be checked against what it was posted for (it was greyed out, or posted by an older version of the bot), so it does nothing: nothing was sent and nothing changed. Run the command again.',
   unknownActionKey: 'The bot no longer knows the action `{actionKey}`; nothing was sent.',
   closed: {
     executing: 'This action is already being sent; watch this message for the result.',
@@ -44,6 +48,10 @@ export const pipeline = {
     closedReason: 'tampering: its stored record does not match the log',
     refused:
       'Refused: this action’s stored record does not match what was requested and logged, so it may have been altered in the database. Nothing was sent and the request is closed. The finding is logged (and posted to the audit channel when there is one); tell whoever runs the bot.',
+    altered:
+      "Refused: {findings}. Nothing was sent and nothing changed: while the bot's database is not what its log explains, money-moving commands and access changes are refused. The finding is logged and posted to the audit channel; tell whoever runs the bot, and check a copy with `npm run verify-log`.",
+    proposalRefused:
+      'Refused: this proposal’s stored record does not match what was proposed and logged, so it may have been altered in the database. Nothing changed and the proposal is closed. The finding is logged (and posted to the audit channel when there is one); tell whoever runs the bot.',
   },
   binding: {
     tooOld: 'it was requested before this version of the bot, which cannot check it: run the command again',

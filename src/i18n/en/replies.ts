@@ -108,6 +108,9 @@ export const tamper = {
   click:
     'A click by <@{user}> on `{actionKey}` (ref {ref}) found the stored action different from what was requested and logged. Nothing was sent; the action is closed.',
   findings: 'What differed: {findings}',
+  proposalTitle: '🚨 TAMPERING: a stored proposal did not match its log',
+  proposalClick:
+    'A click by <@{user}> on a proposal (ref {ref}) found it different from what was proposed and logged. Nothing changed; the proposal is closed.',
   advice: 'Someone with write access to the bot’s database may have changed it: check who can write the file, then run `npm run verify-log` on a copy.',
 } as const;
 

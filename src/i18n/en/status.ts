@@ -34,6 +34,12 @@ export const status = {
     "📣 Audit channel <#{channel}>: **{waiting} waiting**, the oldest for {seconds} s; last error: {error} ({attempts} attempts). Check the bot's permissions there (View Channel, Send Messages, Embed Links).",
   keyed: '🔑 Log chain keyed with AUDIT_LOG_KEY (HMAC-SHA256).',
   notKeyed: '⚠️ Log chain NOT keyed: AUDIT_LOG_KEY is not set, so anyone who can write the database could recompute the chain after an edit.',
+  anchorsOverdue:
+    '⚠️ Anchors overdue: the last anchor posted covers row {seq} (posted {posted}), and rows written since {since} are not anchored: the hourly anchor is overdue (is the audit poster stuck, or its entries altered?).',
+  anchorsOverdueNone:
+    '⚠️ Anchors overdue: no anchor has been posted yet, and rows written since {since} are not anchored: the hourly anchor is overdue (is the audit poster stuck, or its entries altered?).',
+  foundAltered: '🚨 Found altered (this process): {finding}',
+  alteredMore: "…and {count} more (see the log's tamper rows)",
   tally: '<@{user}> {count}',
   tallyInvalid: '<@{user}> {count} ({invalid} invalid)',
   fromOne: '{total} from {count} person: ',
@@ -70,6 +76,7 @@ export const audit = {
     unfreeze: 'unfreeze',
     tamper: 'tamper',
     'key-check': 'key check',
+    'host-ban': 'Binance wait',
     startup: 'startup',
     shutdown: 'shutdown',
   },
@@ -82,8 +89,13 @@ export const auditPosts = {
     startup: 'at start-up',
     shutdown: 'at shutdown',
   },
+  /** Starts with one of ANCHOR_POST_MARKS (src/store/anchors.ts), the opening verify-log reads an anchor post by; {mac}: ` mac \`…\`` or nothing. */
   anchor:
-    '⚓ Log anchor ({reason}): `{anchor}` — row {seq} of the action log and its hash. Keep this line outside the bot’s host; `npm run verify-log -- --anchors FILE` checks the log still holds it.',
+    '⚓ Log anchor ({reason}): `{anchor}`{mac} — row {seq} of the action log and its hash. Keep this line outside the bot’s host; `npm run verify-log -- --anchors FILE` checks the log still holds it.',
+  leaseTakenOver: "the audit poster's lease was held by {holder} until {until}, longer than any lease the bot takes: taken over",
+  anchorNotPosted: 'the anchor of row {seq} was not posted: {problem}',
+  alarm:
+    "🚨 **TAMPERING: the bot's database was altered outside the bot.** {finding}\nMoney-moving commands and access changes are refused while it stands. Check who can write the file, then run `npm run verify-log` on a copy.",
   fallback: '#{seq} {event} (could not be shown in full; see /audit)',
   by: ' · by <@{user}>',
   byTagged: ' · by <@{user}> ({tag})',
@@ -100,6 +112,7 @@ export const auditPosts = {
     unfreeze: 'freeze released',
     tamper: 'TAMPERING',
     'key-check': 'Binance key checked',
+    'host-ban': 'Binance wait (429/418): nothing is sent to the host until it ends',
     startup: 'bot started',
     shutdown: 'bot stopped',
   },

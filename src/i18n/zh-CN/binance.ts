@@ -22,6 +22,7 @@ export const binance = {
   notSent: '未发送：{detail}。',
   held: {
     limit: '{header} 已用 {used} / {limit}；本次调用需要 {cost}',
+    shared: '{header} 在使用同一数据库的所有机器人进程中合计已用 {used} / {limit}；本次调用需要 {cost}',
     banned: '币安已封禁本机 IP 地址（HTTP 418），因为收到 429 后仍在发送请求',
     retryAfter: '币安返回了 429（请求过多），要求机器人等待',
   },

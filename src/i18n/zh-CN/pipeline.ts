@@ -8,12 +8,15 @@ export const common = {
 export const pipeline = {
   invalidOptions: '未发送任何请求：命令的选项无效。\n{problems}',
   refused: '已拒绝：{reason}。未发送任何请求。',
+  secretInput:
+    '未发送任何请求：{options} 中的文本与机器人自身的某个密钥相符（API Secret、Discord token、AUDIT_LOG_KEY 或私钥口令），因此已被拒绝，且未在任何地方保存（日志和审计频道都不会显示它）。如果你误粘贴了密钥，请告知机器人的运维人员：该密钥应当轮换。',
   frozenWhileAsked: '提出请求时机器人被冻结了',
   onlyRequester: '只有发起此操作的 {tag} 才能确认或取消它。',
   selfApproval: '此操作是你发起的，你不能审批它：须由另一位持有该操作的人审批。',
   onlyHolderRejects: '只有持有 `{actionKey}`（作为 requester 或 approver）的人才能驳回此请求。',
   unknownAction: '机器人不认识这条确认；请重新运行命令。',
   expired: '这条确认已过期；未发送任何请求。如仍需要，请重新运行命令。',
+  uncheckableButton: '无法将这个按钮与其发布时对应的内容核对（它已变灰，或由旧版本的机器人发布），因此它不起任何作用：未发送任何请求，也未做任何更改。请重新运行命令。',
   unknownActionKey: '机器人已不再认识操作 `{actionKey}`；未发送任何请求。',
   closed: {
     executing: '此操作正在发送；结果会显示在这条消息里。',
@@ -42,6 +45,10 @@ export const pipeline = {
     closedReason: '被篡改：其存储记录与日志不符',
     refused:
       '已拒绝：此操作的存储记录与发起时记录在日志中的内容不符，可能已在数据库中被篡改。未发送任何请求，请求已关闭。此发现已写入日志（如有审计频道，也已发布到审计频道）；请告知机器人的运维人员。',
+    altered:
+      '已拒绝：{findings}。未发送任何请求，也未做任何更改：只要机器人的数据库与其日志所能解释的不符，涉及资金的命令和权限变更都会被拒绝。此发现已写入日志并发布到审计频道；请告知机器人的运维人员，并用 `npm run verify-log` 检查一份副本。',
+    proposalRefused:
+      '已拒绝：此提案的存储记录与提出时记录在日志中的内容不符，可能已在数据库中被篡改。未做任何更改，提案已关闭。此发现已写入日志（如有审计频道，也已发布到审计频道）；请告知机器人的运维人员。',
   },
   binding: {
     tooOld: '它是在本版本机器人之前发起的，本版本无法核验：请重新运行命令',

@@ -100,6 +100,8 @@ export const tamper = {
   title: '🚨 篡改：一个存储的操作与其日志不符',
   click: '<@{user}> 对 `{actionKey}`（参考号 {ref}）的一次点击发现，存储的操作与发起时记录在日志中的内容不同。未发送任何请求；该操作已关闭。',
   findings: '不同之处：{findings}',
+  proposalTitle: '🚨 篡改：一个存储的提案与其日志不符',
+  proposalClick: '<@{user}> 对一个提案（参考号 {ref}）的一次点击发现，它与提出时记录在日志中的内容不同。未做任何更改；该提案已关闭。',
   advice: '可能有人拥有机器人数据库的写权限并改动了它：请检查谁能写入该文件，然后在副本上运行 `npm run verify-log`。',
 } as const;
 

@@ -33,6 +33,12 @@ export const status = {
     '📣 审计频道 <#{channel}>：**{waiting} 条待发布**，最早一条已等待 {seconds} 秒；上次错误：{error}（已尝试 {attempts} 次）。请检查机器人在该频道的权限（查看频道、发送消息、嵌入链接）。',
   keyed: '🔑 日志链已用 AUDIT_LOG_KEY 加密钥（HMAC-SHA256）。',
   notKeyed: '⚠️ 日志链未加密钥：未设置 AUDIT_LOG_KEY，任何能写入数据库的人都可以在改动后重新计算整条链。',
+  anchorsOverdue:
+    '⚠️ 锚点已逾期：最近发布的锚点覆盖到第 {seq} 行（发布于 {posted}），而自 {since} 以来写入的行尚未被锚定：每小时的锚点已逾期（审计发布者是否卡住了，或其条目被改动了？）。',
+  anchorsOverdueNone:
+    '⚠️ 锚点已逾期：尚未发布任何锚点，而自 {since} 以来写入的行尚未被锚定：每小时的锚点已逾期（审计发布者是否卡住了，或其条目被改动了？）。',
+  foundAltered: '🚨 发现被改动（本进程）：{finding}',
+  alteredMore: '……另有 {count} 项（见日志中的 tamper 行）',
   tally: '<@{user}> {count}',
   tallyInvalid: '<@{user}> {count}（{invalid} 条无效输入）',
   fromOne: '{total} 次，来自 {count} 人：',
@@ -68,6 +74,7 @@ export const audit = {
     unfreeze: '解除冻结',
     tamper: '篡改',
     'key-check': 'API Key 检查',
+    'host-ban': '币安等待',
     startup: '启动',
     shutdown: '停止',
   },
@@ -81,7 +88,11 @@ export const auditPosts = {
     shutdown: '停止时',
   },
   anchor:
-    '⚓ 日志锚点（{reason}）：`{anchor}` —— 操作日志第 {seq} 行及其哈希。请把这一行保存在机器人主机之外；`npm run verify-log -- --anchors FILE` 可检查日志是否仍包含它。',
+    '⚓ 日志锚点（{reason}）：`{anchor}`{mac} —— 操作日志第 {seq} 行及其哈希。请把这一行保存在机器人主机之外；`npm run verify-log -- --anchors FILE` 可检查日志是否仍包含它。',
+  leaseTakenOver: '审计发布者的租约被 {holder} 持有至 {until}，比机器人自己取得的任何租约都长：已接管',
+  anchorNotPosted: '第 {seq} 行的锚点未发布：{problem}',
+  alarm:
+    '🚨 **篡改：机器人的数据库在机器人之外被修改过。** {finding}\n在此问题解决之前，涉及资金的命令和权限变更都会被拒绝。请检查谁能写入该文件，然后对其副本运行 `npm run verify-log`。',
   fallback: '#{seq} {event}（无法完整显示；见 /audit）',
   by: ' · 由 <@{user}>',
   byTagged: ' · 由 <@{user}>（{tag}）',
@@ -98,6 +109,7 @@ export const auditPosts = {
     unfreeze: '冻结已解除',
     tamper: '篡改',
     'key-check': '已检查币安 API Key',
+    'host-ban': '币安要求等待（429/418）：等待结束前不向该主机发送任何请求',
     startup: '机器人已启动',
     shutdown: '机器人已停止',
   },
