@@ -15,10 +15,9 @@ import { clipStored } from './binding.ts';
 import { who, type Actor } from './actor.ts';
 import { ACCESS_ADMIN } from './authorization.ts';
 import { canonicalJson, proposalDigest } from './click-digest.ts';
+// The same closed_reason as a tampered action's (STORED_REASONS in explain.ts says it again in the reader's language).
+import { TAMPERED } from './tamper.ts';
 import { parseJsonText } from '../json-text.ts';
-
-/** Why a tampered proposal was closed, as its closed_reason. */
-export const TAMPERED_PROPOSAL = 'tampering: its stored record does not match the log';
 
 /** A proposal as its `proposed` row recorded it: what an approval applies. */
 export interface LoggedProposal {
@@ -71,6 +70,6 @@ export async function checkProposal(store: Store, q: Queries, proposal: Proposal
 
 /** Closes a tampered proposal in `tx` and writes its `tamper` row; nothing changes. */
 export async function closeTamperedProposal(store: Store, tx: Queries, proposal: Proposal, by: Actor, findings: readonly string[], now: number): Promise<void> {
-  await store.proposals.cancel(tx, proposal.id, TAMPERED_PROPOSAL, now);
+  await store.proposals.cancel(tx, proposal.id, TAMPERED, now);
   await store.log.appendIn(tx, { event: 'tamper', actionId: proposal.id, actionKey: ACCESS_ADMIN, ...who(by), detail: `nothing changed: ${findings.join('; ')}` });
 }
