@@ -8,9 +8,12 @@ import { ENDPOINTS } from '../commands/index.ts';
 import { AccessService } from './actions/access.ts';
 import { Authorizer } from './actions/authorization.ts';
 import { FreezeService } from './actions/freeze.ts';
+import { LiveState } from './actions/live-state.ts';
 import { ProposalService } from './actions/proposals.ts';
+import { Reconciler } from './actions/reconciler.ts';
+import { Resolutions } from './actions/resolution.ts';
 import { ActionService, HEARTBEAT_MS } from './actions/service.ts';
-import { BinanceClient, createSigner, HostLimits } from './binance/index.ts';
+import { BinanceClient, createSigner, HostLimits, StateReader } from './binance/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { Announcer } from './discord/announce.ts';
 import { AuditChannelPoster } from './discord/audit-channel.ts';
@@ -24,6 +27,7 @@ import { ConfirmationFlow } from './discord/confirmation-flow.ts';
 import { FreezeWatch } from './discord/freeze-watch.ts';
 import { gatewayReport } from './discord/gateway-state.ts';
 import { ProposalFlow } from './discord/proposal-flow.ts';
+import { ReconcileNotices } from './discord/reconcile-notices.ts';
 import { InteractionRouter } from './discord/router.ts';
 import { slashCommands } from './discord/slash-commands.ts';
 import { createLogger, type Logger, type LoggerOptions } from './log.ts';
@@ -134,15 +138,28 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     log.warn('an action was interrupted by the last shutdown', { actionId: action.id, actionKey: action.actionKey, outcome });
   }
 
+  // Live state: reads within a share of each budget (one reader per account's client), and the reconciler of UNKNOWN outcomes.
+  const reader = new StateReader(binance);
+  const live = new LiveState({ store, readerFor: () => reader, log });
+  const reconciler = new Reconciler({
+    store,
+    endpoints: ENDPOINTS,
+    live,
+    log,
+    instanceId: actions.instanceId,
+    onDecision: (notice) => void notices.show(client, notice),
+  });
+
   const render = { baseUrls: config.binance.baseUrls, recvWindowMs: config.binance.recvWindowMs, dryRun: config.binance.dryRun };
   const announcer = new Announcer(log, auditChannelId);
-  const flow = new ConfirmationFlow({ actions, render, announcer, log });
+  const flow = new ConfirmationFlow({ actions, render, announcer, live, log });
+  const notices = new ReconcileNotices(flow, log, auditChannelId);
   const proposalFlow = new ProposalFlow({ proposals, authorizer, announcer, log });
   const freezeWatch = new FreezeWatch(freeze, flow, proposalFlow);
   const autocomplete = new AutocompleteSources(binance, authorizer, log);
   const commands = {
     access: new AccessCommand({ store, authorizer, access, proposals: proposalFlow, announcer, endpoints: ENDPOINTS, roots: config.discord.adminIds }),
-    audit: new AuditCommand(store, authorizer, ENDPOINTS),
+    audit: new AuditCommand(store, authorizer, ENDPOINTS, new Resolutions(store, authorizer)),
     status: new StatusCommand({ store, authorizer, binance, startedAt, version, audit: { channelId: auditChannelId, keyed: config.audit.logKey !== undefined } }),
     freeze: new FreezeCommand({ freeze, authorizer, flow, proposals: proposalFlow, announcer }),
   };
@@ -184,6 +201,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
           log,
         });
   poster?.start();
+  reconciler.start();
 
   const sync = await syncCommands(client.rest, { applicationId: config.discord.clientId, guildId: config.discord.guildId }, slashCommands(ENDPOINTS));
   log.info('slash commands synced', { result: sync, scope: config.discord.guildId ?? 'global' });
@@ -231,6 +249,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         autocomplete.stop();
         const drained = await router.drain(DRAIN_MS);
         if (!drained) log.warn('some interactions were still running at shutdown', { inFlight: router.inFlight });
+        await reconciler.stop();
         await binance.close(BINANCE_CLOSE_MS);
         await store.log
           .append({ event: 'shutdown', detail: `${actions.instanceId} stopped cleanly${drained ? '' : `; ${router.inFlight} interactions were still running`}` })

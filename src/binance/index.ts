@@ -7,3 +7,4 @@ export { HostLimits, type HostBan, type HostLimitsOptions, type LimitOverrides, 
 export { parseJsonLossless, type JsonValue } from './json.ts';
 export type { BinanceOutcome, BinanceRequest, HttpMethod, OutcomeKind, RequestRecord } from './outcome.ts';
 export { createSigner, encodeParams, type Signer } from './signing.ts';
+export { READ_CACHE_MS, READ_SHARE, StateReader, type ReadRequest, type ReadResult, type StateReaderOptions } from './reads.ts';

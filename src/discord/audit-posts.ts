@@ -95,6 +95,9 @@ function describeRow(row: MirroredRow): Shown {
   switch (row.event) {
     case 'outcome':
       return outcomeLine(row);
+    case 'verified':
+    case 'reconciled':
+      return readBackLine(row);
     case 'grant':
     case 'revoke':
     case 'policy':
@@ -130,6 +133,28 @@ function outcomeLine(row: MirroredRow): Shown {
       return { icon: '⏸️', label: 'outcome: not sent', colour: AUDIT_COLOURS.closed, text };
     default:
       return { icon: '❌', label: `outcome: ${row.outcome_kind ?? '?'}`, colour: AUDIT_COLOURS.refusal, text };
+  }
+}
+
+/** The state read back after a success (verified), or a decision on an UNKNOWN outcome (reconciled). */
+function readBackLine(row: MirroredRow): Shown {
+  const text = row.detail ?? '';
+  const by = row.event === 'verified' ? 'read back' : 'reconciled';
+  switch (row.outcome_kind) {
+    case 'confirmed':
+      return { icon: '🔎', label: `${by}: confirmed`, colour: AUDIT_COLOURS.success, text };
+    case 'pending':
+      return { icon: '🔎', label: `${by}: still settling`, colour: AUDIT_COLOURS.request, text };
+    case 'contradicted':
+      return { icon: '⚠️', label: `${by}: CONTRADICTS the answer`, colour: AUDIT_COLOURS.refusal, text };
+    case 'executed':
+      return { icon: '✅', label: `${by}: EXECUTED`, colour: AUDIT_COLOURS.success, text };
+    case 'not-executed':
+      return { icon: '↩️', label: `${by}: NOT executed`, colour: AUDIT_COLOURS.closed, text };
+    case 'unknown':
+      return { icon: '⚠️', label: `${by}: still UNKNOWN`, colour: AUDIT_COLOURS.unknown, text };
+    default:
+      return { icon: '🔎', label: `${by}: ${row.outcome_kind ?? '?'}`, colour: AUDIT_COLOURS.closed, text };
   }
 }
 

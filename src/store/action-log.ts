@@ -32,6 +32,8 @@ export const LOG_EVENTS = [
   'tamper',
   'startup',
   'shutdown',
+  'verified',
+  'reconciled',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 

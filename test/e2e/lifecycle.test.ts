@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { COLOURS } from '../../src/discord/render.ts';
 import { buttonsOf, colourOf, textOf } from '../emulators/discord/index.ts';
-import { actionIdOf, channelPost, current, eventsOf, expectNoLiveButtons, postsSince, requestAndConfirm, rowsOf } from './support.ts';
+import { actionIdOf, channelPost, current, eventsOf, expectNoLiveButtons, postsSince, requestAndConfirm, rowsOf, shownConfirmation } from './support.ts';
 import { USERS, World } from './world.ts';
 
 const { admin } = USERS;
@@ -145,7 +145,7 @@ describe('dry-run (BINANCE_DRY_RUN=true)', () => {
     world = await World.start({ dryRun: true });
     const since = Date.now();
     const { confirmation, actionId, outcome } = await requestAndConfirm(world, admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0.25' });
-    expect(textOf(confirmation.versions[0] ?? confirmation)).toMatch(/DRY-RUN|dry-run/);
+    expect(textOf(shownConfirmation(confirmation))).toMatch(/DRY-RUN|dry-run/);
     expect(textOf(outcome)).toContain('🧪 DRY-RUN');
     expect(textOf(outcome)).toMatch(/asset=BTC&amount=0\.25&recvWindow=5000&timestamp=\d{13}&signature=…/);
     expect(colourOf(outcome)).toBe(COLOURS.dryRun);

@@ -1,9 +1,12 @@
 // /audit recent: the latest action-log rows, newest first, in pages of an
 // embed, with the same rows as a CSV file. Needs audit.read (either role).
+// /audit resolve: a person who checked in Binance closes an UNKNOWN outcome
+// as executed or not executed, with a note (resolution.ts decides who may).
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { z } from 'zod';
 import type { Actor } from '../../actions/actor.ts';
 import type { Authorizer } from '../../actions/authorization.ts';
+import type { Resolutions } from '../../actions/resolution.ts';
 import type { EndpointDeclaration } from '../../actions/endpoint.ts';
 import type { LogRow, Store } from '../../store/index.ts';
 import { toCsv } from '../csv.ts';
@@ -23,6 +26,15 @@ export function auditSchemas(endpoints: readonly EndpointDeclaration[]) {
       action: anyActionOption(endpoints, 'Only rows of this action').optional(),
       limit: z.number().int().min(1).max(500).optional().describe('How many rows, newest first (default 20; CSV holds all)'),
     }),
+    resolve: z.object({
+      ref: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9_-]{6,43}$/, 'must be the ref shown on the action (at least its first 6 characters)')
+        .describe('The ref of the action whose outcome is UNKNOWN (from its message or /status)'),
+      outcome: z.enum(['executed', 'not-executed']).describe('What you found in Binance: executed or not-executed'),
+      note: z.string().trim().min(3).max(500).describe('What you checked in Binance (logged with the decision)'),
+    }),
   };
 }
 
@@ -31,7 +43,10 @@ export function auditDefinition(endpoints: readonly EndpointDeclaration[]) {
     ...GUILD_ONLY,
     name: 'audit',
     description: 'Read the action log (needs audit.read)',
-    options: subcommands([{ name: 'recent', description: 'The latest log rows, with a CSV file of them', schema: auditSchemas(endpoints).recent }]),
+    options: subcommands([
+      { name: 'recent', description: 'The latest log rows, with a CSV file of them', schema: auditSchemas(endpoints).recent },
+      { name: 'resolve', description: 'Close an UNKNOWN outcome you checked in Binance (the action’s grant or access.admin)', schema: auditSchemas(endpoints).resolve },
+    ]),
   };
 }
 
@@ -42,11 +57,13 @@ export class AuditCommand {
     private readonly store: Store,
     private readonly authorizer: Authorizer,
     endpoints: readonly EndpointDeclaration[],
+    private readonly resolutions: Resolutions,
   ) {
     this.#schemas = auditSchemas(endpoints);
   }
 
   async run(interaction: ChatInputCommandInteraction, actor: Actor): Promise<void> {
+    if (interaction.options.getSubcommand(false) === 'resolve') return this.#resolve(interaction, actor);
     await replyInTime(interaction, async () => {
       await requireGrant(this.store, this.authorizer, actor, 'audit.read', 'approve');
       const filter = parseOptions(this.#schemas.recent, optionValues(interaction.options.data));
@@ -54,6 +71,23 @@ export class AuditCommand {
       const rows = await this.store.log.recent({ userId: filter.user, actionKey: filter.action, limit });
       const query = { user: filter.user, action: filter.action, limit, anchor: rows[0]?.seq ?? 0 };
       return { ...auditPage(rows, query, 0), files: [{ attachment: Buffer.from(auditCsv(rows), 'utf8'), name: 'audit.csv' }] };
+    });
+  }
+
+  async #resolve(interaction: ChatInputCommandInteraction, actor: Actor): Promise<void> {
+    await replyInTime(interaction, async () => {
+      const asked = parseOptions(this.#schemas.resolve, optionValues(interaction.options.data));
+      const { action, outcome } = await this.resolutions.resolve(actor, asked.ref, asked.outcome, asked.note);
+      return {
+        embeds: [
+          embed({
+            title: `Resolved: ref ${action.id.slice(0, 8)} ${outcome === 'executed' ? 'EXECUTED' : 'NOT executed'}`,
+            description: `\`${action.actionKey}\` requested by ${action.requesterTag}: its UNKNOWN outcome is closed as **${outcome}**, with your note, in the action log (a \`reconciled\` row). The bot stops checking it.`,
+            color: outcome === 'executed' ? COLOURS.success : COLOURS.notSent,
+          }),
+        ],
+        components: [],
+      };
     });
   }
 

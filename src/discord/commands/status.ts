@@ -1,7 +1,8 @@
 // /status: the freeze first when it is engaged (who, when, why), then each
 // Binance API family (reachable, clock, usage against the limits, bans), the
 // bot, the database, the audit trail (the audit channel and its backlog, the
-// chain's key), pending confirmations and the latest UNKNOWN outcomes.
+// chain's key), pending confirmations and the UNKNOWN outcomes nobody has
+// settled yet (those the reconciler or a person closed are not listed).
 // For anyone holding a grant; it keeps working while the bot is frozen.
 import { statSync } from 'node:fs';
 import { MessageFlags, type ChatInputCommandInteraction, type InteractionEditReplyOptions } from 'discord.js';
@@ -9,7 +10,7 @@ import { z } from 'zod';
 import type { Actor } from '../../actions/actor.ts';
 import type { Authorizer } from '../../actions/authorization.ts';
 import { FAMILIES, FAMILY_SPECS, type BinanceClient } from '../../binance/index.ts';
-import type { OutboxBacklog, RefusalTally, Store } from '../../store/index.ts';
+import type { OutboxBacklog, RefusalTally, Store, UnresolvedUnknown } from '../../store/index.ts';
 import { COLOURS, discordTime, embed, noticeMessage, type MessageBody } from '../render.ts';
 import { optionsFromSchema } from '../slash-options.ts';
 import { GUILD_ONLY } from './shared.ts';
@@ -56,10 +57,11 @@ export class StatusCommand {
   async #statusMessage(): Promise<MessageBody> {
     const { binance, store, startedAt, version } = this.options;
     const now = this.#now();
-    const [health, pending, unknown, freeze, backlog, strangers] = await Promise.all([
+    const [health, pending, unknown, unresolved, freeze, backlog, strangers] = await Promise.all([
       Promise.all(FAMILIES.map((family) => binance.health(family))),
       store.pending.countOpen(now),
-      store.log.unknownOutcomes(5),
+      store.reconcile.unresolved(5),
+      store.reconcile.unresolvedCount(),
       store.freeze.current(),
       store.outbox.backlog(),
       store.refusals.since(now - 3_600_000),
@@ -75,9 +77,8 @@ export class StatusCommand {
           : []),
       ].join('\n'),
     }));
-    const unknownLines = unknown.map(
-      (row) => `#${row.seq} \`${row.action_key ?? '?'}\` by ${row.user_tag ?? row.user_id ?? '?'} ${discordTime(row.at_ms, 'R')}`,
-    );
+    const unknownLines = unknown.map(unresolvedLine);
+    if (unresolved > unknown.length) unknownLines.push(`…and ${unresolved - unknown.length} more`);
     return {
       embeds: [
         embed({
@@ -100,13 +101,25 @@ export class StatusCommand {
             { name: 'Pending confirmations', value: String(pending), inline: true },
             { name: 'Audit trail', value: auditLines(this.options.audit, backlog, now).join('\n') },
             { name: 'Turned down, people without a grant (last hour; counted, not logged)', value: strangerLine(strangers) },
-            { name: 'Latest UNKNOWN outcomes (check these in Binance)', value: unknownLines.join('\n') || 'None.' },
+            { name: `Unresolved UNKNOWN outcomes (${unresolved}; never re-sent, reconciled by reading Binance back)`, value: unknownLines.join('\n') || 'None.' },
           ],
         }),
       ],
       components: [],
     };
   }
+}
+
+/** "ref abcd1234 `pm.repay-debt` by alice 3 min ago · next check in 2 min: no repay record yet". */
+function unresolvedLine(row: UnresolvedUnknown): string {
+  const next =
+    row.state === 'gave-up' || (row.state !== null && row.nextAt === null)
+      ? 'checked for a day: resolve it with /audit resolve'
+      : row.nextAt === null
+        ? 'checking soon'
+        : `next check ${discordTime(row.nextAt, 'R')}`;
+  const seen = row.lastEvidence === null ? '' : `: ${row.lastEvidence.slice(0, 120)}`;
+  return `ref ${row.actionId.slice(0, 8)} \`${row.actionKey ?? '?'}\` by ${row.requesterTag ?? row.requesterId ?? '?'} ${discordTime(row.at, 'R')} · ${next}${seen}`;
 }
 
 /** The audit channel and its backlog, and the chain's key: each missing one is a warning. */

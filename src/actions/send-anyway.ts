@@ -1,0 +1,105 @@
+// No blind re-send. A request for the same action, account and parameters as
+// an earlier one whose outcome is still UNKNOWN (nobody knows whether it ran),
+// that is being sent right now, or that executed in the last few minutes, is
+// most likely the same intent sent twice. Its confirmation says so, with the
+// earlier ref and its state, and its Confirm then needs a second, explicit
+// "Send anyway" click. The check runs when the confirmation is shown and again
+// inside the Confirm's claim transaction, so an outcome recorded in between is
+// seen. A call that is idempotent (the same effect twice) is only held back by
+// an UNKNOWN earlier one: sending it again after a success changes nothing.
+import { encodeParams } from '../binance/index.ts';
+import { parseJsonText } from '../json-text.ts';
+import type { PendingAction, Queries, Store } from '../store/index.ts';
+import type { Actor } from './actor.ts';
+import type { Refusal } from './click-rules.ts';
+import type { EndpointDeclaration } from './endpoint.ts';
+import { OperatorError } from './errors.ts';
+
+/** How long after an execution an identical request still needs "Send anyway". */
+export const RECENT_EXECUTION_MS = 5 * 60_000;
+
+/** What is known of the earlier request. */
+export type EarlierState = 'in-flight' | 'unknown' | 'executed';
+
+export interface EarlierRequest {
+  readonly actionId: string;
+  readonly requesterTag: string;
+  readonly state: EarlierState;
+  /** When it was sent, or decided (local epoch ms). */
+  readonly at: number;
+}
+
+/** A Confirm turned down until the requester clicks "Send anyway"; the flow shows that button. */
+export class SendAnywayNeeded extends OperatorError {
+  constructor(
+    message: string,
+    readonly earlier: EarlierRequest,
+  ) {
+    super('refused', message);
+  }
+}
+
+/** The earlier request `action` repeats, read in `q`, if any. */
+export async function earlierRequest(store: Store, q: Queries, action: PendingAction, endpoint: EndpointDeclaration, now: number): Promise<EarlierRequest | undefined> {
+  const params = paramsOf(action.requestJson);
+  if (params === undefined) return undefined;
+  const candidates = await store.reconcile.sameActionsIn(q, { actionKey: action.actionKey, account: action.account, excludeId: action.id, recentSince: now - RECENT_EXECUTION_MS });
+  const repeatsExecution = !endpoint.risk.idempotent;
+  for (const row of candidates) {
+    if (paramsOf(row.requestJson) !== params) continue;
+    const base = { actionId: row.id, requesterTag: row.requesterTag };
+    if (row.state === 'executing') {
+      if (repeatsExecution) return { ...base, state: 'in-flight', at: row.claimedAt ?? now };
+      continue;
+    }
+    if (row.outcomeKind === 'unknown') {
+      const decided = await store.reconcile.resolutionIn(q, row.id);
+      if (decided === undefined) return { ...base, state: 'unknown', at: row.finishedAt ?? now };
+      if (decided.verdict === 'executed' && repeatsExecution && decided.at >= now - RECENT_EXECUTION_MS) return { ...base, state: 'executed', at: decided.at };
+      continue;
+    }
+    if (row.outcomeKind === 'success' && repeatsExecution) return { ...base, state: 'executed', at: row.finishedAt ?? now };
+  }
+  return undefined;
+}
+
+/** What the earlier request is, in a sentence (its ref first). */
+export function describeEarlier(earlier: EarlierRequest): string {
+  const ref = `ref ${earlier.actionId.slice(0, 8)} by ${earlier.requesterTag}`;
+  switch (earlier.state) {
+    case 'unknown':
+      return `an identical request (${ref}) has an UNKNOWN outcome that is not resolved yet: it may have executed`;
+    case 'in-flight':
+      return `an identical request (${ref}) is being sent to Binance right now`;
+    case 'executed':
+      return `an identical request (${ref}) was executed ${Math.max(0, Math.round((Date.now() - earlier.at) / 60_000))} min ago`;
+    default: {
+      const unreachable: never = earlier.state;
+      return unreachable;
+    }
+  }
+}
+
+/** The Confirm's refusal while an earlier identical request stands: logged, and nothing is closed. */
+export function sendAnywayRefusal(actor: Actor, earlier: EarlierRequest): Refusal {
+  const what = describeEarlier(earlier);
+  return {
+    detail: `needs "Send anyway": ${what}`,
+    message: `Not sent yet: ${what}. If you are sure this is a new, separate request, click **Send anyway**; otherwise Cancel and check the earlier one first.`,
+    closes: false,
+    by: actor,
+    earlier,
+  };
+}
+
+/** The `confirmed` row's note when the requester sent anyway. */
+export function sentAnywayDetail(earlier: EarlierRequest | undefined): string | undefined {
+  return earlier === undefined ? undefined : `sent anyway after the warning: ${describeEarlier(earlier)}`;
+}
+
+function paramsOf(requestJson: string): string | undefined {
+  const stored = parseJsonText(requestJson) as { params?: unknown } | undefined;
+  const params = stored?.params;
+  if (!Array.isArray(params) || !params.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === 'string'))) return undefined;
+  return encodeParams(params as Array<[string, string]>);
+}
