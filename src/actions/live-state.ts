@@ -162,19 +162,22 @@ export class LiveState {
     return parsed.success ? parsed.data : undefined;
   }
 
+  /**
+   * The reads one after another, in the order declared: each one's share check
+   * then sees the weight the one before reported (other clients' spending
+   * included). Parallel reads on stale figures could meet a 429 themselves,
+   * and Binance's wait after a 429 stops money-moving calls too.
+   */
   async #readAll(account: string, specs: Readonly<Record<string, ReadSpec>>, fresh: boolean): Promise<Bodies> {
     const reader = this.#options.readerFor(account);
     if (reader === undefined) return { kind: 'unavailable', why: `the bot has no Binance client for account ${account}` };
-    const names = Object.keys(specs);
-    const results: ReadResult[] = await Promise.all(names.map((name) => reader.read(specs[name] as ReadSpec, { fresh })));
-    const failed = results.find((result) => result.kind === 'unavailable');
-    if (failed !== undefined) return failed;
     const bodies: Record<string, unknown> = {};
-    names.forEach((name, index) => {
-      const result = results[index];
-      if (result?.kind === 'read') bodies[name] = result.body;
-    });
-    return { kind: 'read', bodies, reads: names.map((name) => describeRead(specs[name] as ReadSpec)) };
+    for (const [name, spec] of Object.entries(specs)) {
+      const result: ReadResult = await reader.read(spec, { fresh });
+      if (result.kind === 'unavailable') return result;
+      bodies[name] = result.body;
+    }
+    return { kind: 'read', bodies, reads: Object.values(specs).map(describeRead) };
   }
 
   /** `work`, or "unavailable" once `ms` have passed (the reads go on and fill the cache). */

@@ -4,12 +4,14 @@
 // client, so it meets the same clock, the same bans (a 429/418 wait recorded
 // by any process stops reads too) and the same counters as every other call.
 // Two rules of its own:
-// - A read may only spend a SHARE of each counter's limit (READ_SHARE): it is
-//   refused while the counter, money-moving calls included, is above that
-//   share. Reads therefore never push a counter past it, and the rest of the
-//   limit is always left to the calls that move money. The check and the
-//   client's own reservation run in one synchronous step, so reads started
-//   together cannot overshoot it either.
+// - Reads spend a SHARE of each counter (READ_SHARE, a quarter): the reads of
+//   one reader (one account, one process) never use more than that share of a
+//   window's limit, and no read takes a counter, whoever spent it, above the
+//   other three quarters. So whatever reads do, three quarters of every
+//   limit stay for the calls that move money, and the last quarter of a
+//   window is never spent on reading. The check and the client's own
+//   reservation run in one synchronous step, so reads started together
+//   cannot overshoot either bound.
 // - The same read within READ_CACHE_MS is answered from a short cache, and one
 //   read in flight serves everyone who asks meanwhile. `forget()` drops it when
 //   the account's state changes (a request is about to be sent).
@@ -51,6 +53,12 @@ interface Cached {
   readonly result: Promise<ReadResult>;
 }
 
+/** What this reader's reads spent of one counter in one window. */
+interface Spent {
+  readonly windowEndsAt: number;
+  used: number;
+}
+
 /** The reads of one account, through that account's client. */
 export class StateReader {
   readonly #client: BinanceClient;
@@ -58,6 +66,7 @@ export class StateReader {
   readonly #cacheMs: number;
   readonly #now: () => number;
   readonly #cache = new Map<string, Cached>();
+  readonly #spent = new Map<string, Spent>();
 
   constructor(client: BinanceClient, options: StateReaderOptions = {}) {
     this.#client = client;
@@ -92,6 +101,7 @@ export class StateReader {
   #fetch(request: ReadRequest): Promise<ReadResult> {
     const over = this.#overShare(request.family, request.weight);
     if (over !== undefined) return Promise.resolve({ kind: 'unavailable', why: over });
+    this.#spend(request.family, request.weight);
     const outcome = this.#client.execute({ family: request.family, method: 'GET', path: request.path, params: request.params, weight: request.weight, security: 'signed' });
     return outcome.then(
       (answered): ReadResult => {
@@ -130,19 +140,42 @@ export class StateReader {
     );
   }
 
-  /** Why a read of `weight` would take a counter past the reads' share, or undefined when it fits. */
+  /** Why a read of `weight` would break the reads' share of a counter, or undefined when it fits. */
   #overShare(family: Family, weight: Weight): string | undefined {
     for (const usage of this.#client.usage(family)) {
       const counter = FAMILY_SPECS[family].counters.find((spec) => spec.header === usage.header);
       if (counter === undefined || usage.limit === undefined) continue;
       const cost = counter.cost(weight);
       if (cost === 0) continue;
-      const ceiling = Math.floor(usage.limit * this.#share);
+      const own = this.#spentOn(family, usage.header, usage.windowEndsAt);
+      const share = Math.floor(usage.limit * this.#share);
+      if (own + cost > share) {
+        return `reads have spent ${own} of their share of ${usage.header} this window (${share} of ${usage.limit}; the rest is kept for money-moving calls)`;
+      }
+      const ceiling = usage.limit - share;
       if (usage.used + cost > ceiling) {
-        return `reads may use ${ceiling} of ${usage.header}'s ${usage.limit} (the rest is kept for money-moving calls) and ${usage.used} is spent this window`;
+        return `${usage.header} is at ${usage.used} of ${usage.limit}, and reads stop at ${ceiling} so that the last ${share} stay free for money-moving calls`;
       }
     }
     return undefined;
+  }
+
+  /** Counts a read that is being sent against this reader's share of each counter it costs. */
+  #spend(family: Family, weight: Weight): void {
+    for (const usage of this.#client.usage(family)) {
+      const counter = FAMILY_SPECS[family].counters.find((spec) => spec.header === usage.header);
+      const cost = counter?.cost(weight) ?? 0;
+      if (cost === 0) continue;
+      const key = `${family} ${usage.header}`;
+      const spent = this.#spent.get(key);
+      if (spent === undefined || spent.windowEndsAt !== usage.windowEndsAt) this.#spent.set(key, { windowEndsAt: usage.windowEndsAt, used: cost });
+      else spent.used += cost;
+    }
+  }
+
+  #spentOn(family: Family, header: string, windowEndsAt: number): number {
+    const spent = this.#spent.get(`${family} ${header}`);
+    return spent?.windowEndsAt === windowEndsAt ? spent.used : 0;
   }
 
   #prune(now: number): void {

@@ -339,7 +339,7 @@ describe('Binance failures, each explained and never retried', () => {
 
   test('418: an IP ban, said loudly', async () => {
     const since = Date.now();
-    world.binance.failNext('/sapi/v1/portfolio/repay-futures-switch', { kind: 'rate-limit', status: 418, retryAfterS: 1 });
+    world.binance.failNext('POST /sapi/v1/portfolio/repay-futures-switch', { kind: 'rate-limit', status: 418, retryAfterS: 1 });
     const { actionId, outcome } = await requestAndConfirm(world, admin.id, 'pm-pro auto-repay-futures', { enabled: true });
     expect(textOf(outcome)).toContain('🚫 IP BANNED');
     expect(postsSince(world, since)).toHaveLength(1);

@@ -47,6 +47,17 @@ export async function rowsOf(world: World, actionId: string): Promise<LogRow[]> 
   return (await world.log()).filter((row) => row.action_id === actionId);
 }
 
+/** Waits until the action's log rows satisfy `done` (what the bot writes on its own, e.g. the reconciler), and returns them. */
+export async function waitForRows(world: World, actionId: string, done: (rows: LogRow[]) => boolean, timeoutMs = 20_000): Promise<LogRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await rowsOf(world, actionId);
+    if (done(rows)) return rows;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the log of ${actionId}; it holds: ${rows.map((row) => `${row.event}:${row.outcome_kind ?? ''}`).join(', ')}`);
+    await settle(100);
+  }
+}
+
 /** A message in a final state: no live button, and not "Sending". */
 export function isSettled(message: EmulatedMessage): boolean {
   return buttonsOf(message).every((button) => button.disabled) && !textOf(message).startsWith('Sending');
