@@ -64,15 +64,17 @@ export async function earlierRequest(store: Store, q: Queries, action: PendingAc
 }
 
 /** What the earlier request is, in a sentence (its ref first). */
-export function describeEarlier(earlier: EarlierRequest): string {
+export function describeEarlier(earlier: EarlierRequest, now: number = Date.now()): string {
   const ref = `ref ${earlier.actionId.slice(0, 8)} by ${earlier.requesterTag}`;
   switch (earlier.state) {
     case 'unknown':
       return `an identical request (${ref}) has an UNKNOWN outcome that is not resolved yet: it may have executed`;
     case 'in-flight':
       return `an identical request (${ref}) is being sent to Binance right now`;
-    case 'executed':
-      return `an identical request (${ref}) was executed ${Math.max(0, Math.round((Date.now() - earlier.at) / 60_000))} min ago`;
+    case 'executed': {
+      const minutes = Math.floor((now - earlier.at) / 60_000);
+      return `an identical request (${ref}) was executed ${minutes < 1 ? 'less than a minute' : `${minutes} min`} ago`;
+    }
     default: {
       const unreachable: never = earlier.state;
       return unreachable;
