@@ -43,8 +43,10 @@ export class SendAnywayNeeded extends OperatorError {
 export async function earlierRequest(store: Store, q: Queries, action: PendingAction, endpoint: EndpointDeclaration, now: number): Promise<EarlierRequest | undefined> {
   const params = paramsOf(action.requestJson);
   if (params === undefined) return undefined;
-  const candidates = await store.reconcile.sameActionsIn(q, { actionKey: action.actionKey, account: action.account, excludeId: action.id, recentSince: now - RECENT_EXECUTION_MS });
   const repeatsExecution = !endpoint.risk.idempotent;
+  // An idempotent call's recent successes do not count: they are not even read.
+  const recentSince = repeatsExecution ? now - RECENT_EXECUTION_MS : Number.MAX_SAFE_INTEGER;
+  const candidates = await store.reconcile.sameActionsIn(q, { actionKey: action.actionKey, account: action.account, excludeId: action.id, recentSince });
   for (const row of candidates) {
     if (paramsOf(row.requestJson) !== params) continue;
     const base = { actionId: row.id, requesterTag: row.requesterTag };

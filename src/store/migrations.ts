@@ -424,8 +424,8 @@ export const MIGRATIONS: readonly Migration[] = [
       -- UNKNOWN outcomes and their decisions, found without scanning the log.
       CREATE INDEX action_log_unknown_outcomes ON action_log (action_id) WHERE event = 'outcome' AND outcome_kind = 'unknown';
       CREATE INDEX action_log_reconciled ON action_log (action_id) WHERE event = 'reconciled';
-      -- Earlier requests of the same action and account (the send-anyway rule).
-      CREATE INDEX pending_actions_same ON pending_actions (action_key, account, state);
+      -- Earlier requests of the same action and account being sent, UNKNOWN, or just executed (the send-anyway rule).
+      CREATE INDEX pending_actions_same ON pending_actions (action_key, account, state, outcome_kind, finished_at);
     `,
   },
 ];

@@ -202,7 +202,8 @@ export class ReconcileSchedule {
 
   /**
    * Other requests of `actionKey` on `account`, read in `q`, that are being
-   * sent, ended UNKNOWN, or succeeded since `recentSince`, newest first.
+   * sent, ended UNKNOWN, or succeeded since `recentSince`, newest first. Three
+   * lookups on one index, so a long history of successes is never scanned.
    */
   async sameActionsIn(q: Queries, query: { actionKey: string; account: string; excludeId: string; recentSince: number }): Promise<SameActionRow[]> {
     const rows = await q.all<{
@@ -214,9 +215,15 @@ export class ReconcileSchedule {
       claimed_at: number | null;
       finished_at: number | null;
     }>(
-      `SELECT id, request_json, state, outcome_kind, requester_tag, claimed_at, finished_at FROM pending_actions
-       WHERE action_key = ? AND account = ? AND id <> ?
-         AND (state = 'executing' OR (state = 'completed' AND (outcome_kind = 'unknown' OR (outcome_kind = 'success' AND finished_at >= ?))))
+      `SELECT * FROM (
+         SELECT id, request_json, state, outcome_kind, requester_tag, claimed_at, finished_at, created_at FROM pending_actions
+           WHERE action_key = ?1 AND account = ?2 AND state = 'executing' AND id <> ?3
+         UNION ALL
+         SELECT id, request_json, state, outcome_kind, requester_tag, claimed_at, finished_at, created_at FROM pending_actions
+           WHERE action_key = ?1 AND account = ?2 AND state = 'completed' AND outcome_kind = 'unknown' AND id <> ?3
+         UNION ALL
+         SELECT id, request_json, state, outcome_kind, requester_tag, claimed_at, finished_at, created_at FROM pending_actions
+           WHERE action_key = ?1 AND account = ?2 AND state = 'completed' AND outcome_kind = 'success' AND finished_at >= ?4 AND id <> ?3)
        ORDER BY created_at DESC LIMIT 50`,
       [query.actionKey, query.account, query.excludeId, query.recentSince],
     );
