@@ -12,6 +12,7 @@ import type { ReadResult, StateReader } from '../binance/index.ts';
 import { parseJsonText } from '../json-text.ts';
 import type { Logger } from '../log.ts';
 import type { LogEntry, PendingAction, Store } from '../store/index.ts';
+import { onRequest } from './actor.ts';
 import type { StoredAction } from './click-rules.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 import type { AfterCheck, ReadBack, ReadBackContext, ReadSpec, RecordWindow } from './read-back.ts';
@@ -202,12 +203,7 @@ export class LiveState {
       if (closed) {
         await store.log.appendIn(tx, {
           event: 'refused',
-          actionId: action.id,
-          actionKey: action.actionKey,
-          userId: action.requesterId,
-          userTag: action.requesterTag,
-          guildId: action.guildId,
-          channelId: action.channelId,
+          ...onRequest(action),
           params: { state },
           detail: `before the click, from the live state: Binance would refuse it (${reason}); no Confirm was offered`,
         });
