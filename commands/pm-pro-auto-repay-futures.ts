@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { fieldsFromBody, type EndpointDeclaration } from '../src/actions/endpoint.ts';
 import { described } from '../src/actions/option-schemas.ts';
+import { CLEAR, confirmed, contradicted, defineReadBack, signedGet, stateDecision } from '../src/actions/read-back.ts';
 import { PM_PRO } from './groups.ts';
 
 const options = z.object({
@@ -25,4 +26,35 @@ export default {
   notes: (o) => (o.enabled ? [] : [(t) => t.endpoints.autoRepay.notes.whileOff]),
   renderSuccess: (body) =>
     fieldsFromBody(z.object({ msg: z.string() }), body, (answer) => [{ label: (t) => t.outcome.binanceSays, value: answer.msg }]),
+  // GET /sapi/v1/portfolio/repay-futures-switch (USER_DATA, IP weight 30): `{ "autoRepay": true }`.
+  readBack: defineReadBack(options, {
+    docUrls: ['https://developers.binance.com/docs/derivatives/portfolio-margin-pro/account/Get-Auto-repay-futures-Status'],
+    reads: () => ({ status: signedGet('sapi', '/sapi/v1/portfolio/repay-futures-switch', [], { amount: 30, kind: 'ip' }) }),
+    state: z.object({ status: z.object({ autoRepay: z.boolean() }) }),
+    show: ({ status }) => `Auto-repay is ${onOff(status.autoRepay)}`,
+    preview: ({ status }, o) => [
+      status.autoRepay === o.enabled ? `Auto-repay is ${onOff(status.autoRepay)} already: nothing will change` : `Auto-repay is ${onOff(status.autoRepay)} now → ${onOff(o.enabled)}`,
+    ],
+    // Setting the value it already has is not an error Binance documents.
+    preflight: () => CLEAR,
+    verify: ({ after }, o) =>
+      after.status.autoRepay === o.enabled
+        ? confirmed(`Auto-repay is ${onOff(o.enabled)}`)
+        : contradicted(`Binance answered success, but auto-repay still shows ${onOff(after.status.autoRepay)}`),
+    reconcile: (context, o) =>
+      stateDecision(
+        context,
+        context.after.status.autoRepay === o.enabled,
+        context.before === undefined ? undefined : context.before.status.autoRepay === o.enabled,
+        { now: `auto-repay shows ${onOff(context.after.status.autoRepay)}`, before: context.before === undefined ? undefined : onOff(context.before.status.autoRepay) },
+        SETTLE_MS,
+      ),
+  }),
 } satisfies EndpointDeclaration<typeof options>;
+
+/** How long after the send a switch still showing the old value means the call did not run. */
+const SETTLE_MS = 30_000;
+
+function onOff(on: boolean): string {
+  return on ? 'ON' : 'OFF';
+}

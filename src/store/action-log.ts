@@ -33,6 +33,8 @@ export const LOG_EVENTS = [
   'startup',
   'shutdown',
   'key-check',
+  'verified',
+  'reconciled',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 

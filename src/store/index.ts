@@ -11,8 +11,10 @@ import { Leases } from './leases.ts';
 import { migrate } from './migrations.ts';
 import { AuditOutbox } from './outbox.ts';
 import { PendingActions } from './pending-actions.ts';
+import { Previews } from './previews.ts';
 import { Processes } from './processes.ts';
 import { Proposals } from './proposals.ts';
+import { ReconcileSchedule } from './reconcile-schedule.ts';
 import { RefusalCounts } from './refusal-counts.ts';
 
 export interface Store {
@@ -31,6 +33,10 @@ export interface Store {
   readonly leases: Leases;
   /** Refusals of people who hold no grant: counted, never logged. */
   readonly refusals: RefusalCounts;
+  /** The state each confirmation showed. */
+  readonly previews: Previews;
+  /** UNKNOWN outcomes: the reconciler's schedule, and what closed them. */
+  readonly reconcile: ReconcileSchedule;
   close(): Promise<void>;
 }
 
@@ -67,6 +73,8 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     outbox,
     leases: new Leases(db),
     refusals,
+    previews: new Previews(db),
+    reconcile: new ReconcileSchedule(db),
     close: async () => {
       await refusals.flush().catch(() => undefined);
       await db.close();
@@ -117,6 +125,17 @@ export { Leases } from './leases.ts';
 export { MigrationError, migrate } from './migrations.ts';
 export { ANCHOR_EVERY_ROWS, ANCHOR_MAX_AGE_MS, AuditOutbox, type AnchorReason, type MirroredRow, type OutboxBacklog, type OutboxBody, type OutboxEntry } from './outbox.ts';
 export { PendingActions, type PendingAction, type PendingState, type SpendQuery } from './pending-actions.ts';
+export { Previews, type StoredPreview } from './previews.ts';
 export { Processes, type GatewayReport, type ProcessBeat } from './processes.ts';
 export { Proposals, type Proposal, type ProposalState } from './proposals.ts';
+export {
+  RECONCILE_STATES,
+  ReconcileSchedule,
+  type ReconcileState,
+  type Resolution,
+  type SameActionRow,
+  type ScheduledCheck,
+  type UnresolvedUnknown,
+  type Verdict,
+} from './reconcile-schedule.ts';
 export { RefusalCounts, type RefusalKind, type RefusalTally } from './refusal-counts.ts';

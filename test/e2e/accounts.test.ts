@@ -7,7 +7,7 @@
 // a confirmation whose account left the configuration sends nothing.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buttonsOf, textOf } from '../emulators/discord/index.ts';
-import { actionIdOf, auditCaughtUp, channelPost, current, expectEphemeralTo, isSettled, postsSince, requestAndConfirm, rowsOf, settle } from './support.ts';
+import { actionIdOf, auditCaughtUp, channelPost, current, expectEphemeralTo, isSettled, postsSince, requestAndConfirm, rowsOf, settle, shownConfirmation } from './support.ts';
 import { GUILD_ID, USERS, World, type WorldAccount } from './world.ts';
 
 const MAIN: WorldAccount = {
@@ -103,11 +103,11 @@ describe('two accounts: main (Portfolio Margin) and futures (USDⓈ-M futures)',
   test('/pm repay-debt runs on main and /futures margin-type on futures, each signed with its own key', async () => {
     const since = Date.now();
     const repay = await requestAndConfirm(world, admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0.1' });
-    expect(textOf(repay.confirmation.versions[0] ?? repay.confirmation)).toContain('Account: **main (PM desk)**');
+    expect(textOf(shownConfirmation(repay.confirmation))).toContain('Account: **main (PM desk)**');
     expect(textOf(repay.outcome)).toMatch(/^✅ Done: \/pm repay-debt/);
     expect(textOf(repay.outcome)).toContain('Account main (PM desk) · Confirmed by desk-admin');
     const margin = await requestAndConfirm(world, admin.id, 'futures margin-type', MARGIN_TYPE);
-    expect(textOf(margin.confirmation.versions[0] ?? margin.confirmation)).toContain('Account: **futures (Futures desk)**');
+    expect(textOf(shownConfirmation(margin.confirmation))).toContain('Account: **futures (Futures desk)**');
     expect(textOf(margin.outcome)).toMatch(/^✅ Done: \/futures margin-type/);
 
     expect(postsSince(world, since).map((request) => [request.path, request.apiKey, request.signatureValid])).toEqual([

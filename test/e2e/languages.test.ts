@@ -8,7 +8,7 @@
 // the log's English stay as they are.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buttonsOf, textOf, type EmulatedMessage } from '../emulators/discord/index.ts';
-import { actionIdOf, auditCaughtUp, channelPost, current, isSettled, postsSince, rowsOf } from './support.ts';
+import { actionIdOf, auditCaughtUp, channelPost, current, isSettled, postsSince, rowsOf, shownConfirmation } from './support.ts';
 import { GUILD_ID, USERS, World } from './world.ts';
 
 const { admin, alice } = USERS;
@@ -36,7 +36,7 @@ async function confirmIn(locale: 'zh-CN' | 'en-US', userId: string, command: str
   const click = world.discord.clickLabel(userId, confirmation.id, 'Confirm', { locale });
   await world.discord.acknowledged(click);
   const outcome = await world.discord.settled(click, finished, `the outcome of /${command}`);
-  return { confirmation, first: confirmation.versions[0] ?? confirmation, outcome, actionId: actionIdOf(confirmation) };
+  return { confirmation, first: shownConfirmation(confirmation), outcome, actionId: actionIdOf(confirmation) };
 }
 
 describe('slash commands', () => {
@@ -107,11 +107,14 @@ describe('what only its reader sees follows the reader’s Discord language', ()
   });
 
   test("Binance's error explained in each reader's language, Binance's own code and words as sent; the log keeps the English explanation", async () => {
+    // BTCUSDT is CROSSED already: with the state read, no Confirm would be offered; unread, Binance answers -4046.
+    world.binance.failNext('/fapi/v1/symbolConfig', { kind: 'server-error', status: 500 });
     const zh = await confirmIn('zh-CN', admin.id, 'futures margin-type', { symbol: 'BTCUSDT', 'margin-type': 'CROSSED' });
     expect(textOf(zh.outcome)).toContain('❌ 币安拒绝：/futures margin-type\n没有执行任何操作。');
     expect(textOf(zh.outcome)).toContain('币安返回: `-4046` No need to change margin type.');
     expect(textOf(zh.outcome)).toContain('含义: 无需变更保证金模式：该交易对已是此模式。无需操作。');
 
+    world.binance.failNext('/fapi/v1/symbolConfig', { kind: 'server-error', status: 500 });
     const en = await confirmIn('en-US', alice.id, 'futures margin-type', { symbol: 'BTCUSDT', 'margin-type': 'CROSSED' });
     expect(textOf(en.outcome)).toContain('What it means: No need to change the margin type: the symbol already uses it. Nothing to do.');
 
@@ -174,7 +177,7 @@ describe('what the channel sees follows BOT_LOCALE (zh-CN)', () => {
     expect(posts.some((post) => post.includes('🔐 **权限：policy**') && post.includes('要求第二人审批 `futures.margin-type`（approvals: 1）'))).toBe(true);
     expect(posts.some((post) => /⚓ 日志锚点（启动时）/.test(post))).toBe(true);
     const rows = await rowsOf(world, actionId);
-    expect(rows.map((row) => row.event)).toEqual(['requested', 'confirmed', 'approved', 'sent', 'outcome']);
+    expect(rows.map((row) => row.event)).toEqual(['requested', 'confirmed', 'approved', 'sent', 'outcome', 'verified']);
     for (const row of rows) expect(row.detail ?? '').not.toMatch(/[\u4e00-\u9fff]/);
     expect(rows.find((row) => row.event === 'confirmed')?.detail).toBe('waiting for a second person to approve');
   });
