@@ -4,6 +4,7 @@ import { fieldsFromBody, type EndpointDeclaration } from '../src/actions/endpoin
 import { CLEAR, confirmed, contradicted, decimalText, defineReadBack, idValue, signedGet, stateDecision, willRefuse } from '../src/actions/read-back.ts';
 import { isZeroDecimal, magnitude } from '../src/decimal.ts';
 import { FUTURES } from './groups.ts';
+import { english, type Messages } from '../src/i18n/index.ts';
 import { described, symbol } from '../src/actions/option-schemas.ts';
 
 const options = z.object({
@@ -53,32 +54,50 @@ export default {
       orders: z.array(z.object({ orderId: idValue })).optional(),
       positions: z.array(z.object({ symbol: z.string(), positionAmt: decimalText })).optional(),
     }),
-    show: (state, o) => `${o.symbol} is ${marginTypeOf(state.config, o.symbol) ?? 'not configured'}`,
-    preview: (state, o) => {
-      const facts = [`${o.symbol} is ${marginTypeOf(state.config, o.symbol) ?? 'not in the symbol configuration'}`];
-      if (state.orders !== undefined) facts.push(state.orders.length === 0 ? 'no open orders' : `${state.orders.length} open order${state.orders.length === 1 ? '' : 's'}`);
-      if (state.positions !== undefined) {
-        const amount = positionOf(state.positions, o.symbol);
-        facts.push(amount === undefined ? 'no position' : `a position of ${amount}`);
-      }
-      return [`${facts.join(', ')} → ${o['margin-type']}`];
-    },
+    show: (state, o) => (t) => typeText(marginTypeOf(state.config, o.symbol), o.symbol, t, 'notConfigured'),
+    preview: (state, o) => [
+      (t) => {
+        const w = words(t);
+        const facts = [typeText(marginTypeOf(state.config, o.symbol), o.symbol, t, 'notListed')];
+        if (state.orders !== undefined) {
+          const count = state.orders.length;
+          facts.push(count === 0 ? w.noOrders : count === 1 ? w.oneOrder : w.orders({ count }));
+        }
+        if (state.positions !== undefined) {
+          const amount = positionOf(state.positions, o.symbol, t);
+          facts.push(amount === undefined ? w.noPosition : w.position({ amount }));
+        }
+        return w.change({ facts: facts.join(w.separator), wanted: typeName(o['margin-type'], t) });
+      },
+    ],
     preflight: (state, o) => {
-      const current = marginTypeOf(state.config, o.symbol);
-      if (current === o['margin-type']) return willRefuse(`${o.symbol} is already ${current}: Binance answers -4046 "No need to change margin type"`, -4046);
-      if ((state.orders?.length ?? 0) > 0) return willRefuse(`${o.symbol} has open orders: Binance answers -4047 "Margin type cannot be changed if there exists open orders"`, -4047);
-      const position = state.positions === undefined ? undefined : positionOf(state.positions, o.symbol);
-      if (position !== undefined) return willRefuse(`${o.symbol} has a position of ${position}: Binance answers -4048 "Margin type cannot be changed if there exists position"`, -4048);
+      const { symbol } = o;
+      const current = marginTypeOf(state.config, symbol);
+      if (current === o['margin-type']) return willRefuse((t) => words(t).already({ symbol, type: typeName(current, t) }), -4046);
+      if ((state.orders?.length ?? 0) > 0) return willRefuse((t) => words(t).openOrders({ symbol }), -4047);
+      const positions = state.positions;
+      if (positions !== undefined && positionOf(positions, symbol, english) !== undefined) {
+        return willRefuse((t) => words(t).hasPosition({ symbol, amount: positionOf(positions, symbol, t) ?? '' }), -4048);
+      }
       return CLEAR;
     },
     verify: ({ after }, o) => {
-      const now = marginTypeOf(after.config, o.symbol);
-      return now === o['margin-type'] ? confirmed(`${o.symbol} is ${now}`) : contradicted(`Binance answered success, but ${o.symbol} still shows ${now ?? 'no margin type'}`);
+      const { symbol } = o;
+      const now = marginTypeOf(after.config, symbol);
+      return now === o['margin-type']
+        ? confirmed((t) => words(t).is({ symbol, type: typeName(now, t) }))
+        : contradicted((t) => words(t).stillShows({ symbol, type: now === undefined ? words(t).noType : typeName(now, t) }));
     },
     reconcile: (context, o) => {
       const now = marginTypeOf(context.after.config, o.symbol);
       const before = context.before === undefined ? undefined : marginTypeOf(context.before.config, o.symbol);
-      return stateDecision(context, now === o['margin-type'], context.before === undefined ? undefined : before === o['margin-type'], { now: `${o.symbol} is ${now ?? 'not configured'}`, before }, SETTLE_MS);
+      return stateDecision(
+        context,
+        now === o['margin-type'],
+        context.before === undefined ? undefined : before === o['margin-type'],
+        { now: (t) => typeText(now, o.symbol, t, 'notConfigured'), before: before === undefined ? undefined : (t) => typeName(before, t) },
+        SETTLE_MS,
+      );
     },
   }),
 } satisfies EndpointDeclaration<typeof options>;
@@ -90,8 +109,20 @@ function marginTypeOf(config: ReadonlyArray<{ symbol: string; marginType: string
   return config.find((entry) => entry.symbol === wanted)?.marginType.toUpperCase();
 }
 
-/** The symbol's position amount, when it has one (positionRisk lists a zero row in one-way mode). */
-function positionOf(positions: ReadonlyArray<{ symbol: string; positionAmt: string }>, wanted: string): string | undefined {
+const words = (t: Messages) => t.endpoints.marginType.state;
+
+/** ISOLATED / CROSSED as the command's choices show them (Binance's Chinese words beside them in zh-CN); another value as Binance wrote it. */
+function typeName(type: string, t: Messages): string {
+  return type === 'ISOLATED' ? t.endpoints.marginType.choices.isolated : type === 'CROSSED' ? t.endpoints.marginType.choices.crossed : type;
+}
+
+/** "BTCUSDT is CROSSED", or that the symbol has no margin type to show. */
+function typeText(type: string | undefined, symbol: string, t: Messages, missing: 'notConfigured' | 'notListed'): string {
+  return type === undefined ? words(t)[missing]({ symbol }) : words(t).is({ symbol, type: typeName(type, t) });
+}
+
+/** The symbol's position amount, when it has one (positionRisk lists a zero row in one-way mode; both sides in hedge mode). */
+function positionOf(positions: ReadonlyArray<{ symbol: string; positionAmt: string }>, wanted: string, t: Messages): string | undefined {
   const open = positions.filter((entry) => entry.symbol === wanted && !isZeroDecimal(magnitude(entry.positionAmt) ?? '0'));
-  return open.length === 0 ? undefined : open.map((entry) => entry.positionAmt).join(' and ');
+  return open.length === 0 ? undefined : open.map((entry) => entry.positionAmt).join(words(t).and);
 }

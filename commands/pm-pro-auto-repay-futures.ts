@@ -4,6 +4,7 @@ import { fieldsFromBody, type EndpointDeclaration } from '../src/actions/endpoin
 import { described } from '../src/actions/option-schemas.ts';
 import { CLEAR, confirmed, contradicted, defineReadBack, signedGet, stateDecision } from '../src/actions/read-back.ts';
 import { PM_PRO } from './groups.ts';
+import type { Messages, Said } from '../src/i18n/index.ts';
 
 const options = z.object({
   enabled: z.boolean().meta(described((t) => t.endpoints.autoRepay.options.enabled)),
@@ -31,22 +32,25 @@ export default {
     docUrls: ['https://developers.binance.com/docs/derivatives/portfolio-margin-pro/account/Get-Auto-repay-futures-Status'],
     reads: () => ({ status: signedGet('sapi', '/sapi/v1/portfolio/repay-futures-switch', [], { amount: 30, kind: 'ip' }) }),
     state: z.object({ status: z.object({ autoRepay: z.boolean() }) }),
-    show: ({ status }) => `Auto-repay is ${onOff(status.autoRepay)}`,
+    show: ({ status }) => (t) => words(t).is({ state: onOff(status.autoRepay)(t) }),
     preview: ({ status }, o) => [
-      status.autoRepay === o.enabled ? `Auto-repay is ${onOff(status.autoRepay)} already: nothing will change` : `Auto-repay is ${onOff(status.autoRepay)} now → ${onOff(o.enabled)}`,
+      (t) =>
+        status.autoRepay === o.enabled
+          ? words(t).already({ state: onOff(status.autoRepay)(t) })
+          : words(t).change({ state: onOff(status.autoRepay)(t), wanted: onOff(o.enabled)(t) }),
     ],
     // Setting the value it already has is not an error Binance documents.
     preflight: () => CLEAR,
     verify: ({ after }, o) =>
       after.status.autoRepay === o.enabled
-        ? confirmed(`Auto-repay is ${onOff(o.enabled)}`)
-        : contradicted(`Binance answered success, but auto-repay still shows ${onOff(after.status.autoRepay)}`),
+        ? confirmed((t) => words(t).is({ state: onOff(o.enabled)(t) }))
+        : contradicted((t) => words(t).stillShows({ state: onOff(after.status.autoRepay)(t) })),
     reconcile: (context, o) =>
       stateDecision(
         context,
         context.after.status.autoRepay === o.enabled,
         context.before === undefined ? undefined : context.before.status.autoRepay === o.enabled,
-        { now: `auto-repay shows ${onOff(context.after.status.autoRepay)}`, before: context.before === undefined ? undefined : onOff(context.before.status.autoRepay) },
+        { now: (t) => words(t).shows({ state: onOff(context.after.status.autoRepay)(t) }), before: context.before === undefined ? undefined : onOff(context.before.status.autoRepay) },
         SETTLE_MS,
       ),
   }),
@@ -55,6 +59,8 @@ export default {
 /** How long after the send a switch still showing the old value means the call did not run. */
 const SETTLE_MS = 30_000;
 
-function onOff(on: boolean): string {
-  return on ? 'ON' : 'OFF';
+const words = (t: Messages) => t.endpoints.autoRepay.state;
+
+function onOff(on: boolean): Said {
+  return (t) => (on ? words(t).on : words(t).off);
 }

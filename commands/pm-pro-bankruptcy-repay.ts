@@ -1,7 +1,7 @@
 // POST /sapi/v1/portfolio/repay — repay the Portfolio Margin Pro bankruptcy loan.
 import { z } from 'zod';
 import { fieldsFromBody, type EndpointDeclaration } from '../src/actions/endpoint.ts';
-import type { Messages } from '../src/i18n/index.ts';
+import type { Messages, Said } from '../src/i18n/index.ts';
 import { described } from '../src/actions/option-schemas.ts';
 import {
   CLEAR,
@@ -11,6 +11,7 @@ import {
   executed,
   notExecuted,
   pending,
+  readAfter,
   signedGet,
   sinceSend,
   stillUnknown,
@@ -55,9 +56,11 @@ export default {
     reads: () => ({ loan: signedGet('sapi', '/sapi/v1/portfolio/pmLoan', [], { amount: 500, kind: 'uid' }) }),
     state: z.object({ loan: z.object({ asset: z.string(), amount: decimalText }) }),
     show: ({ loan }) => loanText(loan),
-    preview: ({ loan }, o) => [isZeroDecimal(loan.amount) ? 'no PM Pro bankruptcy loan' : `${loanText(loan)} → repaid in full from ${o.from ?? 'SPOT'}`],
-    preflight: ({ loan }) =>
-      isZeroDecimal(loan.amount) ? willRefuse('there is no PM Pro bankruptcy loan: Binance answers -21004 "User doesn’t have portfolio margin bankruptcy loan"', -21004) : CLEAR,
+    preview: ({ loan }, o) => {
+      const from = o.from ?? 'SPOT';
+      return [(t) => (isZeroDecimal(loan.amount) ? words(t).none : words(t).repaid({ loan: loanText(loan)(t), from }))];
+    },
+    preflight: ({ loan }) => (isZeroDecimal(loan.amount) ? willRefuse((t) => words(t).noLoan, -21004) : CLEAR),
     records: {
       // One bound given: Binance returns 30 days from it.
       reads: (_o, window) => ({ history: signedGet('sapi', '/sapi/v1/portfolio/pmloan-history', [['startTime', String(window.from)]], { amount: 500, kind: 'ip' }) }),
@@ -65,23 +68,36 @@ export default {
     },
     verify: ({ after, records }) => {
       const [row] = records?.history.rows ?? [];
-      if (row !== undefined) return confirmed(`repaid ${groupDigits(row.amount)} ${row.asset} at ${new Date(row.repayTime).toISOString()}; ${loanText(after.loan)}`);
-      if (isZeroDecimal(after.loan.amount)) return confirmed(loanText(after.loan));
+      const loan = loanText(after.loan);
+      if (row !== undefined) {
+        const repaid = { amount: groupDigits(row.amount), asset: row.asset, time: new Date(row.repayTime).toISOString() };
+        return confirmed((t) => words(t).repaidAt({ ...repaid, loan: loan(t) }));
+      }
+      if (isZeroDecimal(after.loan.amount)) return confirmed(loan);
       // Binance repays it in the background ("repayment in process", -21006): no history row until it is done.
-      return pending(`no repay history row yet; ${loanText(after.loan)}`);
+      return pending((t) => words(t).noHistoryYet({ loan: loan(t) }));
     },
     reconcile: ({ before, after, records, elapsedMs, laterSendAt }) => {
-      const read = `read ${sinceSend(elapsedMs)} after the send`;
+      const read = readAfter(elapsedMs);
       const rows = records?.history.rows ?? [];
       const [row] = rows;
-      if (rows.length > 1 || (row !== undefined && laterSendAt !== undefined)) {
-        return stillUnknown(`${rows.length} repay history rows since it was sent${laterSendAt === undefined ? '' : ', and an identical request was sent after it'}: which one is it cannot be told`);
+      const count = rows.length;
+      if (count > 1 || (row !== undefined && laterSendAt !== undefined)) {
+        return stillUnknown((t) => (laterSendAt === undefined ? words(t).manyRows({ count }) : words(t).manyRowsLater({ count })));
       }
-      if (row !== undefined) return executed(`repay history: ${groupDigits(row.amount)} ${row.asset} repaid at ${new Date(row.repayTime).toISOString()} (${read})`);
+      if (row !== undefined) {
+        const repaid = { amount: groupDigits(row.amount), asset: row.asset, time: new Date(row.repayTime).toISOString() };
+        return executed((t) => words(t).history({ ...repaid, read: read(t) }));
+      }
+      const loan = loanText(after.loan);
       const shrank = before !== undefined && compareDecimals(after.loan.amount, before.loan.amount) < 0;
-      if (shrank && laterSendAt === undefined) return executed(`the loan went from ${groupDigits(before.loan.amount)} to ${groupDigits(after.loan.amount)} ${after.loan.asset} (${read})`);
-      if (elapsedMs < SETTLE_MS) return stillUnknown(`no repay history row yet; ${loanText(after.loan)} (${read}); Binance may still be repaying it`);
-      return notExecuted(`no repay history row ${sinceSend(elapsedMs)} after the send, and ${loanText(after.loan)}`);
+      if (shrank && laterSendAt === undefined) {
+        const change = { before: groupDigits(before.loan.amount), after: groupDigits(after.loan.amount), asset: after.loan.asset };
+        return executed((t) => words(t).shrank({ ...change, read: read(t) }));
+      }
+      if (elapsedMs < SETTLE_MS) return stillUnknown((t) => words(t).stillRepaying({ loan: loan(t), read: read(t) }));
+      const since = sinceSend(elapsedMs);
+      return notExecuted((t) => words(t).noTrace({ since: since(t), loan: loan(t) }));
     },
   }),
 } satisfies EndpointDeclaration<typeof options>;
@@ -89,6 +105,10 @@ export default {
 /** Binance repays the bankruptcy loan in the background: only this long without any trace of it means it did not run. */
 const SETTLE_MS = 10 * 60_000;
 
-function loanText(loan: { asset: string; amount: string }): string {
-  return isZeroDecimal(loan.amount) ? 'no PM Pro bankruptcy loan' : `PM Pro bankruptcy loan: ${groupDigits(loan.amount)} ${loan.asset}`;
+const words = (t: Messages) => t.endpoints.bankruptcyRepay.state;
+
+/** "PM Pro bankruptcy loan: 1,234 USDT" (its digits grouped for reading), or that there is none. */
+function loanText(loan: { asset: string; amount: string }): Said {
+  const amount = groupDigits(loan.amount);
+  return (t) => (isZeroDecimal(loan.amount) ? words(t).none : words(t).loan({ amount, asset: loan.asset }));
 }

@@ -12,7 +12,7 @@ import {
   notExecuted,
   pending,
   signedGet,
-  sinceSend,
+  readAfter,
   stillUnknown,
   willRefuse,
   type RecordWindow,
@@ -20,7 +20,7 @@ import {
 import { addDecimals, compareDecimals, isZeroDecimal, subtractDecimalsFloor } from '../src/decimal.ts';
 import { PM } from './groups.ts';
 import { asset, assetList, decimalAmount, described } from '../src/actions/option-schemas.ts';
-import type { Messages } from '../src/i18n/index.ts';
+import type { Messages, Said } from '../src/i18n/index.ts';
 
 const options = z.object({
   asset: asset().meta(described((t) => t.endpoints.repayDebt.options.asset)),
@@ -83,21 +83,22 @@ export default {
     ],
     reads: (o) => ({ balance: signedGet('papi', '/papi/v1/balance', [['asset', o.asset]], { amount: 20, kind: 'ip' }) }),
     state: z.object({ balance: z.object({ asset: z.string(), crossMarginBorrowed: decimalText, crossMarginInterest: decimalText }) }),
-    show: ({ balance }) => `${balance.asset} loan ${balance.crossMarginBorrowed} + interest ${balance.crossMarginInterest}`,
+    show: ({ balance }) => loanText(balance.asset, balance),
     preview: ({ balance }, o) => {
       const owed = owedOf(balance);
-      const loan = `${o.asset} loan ${balance.crossMarginBorrowed} + interest ${balance.crossMarginInterest}`;
-      if (isZeroDecimal(owed)) return [`${loan}: nothing is owed`];
-      if (o.amount === undefined) return [`${loan} → repaying all of it (${owed}) leaves 0`];
-      if (compareDecimals(o.amount, owed) > 0) return [`${loan} → repaying ${o.amount} is more than the ${owed} owed`];
-      return [`${loan} → repaying ${o.amount} leaves ${subtractDecimalsFloor(owed, o.amount)}`];
+      const loan = loanText(o.asset, balance);
+      const { amount } = o;
+      if (isZeroDecimal(owed)) return [(t) => words(t).nothingOwed({ loan: loan(t) })];
+      if (amount === undefined) return [(t) => words(t).repayAll({ loan: loan(t), owed })];
+      if (compareDecimals(amount, owed) > 0) return [(t) => words(t).tooMuch({ loan: loan(t), amount, owed })];
+      const left = subtractDecimalsFloor(owed, amount);
+      return [(t) => words(t).leaves({ loan: loan(t), amount, left })];
     },
     preflight: ({ balance }, o) => {
       const owed = owedOf(balance);
-      if (isZeroDecimal(owed)) return willRefuse(`there is no ${o.asset} margin loan: nothing to repay`);
-      if (o.amount !== undefined && compareDecimals(o.amount, owed) > 0) {
-        return willRefuse(`${o.amount} ${o.asset} is more than the ${owed} owed (loan + interest): Binance answers -3015 "Repay amount exceeds borrow amount"`, -3015);
-      }
+      const { asset, amount } = o;
+      if (isZeroDecimal(owed)) return willRefuse((t) => words(t).noLoan({ asset }));
+      if (amount !== undefined && compareDecimals(amount, owed) > 0) return willRefuse((t) => words(t).exceeds({ amount, asset, owed }), -3015);
       return CLEAR;
     },
     records: {
@@ -109,38 +110,58 @@ export default {
       }),
     },
     verify: ({ before, after, records }, o) => {
-      const loan = `${o.asset} loan now ${after.balance.crossMarginBorrowed} + interest ${after.balance.crossMarginInterest}`;
-      const rows = matching(records?.repays.rows ?? [], o.amount);
-      const [row] = rows;
+      const { crossMarginBorrowed: borrowed, crossMarginInterest: interest } = after.balance;
+      const loan: Said = (t) => words(t).loanNow({ asset: o.asset, borrowed, interest });
+      const [row] = matching(records?.repays.rows ?? [], o.amount);
       if (row !== undefined) {
-        const record = `repay record ${String(row.txId)}: ${row.status}, principal ${row.principal} + interest ${row.interest}`;
-        if (row.status === 'CONFIRMED') return confirmed(`${record}; ${loan}`);
-        if (row.status === 'FAILED') return contradicted(`Binance answered success, but ${record} ("execution failed, nothing happened to your account")`);
-        return pending(`${record} (Binance is still executing it); ${loan}`);
+        const record: Said = (t) =>
+          words(t).record({ txId: String(row.txId), status: row.status, principal: row.principal, interest: row.interest });
+        if (row.status === 'CONFIRMED') return confirmed((t) => words(t).recordConfirmed({ record: record(t), loan: loan(t) }));
+        if (row.status === 'FAILED') return contradicted((t) => words(t).recordFailed({ record: record(t) }));
+        return pending((t) => words(t).recordPending({ record: record(t), loan: loan(t) }));
       }
       if (before !== undefined && compareDecimals(owedOf(after.balance), owedOf(before.balance)) < 0) return confirmed(loan);
-      return contradicted(`Binance answered success, but no repay record shows it yet and ${loan}`);
+      return contradicted((t) => words(t).noRecordYet({ loan: loan(t) }));
     },
     reconcile: ({ records, elapsedMs }, o) => {
+      const { asset } = o;
       const rows = matching(records?.repays.rows ?? [], o.amount);
-      const read = `read ${sinceSend(elapsedMs)} after the send`;
-      if (rows.length > 1) return stillUnknown(`${rows.length} ${o.asset} repay records match this request (${rows.map((row) => `${String(row.txId)} ${row.status}`).join(', ')}): which one is it cannot be told`);
+      const read = readAfter(elapsedMs);
+      if (rows.length > 1) {
+        const list = rows.map((row) => `${String(row.txId)} ${row.status}`).join(', ');
+        return stillUnknown((t) => words(t).manyRecords({ count: rows.length, asset, records: list }));
+      }
       const [row] = rows;
       if (row === undefined) {
         return elapsedMs < SETTLE_MS
-          ? stillUnknown(`no ${o.asset} repay record of this request yet (${read})`)
-          : notExecuted(`no ${o.asset} repay record around the time it was sent (${read}): Binance did not execute it`);
+          ? stillUnknown((t) => words(t).noRecordSoFar({ asset, read: read(t) }))
+          : notExecuted((t) => words(t).noRecord({ asset, read: read(t) }));
       }
-      const record = `repay record ${String(row.txId)} of ${row.amount} ${row.asset} (principal ${row.principal} + interest ${row.interest}) at ${new Date(row.timestamp).toISOString()}`;
-      if (row.status === 'CONFIRMED') return executed(`${record} is CONFIRMED`);
-      if (row.status === 'FAILED') return notExecuted(`${record} is FAILED ("execution failed, nothing happened to your account")`);
-      return stillUnknown(`${record} is ${row.status}: Binance is still executing it`);
+      const record: Said = (t) =>
+        words(t).recordOf({
+          txId: String(row.txId),
+          amount: row.amount,
+          asset: row.asset,
+          principal: row.principal,
+          interest: row.interest,
+          time: new Date(row.timestamp).toISOString(),
+        });
+      if (row.status === 'CONFIRMED') return executed((t) => words(t).isConfirmed({ record: record(t) }));
+      if (row.status === 'FAILED') return notExecuted((t) => words(t).isFailed({ record: record(t) }));
+      return stillUnknown((t) => words(t).isPending({ record: record(t), status: row.status }));
     },
   }),
 } satisfies EndpointDeclaration<typeof options>;
 
 /** How long after the send no repay record at all means Binance never took the request (its receive window is seconds). */
 const SETTLE_MS = 30_000;
+
+const words = (t: Messages) => t.endpoints.repayDebt.state;
+
+/** "BTC loan 0.5 + interest 0.0001", the amounts as Binance wrote them. */
+function loanText(asset: string, balance: { crossMarginBorrowed: string; crossMarginInterest: string }): Said {
+  return (t) => words(t).loan({ asset, borrowed: balance.crossMarginBorrowed, interest: balance.crossMarginInterest });
+}
 
 function owedOf(balance: { crossMarginBorrowed: string; crossMarginInterest: string }): string {
   return addDecimals(balance.crossMarginBorrowed.replace(/^-/, ''), balance.crossMarginInterest.replace(/^-/, ''));

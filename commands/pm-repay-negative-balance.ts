@@ -1,9 +1,10 @@
 // POST /papi/v1/repay-futures-negative-balance — cover negative futures balances.
 import { z } from 'zod';
 import { fieldsFromBody, type EndpointDeclaration } from '../src/actions/endpoint.ts';
-import { CLEAR, confirmed, contradicted, decimalText, defineReadBack, executed, notExecuted, signedGet, sinceSend, stillUnknown } from '../src/actions/read-back.ts';
+import { CLEAR, confirmed, contradicted, decimalText, defineReadBack, executed, notExecuted, signedGet, readAfter, stillUnknown } from '../src/actions/read-back.ts';
 import { isZeroDecimal, magnitude } from '../src/decimal.ts';
 import { PM } from './groups.ts';
+import type { Messages, Said } from '../src/i18n/index.ts';
 
 const options = z.object({});
 
@@ -39,32 +40,39 @@ export default {
       account: z.object({ uniMMR: decimalText, accountStatus: z.string() }),
     }),
     show: (state) => negativeText(state.balances),
-    preview: (state) => [
-      negatives(state.balances).length === 0
-        ? 'no negative futures balance: nothing to repay (Binance answers success and changes nothing)'
-        : `${negativeText(state.balances)} → repaid from the account's other assets`,
-      `uniMMR ${state.account.uniMMR}, account status ${state.account.accountStatus}`,
-    ],
+    preview: (state) => {
+      const { uniMMR, accountStatus } = state.account;
+      const negative = negativeText(state.balances);
+      return [
+        (t) => (negatives(state.balances).length === 0 ? words(t).nothingToRepay : words(t).repaid({ negative: negative(t) })),
+        (t) => words(t).account({ uniMMR, status: accountStatus }),
+      ];
+    },
     // Binance documents no refusal for an account without a negative balance: the call changes nothing.
     preflight: () => CLEAR,
     verify: ({ after }) => {
-      const left = negatives(after.balances);
-      return left.length === 0 ? confirmed('no negative futures balance left') : contradicted(`Binance answered success, but the ${negativeText(after.balances)} remains`);
+      const negative = negativeText(after.balances);
+      return negatives(after.balances).length === 0
+        ? confirmed((t) => words(t).noneLeft)
+        : contradicted((t) => words(t).remainsAfterSuccess({ negative: negative(t) }));
     },
     reconcile: ({ before, after, elapsedMs, laterSendAt }) => {
       const now = negatives(after.balances);
-      const read = `read ${sinceSend(elapsedMs)} after the send`;
+      const read = readAfter(elapsedMs);
       const had = before === undefined ? undefined : negatives(before.balances);
+      const shown = negativeText(before?.balances ?? []);
+      const left = negativeText(after.balances);
       if (now.length === 0) {
-        if (laterSendAt !== undefined) return stillUnknown(`no negative futures balance (${read}), but an identical request was sent after this one: which of them repaid cannot be told`);
-        return had !== undefined && had.length > 0
-          ? executed(`the ${negativeText(before?.balances ?? [])} shown on the confirmation is gone (${read})`)
-          : executed(`no negative futures balance (${read}); ${had === undefined ? 'it could not be read before' : 'there was none before either'}, so the account is as this call would leave it`);
+        if (laterSendAt !== undefined) return stillUnknown((t) => words(t).laterSend({ read: read(t) }));
+        if (had !== undefined && had.length > 0) return executed((t) => words(t).gone({ negative: shown(t), read: read(t) }));
+        return executed((t) => (had === undefined ? words(t).noneUnreadBefore({ read: read(t) }) : words(t).noneBefore({ read: read(t) })));
       }
       if (had !== undefined && now.some((entry) => !had.some((earlier) => earlier.asset === entry.asset && earlier.size === entry.size))) {
-        return stillUnknown(`the negative balance changed since the confirmation (${negativeText(after.balances)}, ${read}) but is not gone`);
+        return stillUnknown((t) => words(t).changed({ negative: left(t), read: read(t) }));
       }
-      return elapsedMs < SETTLE_MS ? stillUnknown(`the ${negativeText(after.balances)} remains (${read})`) : notExecuted(`the ${negativeText(after.balances)} shown on the confirmation remains (${read})`);
+      return elapsedMs < SETTLE_MS
+        ? stillUnknown((t) => words(t).remains({ negative: left(t), read: read(t) }))
+        : notExecuted((t) => words(t).remainsShown({ negative: left(t), read: read(t) }));
     },
   }),
 } satisfies EndpointDeclaration<typeof options>;
@@ -83,7 +91,11 @@ function negatives(balances: ReadonlyArray<{ asset: string; negativeBalance: str
   });
 }
 
-function negativeText(balances: ReadonlyArray<{ asset: string; negativeBalance: string; umWalletBalance: string }>): string {
+const words = (t: Messages) => t.endpoints.negativeBalance.state;
+
+/** "negative futures balance: USDT −123.45, BTC −0.01" (each amount as Binance wrote it). */
+function negativeText(balances: ReadonlyArray<{ asset: string; negativeBalance: string; umWalletBalance: string }>): Said {
   const found = negatives(balances);
-  return found.length === 0 ? 'no negative futures balance' : `negative futures balance: ${found.map((entry) => `${entry.asset} −${entry.size}`).join(', ')}`;
+  const list = found.map((entry) => `${entry.asset} −${entry.size}`).join(', ');
+  return (t) => (found.length === 0 ? words(t).none : words(t).some({ balances: list }));
 }

@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EmulatedAccount } from '../../test/emulators/binance/index.ts';
 import { ADMIN_ID, createHarness, type Harness } from '../../test/support/harness.ts';
 import { StateReader } from '../binance/index.ts';
+import { messages } from '../i18n/index.ts';
 import { silentLogger } from '../log.ts';
+import { spoken } from '../../test/support/spoken.ts';
 import { OperatorError } from './errors.ts';
 import { LiveState, sentRequestOf, type Preview } from './live-state.ts';
 
@@ -80,8 +82,19 @@ describe('the confirmation shows the live state and what will change', () => {
   it.each(cases)('$name', async ({ actionKey, raw, seed, lines }) => {
     seed();
     const { preview: shown } = await preview(actionKey, raw);
-    expect(shown).toEqual({ kind: 'shown', lines });
+    expect(spoken(shown)).toEqual({ kind: 'shown', lines });
     expect(h.binance.requests.filter((request) => request.method === 'POST')).toEqual([]);
+  });
+
+  it("says the same in Chinese, in Binance's words (自动清还合约负余额, 逐仓, 全仓), the amounts digit for digit", async () => {
+    const zh = messages('zh-CN');
+    const auto = await preview('pm-pro.auto-repay-futures', { enabled: false });
+    expect(spoken(auto.preview, zh)).toEqual({ kind: 'shown', lines: ['自动清还合约负余额当前为开启 → 关闭'] });
+    account().setLoan('BTC', '0.5', '0.0001');
+    const repay = await preview('pm.repay-debt', { asset: 'BTC', amount: '0.1' });
+    expect(spoken(repay.preview, zh)).toEqual({ kind: 'shown', lines: ['BTC 杠杆借款 0.5 + 利息 0.0001 → 还款 0.1 后剩余 0.4001'] });
+    const margin = await preview('futures.margin-type', { symbol: 'BTCUSDT', 'margin-type': 'ISOLATED' });
+    expect(spoken(margin.preview, zh)).toEqual({ kind: 'shown', lines: ['BTCUSDT 当前为 CROSSED（全仓），没有挂单，没有持仓 → 改为 ISOLATED（逐仓）'] });
   });
 
   it('reads the declared GETs with their parameters, signed, and nothing else', async () => {
@@ -96,12 +109,12 @@ describe('the confirmation shows the live state and what will change', () => {
   it('says "unavailable" and why when a read fails or is slow; the request stays open for Binance to decide', async () => {
     h.binance.failNext('/sapi/v1/portfolio/pmLoan', { kind: 'error', code: -2015, status: 401 });
     const refused = await preview('pm-pro.bankruptcy-repay', {});
-    expect(refused.preview).toEqual({ kind: 'unavailable', why: expect.stringMatching(/^Binance refused the read of \/sapi\/v1\/portfolio\/pmLoan \(-2015: /) });
+    expect(spoken(refused.preview)).toEqual({ kind: 'unavailable', why: expect.stringMatching(/^Binance refused the read of \/sapi\/v1\/portfolio\/pmLoan \(-2015: /) });
     expect((await h.store.pending.get(refused.actionId))?.state).toBe('pending');
 
     h.binance.failNext('/sapi/v1/portfolio/repay-futures-switch', { kind: 'delay', ms: 1_000 });
     const slow = await preview('pm-pro.auto-repay-futures', { enabled: false }, live(200));
-    expect(slow.preview).toEqual({ kind: 'unavailable', why: 'Binance did not answer within 0.2 s' });
+    expect(spoken(slow.preview)).toEqual({ kind: 'unavailable', why: 'Binance did not answer within 0.2 s' });
     expect((await h.store.pending.get(slow.actionId))?.state).toBe('pending');
   });
 });
@@ -119,7 +132,7 @@ describe('where Binance would surely refuse, no Confirm is offered', () => {
   it.each(cases)('$name', async ({ actionKey, raw, seed, code, reason }) => {
     seed();
     const { preview: shown, actionId } = await preview(actionKey, raw);
-    expect(shown).toMatchObject({ kind: 'refused', code, reason: expect.stringMatching(reason), closed: true });
+    expect(spoken(shown)).toMatchObject({ kind: 'refused', code, reason: expect.stringMatching(reason), closed: true });
     const action = await h.store.pending.get(actionId);
     expect(action).toMatchObject({ state: 'cancelled', closedReason: expect.stringMatching(/^Binance would refuse it: /) });
     const [refusal] = (await h.store.log.forAction(actionId)).filter((row) => row.event === 'refused');
@@ -149,7 +162,7 @@ describe('after a success, the state is read back and logged', () => {
 
   it('shows before → after and logs the observed state as a verified row', async () => {
     const { verification, actionId } = await sendWith(live(), 'pm-pro.auto-repay-futures', { enabled: false });
-    expect(verification).toEqual({ kind: 'checked', check: { kind: 'confirmed', detail: 'Auto-repay is OFF' }, before: 'Auto-repay is ON', after: 'Auto-repay is OFF' });
+    expect(spoken(verification)).toEqual({ kind: 'checked', check: { kind: 'confirmed', detail: 'Auto-repay is OFF' }, before: 'Auto-repay is ON', after: 'Auto-repay is OFF' });
     const verified = (await h.store.log.forAction(actionId)).at(-1);
     expect(verified).toMatchObject({ event: 'verified', outcome_kind: 'confirmed', detail: 'Auto-repay is OFF' });
     expect(JSON.parse(verified?.params_json ?? '{}')).toMatchObject({
@@ -162,7 +175,7 @@ describe('after a success, the state is read back and logged', () => {
   it('finds the repay record of a repay, and says when it is still PENDING', async () => {
     account().setLoan('BTC', '0.5', '0.0001');
     const done = await sendWith(live(), 'pm.repay-debt', { asset: 'BTC', amount: '0.1' });
-    expect(done.verification).toMatchObject({
+    expect(spoken(done.verification)).toMatchObject({
       kind: 'checked',
       check: { kind: 'confirmed', detail: expect.stringMatching(/^repay record 38920113770065921: CONFIRMED, principal 0\.0999 \+ interest 0\.0001; BTC loan now 0\.4001 \+ interest 0$/) },
       before: 'BTC loan 0.5 + interest 0.0001',
@@ -170,13 +183,13 @@ describe('after a success, the state is read back and logged', () => {
     });
     account().settleAfterMs = 60_000;
     const pendingRepay = await sendWith(live(), 'pm.repay-debt', { asset: 'BTC', amount: '0.2' });
-    expect(pendingRepay.verification).toMatchObject({ kind: 'checked', check: { kind: 'pending', detail: expect.stringMatching(/: PENDING, .*Binance is still executing it/) } });
+    expect(spoken(pendingRepay.verification)).toMatchObject({ kind: 'checked', check: { kind: 'pending', detail: expect.stringMatching(/: PENDING, .*Binance is still executing it/) } });
   });
 
   it('flags a success the state contradicts, and logs it', async () => {
     h.binance.failNext('/fapi/v1/marginType', { kind: 'false-success', body: '{"code":200,"msg":"success"}' });
     const { verification, actionId } = await sendWith(live(), 'futures.margin-type', { symbol: 'SOLUSDT', 'margin-type': 'ISOLATED' });
-    expect(verification).toMatchObject({ kind: 'checked', check: { kind: 'contradicted', detail: 'Binance answered success, but SOLUSDT still shows CROSSED' } });
+    expect(spoken(verification)).toMatchObject({ kind: 'checked', check: { kind: 'contradicted', detail: 'Binance answered success, but SOLUSDT still shows CROSSED' } });
     expect((await h.store.log.forAction(actionId)).at(-1)).toMatchObject({ event: 'verified', outcome_kind: 'contradicted' });
   });
 });

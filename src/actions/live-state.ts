@@ -9,6 +9,7 @@
 // up and says why; the confirmation never waits on Binance for long, and a
 // failed read never blocks a click (Binance then decides, as it always did).
 import type { ReadResult, StateReader } from '../binance/index.ts';
+import { inEnglish, type Said } from '../i18n/index.ts';
 import { parseJsonText } from '../json-text.ts';
 import type { Logger } from '../log.ts';
 import type { LogEntry, PendingAction, Store } from '../store/index.ts';
@@ -29,15 +30,15 @@ const CLOCK_SLACK_MS = 2_000;
 export type Preview =
   /** The endpoint declares no read-back. */
   | { readonly kind: 'none' }
-  | { readonly kind: 'unavailable'; readonly why: string }
-  | { readonly kind: 'shown'; readonly lines: readonly string[] }
+  | { readonly kind: 'unavailable'; readonly why: Said }
+  | { readonly kind: 'shown'; readonly lines: readonly Said[] }
   /** Binance would surely refuse: the request was closed (unless a click got there first) and no Confirm is offered. */
-  | { readonly kind: 'refused'; readonly lines: readonly string[]; readonly reason: string; readonly code: number | undefined; readonly closed: boolean };
+  | { readonly kind: 'refused'; readonly lines: readonly Said[]; readonly reason: Said; readonly code: number | undefined; readonly closed: boolean };
 
 export type Verification =
   | { readonly kind: 'none' }
-  | { readonly kind: 'unavailable'; readonly why: string }
-  | { readonly kind: 'checked'; readonly check: AfterCheck; readonly before: string | undefined; readonly after: string };
+  | { readonly kind: 'unavailable'; readonly why: Said }
+  | { readonly kind: 'checked'; readonly check: AfterCheck; readonly before: Said | undefined; readonly after: Said };
 
 /** When and how a request left: its `sent` time here, and the timestamp and window it carried to Binance. */
 export interface SentRequest {
@@ -51,7 +52,7 @@ export interface SentRequest {
 /** What the reads after a send saw, ready for the declaration to judge. */
 export type Observation =
   | { readonly kind: 'observed'; readonly context: ReadBackContext<unknown, unknown>; readonly evidence: Evidence }
-  | { readonly kind: 'unavailable'; readonly why: string };
+  | { readonly kind: 'unavailable'; readonly why: Said };
 
 /** What is logged of an observation: each GET read, and the fields kept from the answers. */
 export interface Evidence {
@@ -71,7 +72,7 @@ export interface LiveStateOptions {
   readonly verifyDeadlineMs?: number;
 }
 
-type Bodies = { readonly kind: 'read'; readonly bodies: Record<string, unknown>; readonly reads: readonly string[] } | { readonly kind: 'unavailable'; readonly why: string };
+type Bodies = { readonly kind: 'read'; readonly bodies: Record<string, unknown>; readonly reads: readonly string[] } | { readonly kind: 'unavailable'; readonly why: Said };
 
 export class LiveState {
   readonly #options: LiveStateOptions;
@@ -87,7 +88,7 @@ export class LiveState {
     const readBack = endpoint.readBack;
     if (readBack === undefined) return { kind: 'none' };
     const target = storedAction(action, endpoint);
-    if (target === undefined) return { kind: 'unavailable', why: 'its stored options no longer pass the command’s validation' };
+    if (target === undefined) return { kind: 'unavailable', why: STORED_OPTIONS };
     const specs = { ...readBack.reads(target.options), ...(readBack.preflightReads?.(target.options) ?? {}) };
     const read = await this.#within(this.#readAll(target.action.account, specs, false), this.#options.previewDeadlineMs ?? PREVIEW_DEADLINE_MS);
     if (read.kind === 'unavailable') return read;
@@ -106,16 +107,17 @@ export class LiveState {
     const readBack = endpoint.readBack;
     if (readBack === undefined) return { kind: 'none' };
     const target = storedAction(action, endpoint);
-    if (target === undefined) return { kind: 'unavailable', why: 'its stored options no longer pass the command’s validation' };
+    if (target === undefined) return { kind: 'unavailable', why: STORED_OPTIONS };
     const observed = await this.#within(this.observe(target, sent, undefined), this.#options.verifyDeadlineMs ?? VERIFY_DEADLINE_MS);
     const base = rowBase(target.action);
     if (observed.kind === 'unavailable') {
-      await this.#append({ ...base, outcomeKind: 'unavailable', detail: `could not read the state back: ${observed.why}` });
+      const { why } = observed;
+      await this.#append({ ...base, outcomeKind: 'unavailable', detail: inEnglish((t) => t.readBack.log.notReadBack({ why: why(t) })) });
       return observed;
     }
     const { context, evidence } = observed;
     const check = readBack.verify(context, target.options);
-    await this.#append({ ...base, outcomeKind: check.kind, params: evidence, detail: check.detail });
+    await this.#append({ ...base, outcomeKind: check.kind, params: evidence, detail: inEnglish(check.detail) });
     return {
       kind: 'checked',
       check,
@@ -131,7 +133,8 @@ export class LiveState {
    */
   async observe(target: StoredAction, sent: SentRequest, laterSendAt: number | undefined): Promise<Observation> {
     const readBack: ReadBack | undefined = target.endpoint.readBack;
-    if (readBack === undefined) return { kind: 'unavailable', why: `\`${target.action.actionKey}\` declares no read-back` };
+    const { actionKey } = target.action;
+    if (readBack === undefined) return { kind: 'unavailable', why: (t) => t.readBack.why.noReadBack({ actionKey }) };
     const window = recordWindow(sent, laterSendAt);
     const stateSpecs = readBack.reads(target.options);
     const recordSpecs = readBack.records?.reads(target.options, window) ?? {};
@@ -171,7 +174,7 @@ export class LiveState {
    */
   async #readAll(account: string, specs: Readonly<Record<string, ReadSpec>>, fresh: boolean): Promise<Bodies> {
     const reader = this.#options.readerFor(account);
-    if (reader === undefined) return { kind: 'unavailable', why: `the bot has no Binance client for account ${account}` };
+    if (reader === undefined) return { kind: 'unavailable', why: (t) => t.readBack.why.noClient({ account }) };
     const bodies: Record<string, unknown> = {};
     for (const [name, spec] of Object.entries(specs)) {
       const result: ReadResult = await reader.read(spec, { fresh });
@@ -182,10 +185,11 @@ export class LiveState {
   }
 
   /** `work`, or "unavailable" once `ms` have passed (the reads go on and fill the cache). */
-  async #within<T extends { readonly kind: string }>(work: Promise<T>, ms: number): Promise<T | { readonly kind: 'unavailable'; readonly why: string }> {
+  async #within<T extends { readonly kind: string }>(work: Promise<T>, ms: number): Promise<T | { readonly kind: 'unavailable'; readonly why: Said }> {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<{ readonly kind: 'unavailable'; readonly why: string }>((resolve) => {
-      timer = setTimeout(() => resolve({ kind: 'unavailable', why: `Binance did not answer within ${(ms / 1000).toFixed(1)} s` }), ms);
+    const seconds = (ms / 1000).toFixed(1);
+    const late = new Promise<{ readonly kind: 'unavailable'; readonly why: Said }>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'unavailable', why: (t) => t.readBack.why.late({ seconds }) }), ms);
       timer.unref();
     });
     try {
@@ -196,16 +200,18 @@ export class LiveState {
   }
 
   /** Closes a request Binance would refuse, before any click: logged as refused with the state that decided it. */
-  async #closeRefused(action: PendingAction, reason: string, state: unknown): Promise<boolean> {
+  async #closeRefused(action: PendingAction, reason: Said, state: unknown): Promise<boolean> {
     const { store } = this.#options;
+    // Stored in English; explain.ts says the closed reason again in a reader's language (STORED_REASONS).
+    const closedReason = inEnglish((t) => t.readBack.log.closedReason({ reason: reason(t) }));
     return store.db.transaction(async (tx) => {
-      const closed = await store.pending.close(tx, action.id, 'cancelled', this.#now(), undefined, `Binance would refuse it: ${reason}`);
+      const closed = await store.pending.close(tx, action.id, 'cancelled', this.#now(), undefined, closedReason);
       if (closed) {
         await store.log.appendIn(tx, {
           event: 'refused',
           ...onRequest(action),
           params: { state },
-          detail: `before the click, from the live state: Binance would refuse it (${reason}); no Confirm was offered`,
+          detail: inEnglish((t) => t.readBack.log.refusedBefore({ reason: reason(t) })),
         });
       }
       return closed;
@@ -247,7 +253,12 @@ function describeRead(spec: ReadSpec): string {
   return `GET ${spec.path}${params === '' ? '' : `?${params}`}`;
 }
 
-function unreadable(issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>): string {
+/** Why a stored action's state cannot be read or judged: its options no longer parse. */
+const STORED_OPTIONS: Said = (t) => t.readBack.why.storedOptions;
+
+function unreadable(issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>): Said {
   const first = issues[0];
-  return `Binance's answer does not hold what the bot reads (${first === undefined ? 'unexpected shape' : `${first.path.map(String).join('.')}: ${first.message}`})`;
+  // zod's own words about the answer stay as zod wrote them.
+  const issue = first === undefined ? undefined : `${first.path.map(String).join('.')}: ${first.message}`;
+  return (t) => t.readBack.why.shape({ issue: issue ?? t.readBack.why.unexpectedShape });
 }

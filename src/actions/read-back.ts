@@ -12,8 +12,11 @@
 //   show what ran around the time it was sent (repay history);
 // - how a read-back after a success, and the reads after an UNKNOWN outcome,
 //   are judged. The pipeline (live-state.ts, reconciler.ts) runs them.
+// Every text a declaration returns is a Said (its words under `endpoints` in
+// the catalogs): shown in the reader's language, logged in English.
 import { z } from 'zod';
 import type { Family, ReadRequest, Weight } from '../binance/index.ts';
+import type { Messages, Said } from '../i18n/index.ts';
 
 export type ReadSpec = ReadRequest;
 
@@ -21,15 +24,15 @@ export type ReadSpec = ReadRequest;
 export type Preflight =
   | { readonly kind: 'clear' }
   /** Binance will surely refuse (or there is nothing to do): no Confirm is offered. */
-  | { readonly kind: 'will-refuse'; readonly reason: string; /** The code Binance would answer, when its docs name one. */ readonly code: number | undefined };
+  | { readonly kind: 'will-refuse'; readonly reason: Said; /** The code Binance would answer, when its docs name one. */ readonly code: number | undefined };
 
 /** What a read-back after a success shows. */
 export type AfterCheck =
-  | { readonly kind: 'confirmed'; readonly detail: string }
+  | { readonly kind: 'confirmed'; readonly detail: Said }
   /** Binance accepted it and it is still settling (a repayment PENDING). */
-  | { readonly kind: 'pending'; readonly detail: string }
+  | { readonly kind: 'pending'; readonly detail: Said }
   /** The state contradicts the success Binance answered: flagged to the requester and logged. */
-  | { readonly kind: 'contradicted'; readonly detail: string };
+  | { readonly kind: 'contradicted'; readonly detail: Said };
 
 /** What the reads say about a call whose outcome was UNKNOWN. */
 export type Reconciliation = 'executed' | 'not-executed' | 'unknown';
@@ -37,7 +40,7 @@ export type Reconciliation = 'executed' | 'not-executed' | 'unknown';
 export interface ReconcileDecision {
   readonly verdict: Reconciliation;
   /** What was read and why it decides (or cannot), in an operator's words. */
-  readonly evidence: string;
+  readonly evidence: Said;
 }
 
 /** The window of Binance time in which a call's records can be (its request's timestamp, Binance's receive window, and the next identical send). */
@@ -78,9 +81,9 @@ export interface ReadBack<Options extends z.ZodObject = z.ZodObject, State = unk
   /** The answers, by read name, keeping only the fields used. */
   readonly state: z.ZodType<State>;
   /** The state in one short line ("Auto-repay is ON"): both sides of "before → after". */
-  show(state: State, options: z.output<Options>): string;
+  show(state: State, options: z.output<Options>): Said;
   /** The confirmation's lines: the state and what the request would change. */
-  preview(state: State, options: z.output<Options>): readonly string[];
+  preview(state: State, options: z.output<Options>): readonly Said[];
   preflight(state: State, options: z.output<Options>): Preflight;
   /** Records of what ran (repay history): needed where the state alone cannot tell. */
   readonly records?: {
@@ -112,17 +115,28 @@ export const decimalText = z.string().regex(/^-?\d+(?:\.\d+)?$/, 'a decimal numb
 export const idValue = z.union([z.string().regex(/^\d+$/), z.number().int()]);
 
 export const CLEAR: Preflight = { kind: 'clear' };
-export const willRefuse = (reason: string, code?: number): Preflight => ({ kind: 'will-refuse', reason, code });
-export const confirmed = (detail: string): AfterCheck => ({ kind: 'confirmed', detail });
-export const pending = (detail: string): AfterCheck => ({ kind: 'pending', detail });
-export const contradicted = (detail: string): AfterCheck => ({ kind: 'contradicted', detail });
-export const executed = (evidence: string): ReconcileDecision => ({ verdict: 'executed', evidence });
-export const notExecuted = (evidence: string): ReconcileDecision => ({ verdict: 'not-executed', evidence });
-export const stillUnknown = (evidence: string): ReconcileDecision => ({ verdict: 'unknown', evidence });
+export const willRefuse = (reason: Said, code?: number): Preflight => ({ kind: 'will-refuse', reason, code });
+export const confirmed = (detail: Said): AfterCheck => ({ kind: 'confirmed', detail });
+export const pending = (detail: Said): AfterCheck => ({ kind: 'pending', detail });
+export const contradicted = (detail: Said): AfterCheck => ({ kind: 'contradicted', detail });
+export const executed = (evidence: Said): ReconcileDecision => ({ verdict: 'executed', evidence });
+export const notExecuted = (evidence: Said): ReconcileDecision => ({ verdict: 'not-executed', evidence });
+export const stillUnknown = (evidence: Said): ReconcileDecision => ({ verdict: 'unknown', evidence });
 
 /** "12 s", "3 min": how long after the send a read was made. */
-export function sinceSend(elapsedMs: number): string {
-  return elapsedMs < 120_000 ? `${Math.round(elapsedMs / 1000)} s` : `${Math.round(elapsedMs / 60_000)} min`;
+export function sinceSend(elapsedMs: number): Said {
+  return elapsedMs < 120_000 ? (t) => t.readBack.seconds({ n: Math.round(elapsedMs / 1000) }) : (t) => t.readBack.minutes({ n: Math.round(elapsedMs / 60_000) });
+}
+
+/** "read 12 s after the send": when the reads an evidence rests on were made. */
+export function readAfter(elapsedMs: number): Said {
+  const since = sinceSend(elapsedMs);
+  return (t) => t.readBack.readAfter({ since: since(t) });
+}
+
+/** A Said of Saids: `parts` put into the same language, then joined by `join`. */
+export function joined(parts: readonly Said[], join: Said): Said {
+  return (t) => parts.map((part) => part(t)).join(join(t));
 }
 
 /**
@@ -135,18 +149,19 @@ export function stateDecision(
   context: ReadBackContext<unknown, unknown>,
   inPlace: boolean,
   wasInPlace: boolean | undefined,
-  words: { readonly now: string; readonly before: string | undefined },
+  words: { readonly now: Said; readonly before: Said | undefined },
   settleMs: number,
 ): ReconcileDecision {
-  const after = `read ${sinceSend(context.elapsedMs)} after the send`;
+  const read = readAfter(context.elapsedMs);
+  const { now, before } = words;
+  const said = (t: Messages) => ({ now: now(t), read: read(t) });
   if (inPlace) {
-    if (context.laterSendAt !== undefined) {
-      return stillUnknown(`${words.now} (${after}), but an identical request was sent after this one: which of them acted cannot be told from the state`);
+    if (context.laterSendAt !== undefined) return stillUnknown((t) => t.readBack.state.laterSend(said(t)));
+    if (wasInPlace === false) {
+      return executed((t) => (before === undefined ? t.readBack.state.changedOtherwise(said(t)) : t.readBack.state.changed({ ...said(t), before: before(t) })));
     }
-    return wasInPlace === false
-      ? executed(`${words.now} (${after}); the confirmation showed ${words.before ?? 'otherwise'}`)
-      : executed(`${words.now} (${after}), as requested; it ${wasInPlace === true ? 'already was so before' : 'could not be read before'}, so whether this call or an earlier change did it cannot be told, and the effect is in place`);
+    return executed((t) => (wasInPlace === true ? t.readBack.state.alreadyBefore(said(t)) : t.readBack.state.unreadBefore(said(t))));
   }
-  if (context.elapsedMs < settleMs) return stillUnknown(`${words.now} (${after}); Binance may not have applied it yet`);
-  return notExecuted(`${words.now} (${after}), not what was requested`);
+  if (context.elapsedMs < settleMs) return stillUnknown((t) => t.readBack.state.notYet(said(t)));
+  return notExecuted((t) => t.readBack.state.notApplied(said(t)));
 }

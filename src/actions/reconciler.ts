@@ -21,6 +21,7 @@ import { sentRequestOf, storedAction, type LiveState } from './live-state.ts';
 import { executed, notExecuted, stillUnknown, type ReconcileDecision } from './read-back.ts';
 import { recordDecision } from './resolution.ts';
 import { encodeParams } from '../binance/index.ts';
+import { inEnglish, type Said } from '../i18n/index.ts';
 
 const HOUR_MS = 3_600_000;
 /** When to read back, after the send: 5 s, 30 s, 2 min, 10 min, then every hour for a day. */
@@ -109,9 +110,11 @@ export class Reconciler {
     let judged = await this.#judge(action, endpoint);
     const final = judged.verdict !== 'unknown' || next === null;
     if (judged.verdict === 'unknown' && next === null) {
-      judged = { ...judged, evidence: `${judged.evidence}. The bot has checked for a day and stops now: check in Binance, then close it with /audit resolve` };
+      const { evidence } = judged;
+      judged = { ...judged, evidence: (t) => t.readBack.reconcile.gaveUp({ evidence: evidence(t) }) };
     }
-    await store.reconcile.note(action.id, judged.verdict, judged.evidence);
+    // The schedule keeps the English words, like the log: /status quotes them as stored.
+    await store.reconcile.note(action.id, judged.verdict, inEnglish(judged.evidence));
     // Still unknown: the first attempt's view is logged, later ones only noted (a row an hour says nothing new).
     if (!final && (await store.reconcile.stillUnknownRows(action.id)) > 0) return;
     const written = await recordDecision(store, action, { verdict: judged.verdict, evidence: judged.evidence, params: judged.params, by: undefined, final }, this.#now());
@@ -125,18 +128,24 @@ export class Reconciler {
     // A late answer from Binance (after another process recorded UNKNOWN) is the best evidence there is.
     const latest = await store.reconcile.latestOutcomeIn(store.db, action.id);
     if (latest !== undefined && latest.kind !== 'unknown') {
-      const answer = `Binance's own answer arrived late: ${latest.kind ?? '?'}${latest.httpStatus === null ? '' : ` (HTTP ${latest.httpStatus})`}`;
+      const kind = latest.kind ?? '?';
+      const status = latest.httpStatus;
+      const answer: Said = (t) => (status === null ? t.readBack.reconcile.lateAnswer({ kind }) : t.readBack.reconcile.lateAnswerStatus({ kind, status }));
       return { ...(latest.kind === 'success' ? executed(answer) : notExecuted(answer)), params: { lateAnswer: latest } };
     }
-    if (endpoint?.readBack === undefined) return { ...stillUnknown(`\`${action.actionKey}\` declares no read-back, so the bot cannot check it`), params: null };
+    const { actionKey } = action;
+    if (endpoint?.readBack === undefined) return { ...stillUnknown((t) => t.readBack.reconcile.noReadBack({ actionKey })), params: null };
     const stored = storedAction(action, endpoint);
-    if (stored === undefined) return { ...stillUnknown('its stored options no longer pass the command’s validation'), params: null };
+    if (stored === undefined) return { ...stillUnknown((t) => t.readBack.why.storedOptions), params: null };
     const sentRow = await store.reconcile.sentOf(action.id);
     const record = parseJsonText(sentRow?.requestJson) as { params?: unknown } | undefined;
     const sent = sentRow === undefined || typeof record?.params !== 'string' ? undefined : sentRequestOf(record.params, sentRow.at);
-    if (sentRow === undefined || sent === undefined) return { ...stillUnknown('the log holds no sent request to compare the records with'), params: null };
+    if (sentRow === undefined || sent === undefined) return { ...stillUnknown((t) => t.readBack.reconcile.noSentRequest), params: null };
     const observed = await live.observe(stored, sent, await this.#laterSend(action, sentRow.seq));
-    if (observed.kind === 'unavailable') return { ...stillUnknown(`Binance could not be read: ${observed.why}`), params: null };
+    if (observed.kind === 'unavailable') {
+      const { why } = observed;
+      return { ...stillUnknown((t) => t.readBack.reconcile.unread({ why: why(t) })), params: null };
+    }
     return { ...endpoint.readBack.reconcile(observed.context, stored.options), params: observed.evidence };
   }
 

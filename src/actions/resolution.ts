@@ -14,7 +14,8 @@ import { recordRefusal } from './refusals.ts';
 /** A decision about an UNKNOWN outcome, as it is logged. */
 export interface Decision {
   readonly verdict: Verdict;
-  readonly evidence: string;
+  /** Logged in English; shown in the reader's language where the decision is shown. */
+  readonly evidence: Said;
   /** The reads and the fields they showed (the reconciler's), or the person's note. */
   readonly params: unknown;
   /** The person who decided; undefined for the reconciler. */
@@ -38,7 +39,7 @@ export async function recordDecision(store: Store, action: PendingAction, decisi
       ...(decision.by === undefined ? { guildId: action.guildId, channelId: action.channelId } : who(decision.by)),
       outcomeKind: decision.verdict,
       params: decision.params,
-      detail: decision.evidence,
+      detail: inEnglish(decision.evidence),
     });
     if (decision.final) {
       const state = decision.verdict === 'unknown' ? 'gave-up' : decision.verdict;
@@ -85,7 +86,7 @@ export class Resolutions {
     const decided = await recordDecision(
       store,
       action,
-      { verdict: outcome, evidence: inEnglish((t) => t.resolution.byHand({ right, note })), params: { note }, by: actor, final: true },
+      { verdict: outcome, evidence: (t) => t.resolution.byHand({ right, note }), params: { note }, by: actor, final: true },
       this.now(),
     );
     if (!decided) {

@@ -66,7 +66,7 @@ describe('a repeat of a request whose outcome is UNKNOWN', () => {
 
   it('is sent on Confirm once the earlier one is settled as not executed', async () => {
     const earlier = await sent('pm.repay-debt', { asset: 'BTC', amount: '0.1' }, { kind: 'server-error', status: 503, executed: false });
-    await recordDecision(h.store, earlier.action, { verdict: 'not-executed', evidence: 'no repay record', params: null, by: undefined, final: true }, Date.now());
+    await recordDecision(h.store, earlier.action, { verdict: 'not-executed', evidence: () => 'no repay record', params: null, by: undefined, final: true }, Date.now());
     const again = await sent('pm.repay-debt', { asset: 'BTC', amount: '0.1' });
     expect(again.outcome.kind).toBe('success');
   });

@@ -1,6 +1,7 @@
 // The reads behind live state: signed GETs that stay within their share of
 // each counter, honour Binance's waits, and answer repeats from a short cache.
 // Asserted on what the local Binance received.
+import { spoken } from '../../test/support/spoken.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BinanceEmulator } from '../../test/emulators/binance/index.ts';
 import { hmacClient } from '../../test/support/binance-client.ts';
@@ -78,7 +79,7 @@ describe('StateReader', () => {
     expect(await reader.read(symbolConfig)).toMatchObject({ kind: 'read' });
     const before = binance.requests.length;
     const refused = await reader.read({ ...symbolConfig, params: [['symbol', 'ETHUSDT']] });
-    expect(refused).toEqual({
+    expect(spoken(refused)).toEqual({
       kind: 'unavailable',
       why: "x-mbx-used-weight-1m is at 1797 of 2400, and reads stop at 1800 so that the last 600 stay free for money-moving calls",
     });
@@ -92,7 +93,7 @@ describe('StateReader', () => {
     await awayFromMinuteEnd();
     const small = new StateReader(client, { share: 0.01, now: () => clock.now }); // 24 of fapi's 2400
     for (const symbol of ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', 'SOLUSDT']) expect(await small.read({ ...symbolConfig, params: [['symbol', symbol]] })).toMatchObject({ kind: 'read' });
-    expect(await small.read({ ...symbolConfig, params: [['symbol', 'XRPUSDT']] })).toEqual({
+    expect(spoken(await small.read({ ...symbolConfig, params: [['symbol', 'XRPUSDT']] }))).toEqual({
       kind: 'unavailable',
       why: "reads have spent 20 of their share of x-mbx-used-weight-1m this window (24 of 2400; the rest is kept for money-moving calls)",
     });
@@ -101,7 +102,7 @@ describe('StateReader', () => {
 
   it("honours Binance's wait after a 429: nothing is read until it has passed", async () => {
     binance.failNext('/sapi/v1/portfolio/repay-futures-switch', { kind: 'rate-limit', status: 429, retryAfterS: 30 });
-    expect(await reader.read(autoRepay)).toEqual({ kind: 'unavailable', why: expect.stringMatching(/^Binance asked the bot to wait; reads resume at /) });
+    expect(spoken(await reader.read(autoRepay))).toEqual({ kind: 'unavailable', why: expect.stringMatching(/^Binance asked the bot to wait; reads resume at /) });
     const before = binance.requests.length;
     expect(await reader.read({ ...autoRepay, params: [] }, { fresh: true })).toMatchObject({ kind: 'unavailable' });
     expect(binance.requests.slice(before)).toEqual([]);
@@ -109,14 +110,14 @@ describe('StateReader', () => {
 
   it('says why a read failed: a refusal with its code, a 5xx, a timeout; a failure is not cached', async () => {
     binance.failNext('/sapi/v1/portfolio/repay-futures-switch', { kind: 'error', code: -2015, status: 401, msg: 'Invalid API-key, IP, or permissions for action.' });
-    expect(await reader.read(autoRepay)).toEqual({
+    expect(spoken(await reader.read(autoRepay))).toEqual({
       kind: 'unavailable',
       why: 'Binance refused the read of /sapi/v1/portfolio/repay-futures-switch (-2015: Invalid API-key, IP, or permissions for action.)',
     });
     binance.failNext('/sapi/v1/portfolio/repay-futures-switch', { kind: 'server-error', status: 503, body: '<html>busy</html>' });
-    expect(await reader.read(autoRepay)).toEqual({ kind: 'unavailable', why: 'Binance answered the read of /sapi/v1/portfolio/repay-futures-switch with HTTP 503' });
+    expect(spoken(await reader.read(autoRepay))).toEqual({ kind: 'unavailable', why: 'Binance answered the read of /sapi/v1/portfolio/repay-futures-switch with HTTP 503' });
     binance.failNext('/sapi/v1/portfolio/repay-futures-switch', { kind: 'delay', ms: 2_500 });
-    expect(await reader.read(autoRepay)).toEqual({ kind: 'unavailable', why: 'Binance did not answer the read of /sapi/v1/portfolio/repay-futures-switch in time' });
+    expect(spoken(await reader.read(autoRepay))).toEqual({ kind: 'unavailable', why: 'Binance did not answer the read of /sapi/v1/portfolio/repay-futures-switch in time' });
     expect(await reader.read(autoRepay)).toMatchObject({ kind: 'read', body: { autoRepay: true } });
     expect(binance.requests.every((request) => request.method === 'GET')).toBe(true);
   });

@@ -16,7 +16,9 @@
 //   read in flight serves everyone who asks meanwhile. `forget()` drops it when
 //   the account's state changes (a request is about to be sent).
 // Nothing here can send anything but a GET.
+import type { Said } from '../i18n/index.ts';
 import type { BinanceClient } from './client.ts';
+import { explainOutcome } from './explanations.ts';
 import { FAMILY_SPECS, type Family, type Weight } from './families.ts';
 import type { JsonValue } from './json.ts';
 import { encodeParams } from './signing.ts';
@@ -33,8 +35,8 @@ export interface ReadRequest {
 
 export type ReadResult =
   | { readonly kind: 'read'; readonly body: JsonValue; /** Local epoch ms when the answer arrived. */ readonly at: number }
-  /** Nothing usable came back; `why` says so in an operator's words. */
-  | { readonly kind: 'unavailable'; readonly why: string };
+  /** Nothing usable came back; `why` says so in an operator's words (in the reader's language where shown). */
+  | { readonly kind: 'unavailable'; readonly why: Said };
 
 /** The part of each counter's limit that reads may use: the rest is kept for money-moving calls. */
 export const READ_SHARE = 0.25;
@@ -103,45 +105,48 @@ export class StateReader {
     if (over !== undefined) return Promise.resolve({ kind: 'unavailable', why: over });
     this.#spend(request.family, request.weight);
     const outcome = this.#client.execute({ family: request.family, method: 'GET', path: request.path, params: request.params, weight: request.weight, security: 'signed' });
+    const { path } = request;
+    const unavailable = (why: Said): ReadResult => ({ kind: 'unavailable', why });
     return outcome.then(
       (answered): ReadResult => {
         switch (answered.kind) {
           case 'success':
             return { kind: 'read', body: answered.body, at: this.#now() };
-          case 'rejected':
-            return { kind: 'unavailable', why: `Binance refused the read of ${request.path} (${answered.code ?? `HTTP ${answered.status}`}: ${answered.message})` };
-          case 'rate-limited':
-            return {
-              kind: 'unavailable',
-              why: `${answered.banned ? 'Binance has banned this IP address' : 'Binance asked the bot to wait'}; reads resume at ${new Date(answered.retryAt).toISOString()}`,
-            };
-          case 'unknown':
-            return {
-              kind: 'unavailable',
-              why:
-                answered.reason === 'timeout'
-                  ? `Binance did not answer the read of ${request.path} in time`
-                  : answered.status === undefined
-                    ? `the read of ${request.path} got no answer (${answered.reason})`
-                    : `Binance answered the read of ${request.path} with HTTP ${answered.status}`,
-            };
-          case 'not-sent':
-            return { kind: 'unavailable', why: `Binance could not be reached (${answered.explanation})` };
+          case 'rejected': {
+            const code = answered.code === undefined ? `HTTP ${answered.status}` : String(answered.code);
+            return unavailable((t) => t.readBack.why.refused({ path, code, message: answered.message }));
+          }
+          case 'rate-limited': {
+            const time = new Date(answered.retryAt).toISOString();
+            return unavailable((t) => (answered.banned ? t.readBack.why.banned({ time }) : t.readBack.why.wait({ time })));
+          }
+          case 'unknown': {
+            const { status, reason } = answered;
+            if (reason === 'timeout') return unavailable((t) => t.readBack.why.timeout({ path }));
+            return unavailable((t) => (status === undefined ? t.readBack.why.noAnswer({ path, reason }) : t.readBack.why.httpStatus({ path, status })));
+          }
+          case 'not-sent': {
+            const why = explainOutcome(answered);
+            return unavailable((t) => t.readBack.why.unreachable({ why: why(t) }));
+          }
           case 'dry-run':
             // The client never holds back a GET in dry-run; should it ever, there is no state to show.
-            return { kind: 'unavailable', why: 'the read was not sent (dry-run)' };
+            return unavailable((t) => t.readBack.why.dryRun);
           default: {
             const unreachable: never = answered;
             return unreachable;
           }
         }
       },
-      (error: unknown): ReadResult => ({ kind: 'unavailable', why: `the read of ${request.path} failed (${error instanceof Error ? error.message : String(error)})` }),
+      (error: unknown): ReadResult => {
+        const message = error instanceof Error ? error.message : String(error);
+        return unavailable((t) => t.readBack.why.failed({ path, error: message }));
+      },
     );
   }
 
   /** Why a read of `weight` would break the reads' share of a counter, or undefined when it fits. */
-  #overShare(family: Family, weight: Weight): string | undefined {
+  #overShare(family: Family, weight: Weight): Said | undefined {
     for (const usage of this.#client.usage(family)) {
       const counter = FAMILY_SPECS[family].counters.find((spec) => spec.header === usage.header);
       if (counter === undefined || usage.limit === undefined) continue;
@@ -149,13 +154,10 @@ export class StateReader {
       if (cost === 0) continue;
       const own = this.#spentOn(family, usage.header, usage.windowEndsAt);
       const share = Math.floor(usage.limit * this.#share);
-      if (own + cost > share) {
-        return `reads have spent ${own} of their share of ${usage.header} this window (${share} of ${usage.limit}; the rest is kept for money-moving calls)`;
-      }
-      const ceiling = usage.limit - share;
-      if (usage.used + cost > ceiling) {
-        return `${usage.header} is at ${usage.used} of ${usage.limit}, and reads stop at ${ceiling} so that the last ${share} stay free for money-moving calls`;
-      }
+      const { header, limit, used } = usage;
+      if (own + cost > share) return (t) => t.readBack.why.ownShare({ own, header, share, limit });
+      const ceiling = limit - share;
+      if (used + cost > ceiling) return (t) => t.readBack.why.ceiling({ header, used, limit, ceiling, share });
     }
     return undefined;
   }

@@ -9,7 +9,7 @@ import type { ReconcileDecision } from '../actions/read-back.ts';
 import { describeEarlier, type EarlierRequest } from '../actions/send-anyway.ts';
 import type { ConfirmationView } from '../actions/service.ts';
 import type { EndpointDeclaration } from '../actions/endpoint.ts';
-import type { Messages } from '../i18n/index.ts';
+import type { Messages, Said } from '../i18n/index.ts';
 import type { PendingAction } from '../store/index.ts';
 import { buttonRow, COLOURS, confirmationMessage, customId, discordTime, embed, truncate, type MessageBody, type RenderContext } from './render.ts';
 
@@ -33,9 +33,9 @@ function refusedBeforeConfirm(view: ConfirmationView, context: RenderContext, pr
     embeds: [
       embed({
         title: l.notOffered({ command: `${view.endpoint.group.name} ${view.endpoint.subcommand}` }),
-        description: [`**${view.endpoint.summary(view.options)(t)}${t.render.sentenceEnd}**`, '', l.wouldRefuse({ reason: preview.reason }), l.noConfirm].join('\n'),
+        description: [`**${view.endpoint.summary(view.options)(t)}${t.render.sentenceEnd}**`, '', l.wouldRefuse({ reason: preview.reason(t) }), l.noConfirm].join('\n'),
         color: COLOURS.closed,
-        fields: [{ name: l.field, value: lines(preview.lines) }, ...fields],
+        fields: [{ name: l.field, value: lines(preview.lines, t) }, ...fields],
         footer: { text: l.footer({ tag: view.action.requesterTag, ref: view.action.id.slice(0, 8) }) },
       }),
     ],
@@ -66,12 +66,12 @@ export function withVerification(body: MessageBody, verification: Verification, 
   const l = t.liveState;
   const field: APIEmbedField =
     verification.kind === 'unavailable'
-      ? { name: l.readBack, value: truncate(l.readBackUnavailable({ why: verification.why }), 1024) }
+      ? { name: l.readBack, value: truncate(l.readBackUnavailable({ why: verification.why(t) }), 1024) }
       : { name: l.readBack, value: truncate(afterCheckText(verification, t), 1024) };
   const contradicted = verification.kind === 'checked' && verification.check.kind === 'contradicted';
   return {
     ...body,
-    ...(contradicted ? { content: truncate(l.contradictedTop({ detail: truncate(verification.check.detail, 1500) }), 2000) } : {}),
+    ...(contradicted ? { content: truncate(l.contradictedTop({ detail: truncate(verification.check.detail(t), 1500) }), 2000) } : {}),
     embeds: body.embeds.map((one, index) => (index === 0 ? embed({ ...one, ...(contradicted ? { color: COLOURS.unknown } : {}), fields: [...(one.fields ?? []), field] }) : one)),
   };
 }
@@ -97,7 +97,7 @@ export function reconciledMessage(endpoint: EndpointDeclaration | undefined, act
     embeds: [
       embed({
         title: head.title,
-        description: [r.description({ time: discordTime(at, 'T'), evidence: decision.evidence }), '', head.next].join('\n'),
+        description: [r.description({ time: discordTime(at, 'T'), evidence: decision.evidence(t) }), '', head.next].join('\n'),
         color: head.colour,
         footer: { text: r.footer({ tag: action.requesterTag, account: action.account, ref }) },
       }),
@@ -111,10 +111,10 @@ function stateField(preview: Preview, t: Messages): APIEmbedField | undefined {
     case 'none':
       return undefined;
     case 'unavailable':
-      return { name: t.liveState.field, value: truncate(t.liveState.unavailable({ why: preview.why }), 1024) };
+      return { name: t.liveState.field, value: truncate(t.liveState.unavailable({ why: preview.why(t) }), 1024) };
     case 'shown':
     case 'refused':
-      return { name: t.liveState.field, value: lines(preview.lines) };
+      return { name: t.liveState.field, value: lines(preview.lines, t) };
     default: {
       const unreachable: never = preview;
       return unreachable;
@@ -124,15 +124,16 @@ function stateField(preview: Preview, t: Messages): APIEmbedField | undefined {
 
 function afterCheckText(verification: Extract<Verification, { kind: 'checked' }>, t: Messages): string {
   const l = t.liveState;
-  const change = verification.before === undefined ? l.now({ after: verification.after }) : l.change({ before: verification.before, after: verification.after });
-  const { check } = verification;
+  const { before, after, check } = verification;
+  const change = before === undefined ? l.now({ after: after(t) }) : l.change({ before: before(t), after: after(t) });
+  const detail = check.detail(t);
   switch (check.kind) {
     case 'confirmed':
-      return l.confirmed({ change, detail: check.detail });
+      return l.confirmed({ change, detail });
     case 'pending':
-      return l.pending({ change, detail: check.detail });
+      return l.pending({ change, detail });
     case 'contradicted':
-      return l.contradicted({ change, detail: check.detail });
+      return l.contradicted({ change, detail });
     default: {
       const unreachable: never = check;
       return unreachable;
@@ -140,6 +141,6 @@ function afterCheckText(verification: Extract<Verification, { kind: 'checked' }>
   }
 }
 
-function lines(items: readonly string[]): string {
-  return truncate(items.map((item) => `• ${item}`).join('\n') || '—', 1024);
+function lines(items: readonly Said[], t: Messages): string {
+  return truncate(items.map((item) => `• ${item(t)}`).join('\n') || '—', 1024);
 }

@@ -7,7 +7,7 @@ import { commands } from './commands.ts';
 import { endpoints } from './endpoints.ts';
 import { auth, caps, common, pipeline, validation } from './pipeline.ts';
 import { autocomplete, outcome, pages, render, router, tamper } from './replies.ts';
-import { liveState, reconcile, resolution, sendAnyway } from './readback.ts';
+import { liveState, readBack, reconcile, resolution, sendAnyway } from './readback.ts';
 import { audit, auditPosts, status } from './status.ts';
 
 export const en = {
@@ -36,6 +36,7 @@ export const en = {
   auditPosts,
   sendAnyway,
   liveState,
+  readBack,
   resolution,
   reconcile,
 } as const;

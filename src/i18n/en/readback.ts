@@ -32,6 +32,58 @@ export const resolution = {
   byHand: 'resolved by hand {right}: {note}',
 } as const;
 
+/** The words every read-back shares (read-back.ts), and why a read could not be made. */
+export const readBack = {
+  seconds: '{n} s',
+  minutes: '{n} min',
+  readAfter: 'read {since} after the send',
+  /** A switch or a margin type: the state decides (stateDecision). */
+  state: {
+    laterSend: '{now} ({read}), but an identical request was sent after this one: which of them acted cannot be told from the state',
+    changed: '{now} ({read}); the confirmation showed {before}',
+    changedOtherwise: '{now} ({read}); the confirmation showed otherwise',
+    alreadyBefore: '{now} ({read}), as requested; it already was so before, so whether this call or an earlier change did it cannot be told, and the effect is in place',
+    unreadBefore: '{now} ({read}), as requested; it could not be read before, so whether this call or an earlier change did it cannot be told, and the effect is in place',
+    notYet: '{now} ({read}); Binance may not have applied it yet',
+    notApplied: '{now} ({read}), not what was requested',
+  },
+  /** Why the state could not be read or judged. */
+  why: {
+    storedOptions: 'its stored options no longer pass the command’s validation',
+    noReadBack: '`{actionKey}` declares no read-back',
+    noClient: 'the bot has no Binance client for account {account}',
+    late: 'Binance did not answer within {seconds} s',
+    shape: "Binance's answer does not hold what the bot reads ({issue})",
+    unexpectedShape: 'unexpected shape',
+    refused: 'Binance refused the read of {path} ({code}: {message})',
+    banned: 'Binance has banned this IP address; reads resume at {time}',
+    wait: 'Binance asked the bot to wait; reads resume at {time}',
+    timeout: 'Binance did not answer the read of {path} in time',
+    noAnswer: 'the read of {path} got no answer ({reason})',
+    httpStatus: 'Binance answered the read of {path} with HTTP {status}',
+    unreachable: 'Binance could not be reached ({why})',
+    dryRun: 'the read was not sent (dry-run)',
+    failed: 'the read of {path} failed ({error})',
+    ownShare: 'reads have spent {own} of their share of {header} this window ({share} of {limit}; the rest is kept for money-moving calls)',
+    ceiling: '{header} is at {used} of {limit}, and reads stop at {ceiling} so that the last {share} stay free for money-moving calls',
+  },
+  /** The log's words about a read-back (stored in English). */
+  log: {
+    closedReason: 'Binance would refuse it: {reason}',
+    refusedBefore: 'before the click, from the live state: Binance would refuse it ({reason}); no Confirm was offered',
+    notReadBack: 'could not read the state back: {why}',
+  },
+  /** Why the reconciler could not decide. */
+  reconcile: {
+    lateAnswer: "Binance's own answer arrived late: {kind}",
+    lateAnswerStatus: "Binance's own answer arrived late: {kind} (HTTP {status})",
+    noReadBack: '`{actionKey}` declares no read-back, so the bot cannot check it',
+    noSentRequest: 'the log holds no sent request to compare the records with',
+    unread: 'Binance could not be read: {why}',
+    gaveUp: '{evidence}. The bot has checked for a day and stops now: check in Binance, then close it with /audit resolve',
+  },
+} as const;
+
 /** The confirmation's live state, and the read-back after a success. */
 export const liveState = {
   field: '📡 On Binance now',

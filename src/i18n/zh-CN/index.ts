@@ -12,7 +12,7 @@ import { commands } from './commands.ts';
 import { endpoints } from './endpoints.ts';
 import { auth, caps, common, pipeline, validation } from './pipeline.ts';
 import { autocomplete, outcome, pages, render, router, tamper } from './replies.ts';
-import { liveState, reconcile, resolution, sendAnyway } from './readback.ts';
+import { liveState, readBack, reconcile, resolution, sendAnyway } from './readback.ts';
 import { audit, auditPosts, status } from './status.ts';
 
 /** Returns `catalog` as is; the compiler refuses it unless it translates the English catalog exactly. */
@@ -46,6 +46,7 @@ export const zhCN = translation({
   auditPosts,
   sendAnyway,
   liveState,
+  readBack,
   resolution,
   reconcile,
 });

@@ -25,6 +25,53 @@ export const resolution = {
   byHand: '由人工结案 {right}：{note}',
 } as const;
 
+export const readBack = {
+  seconds: '{n} 秒',
+  minutes: '{n} 分钟',
+  readAfter: '发送后 {since}读取',
+  state: {
+    laterSend: '{now}（{read}），但此后又发送过一个相同的请求：无法从状态判断是哪一个生效',
+    changed: '{now}（{read}）；确认消息上显示的是{before}',
+    changedOtherwise: '{now}（{read}）；确认消息上显示的并非如此',
+    alreadyBefore: '{now}（{read}），与请求一致；但之前就已如此，因此无法判断是这次调用还是更早的变更所致，不过效果已经生效',
+    unreadBefore: '{now}（{read}），与请求一致；但之前未能读取，因此无法判断是这次调用还是更早的变更所致，不过效果已经生效',
+    notYet: '{now}（{read}）；币安可能尚未应用',
+    notApplied: '{now}（{read}），与请求不符',
+  },
+  why: {
+    storedOptions: '其存储的选项已无法通过该命令的校验',
+    noReadBack: '`{actionKey}` 未声明回读',
+    noClient: '机器人没有账户 {account} 的币安客户端',
+    late: '币安未在 {seconds} 秒内应答',
+    shape: '币安的应答中没有机器人要读取的内容（{issue}）',
+    unexpectedShape: '格式不符',
+    refused: '币安拒绝了对 {path} 的读取（{code}：{message}）',
+    banned: '币安已封禁此 IP 地址；读取将于 {time} 恢复',
+    wait: '币安要求机器人等待；读取将于 {time} 恢复',
+    timeout: '币安未及时应答对 {path} 的读取',
+    noAnswer: '对 {path} 的读取没有得到应答（{reason}）',
+    httpStatus: '币安对 {path} 的读取应答了 HTTP {status}',
+    unreachable: '无法连接币安（{why}）',
+    dryRun: '读取未发送（演练模式）',
+    failed: '对 {path} 的读取失败（{error}）',
+    ownShare: '本时间窗口内，读取已用掉其在 {header} 中份额的 {own}（{limit} 中的 {share}；其余留给涉及资金的调用）',
+    ceiling: '{header} 已用 {used}/{limit}，读取在 {ceiling} 处停止，以便最后的 {share} 留给涉及资金的调用',
+  },
+  log: {
+    closedReason: '币安会拒绝它：{reason}',
+    refusedBefore: '点击前根据实时状态判断：币安会拒绝它（{reason}）；未提供 Confirm',
+    notReadBack: '无法回读状态：{why}',
+  },
+  reconcile: {
+    lateAnswer: '币安自己的应答迟到了：{kind}',
+    lateAnswerStatus: '币安自己的应答迟到了：{kind}（HTTP {status}）',
+    noReadBack: '`{actionKey}` 未声明回读，机器人无法核实它',
+    noSentRequest: '日志中没有已发送的请求可与记录比对',
+    unread: '无法读取币安：{why}',
+    gaveUp: '{evidence}。机器人已检查了一天，现在停止：请在币安中核实，然后用 /audit resolve 结案',
+  },
+} as const;
+
 export const liveState = {
   field: '📡 币安当前状态',
   unavailable: '当前状态无法读取（{why}）。确认后由币安决定。',
