@@ -167,7 +167,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   // limits shared), so each account's state is read with its own key; the reconciler of UNKNOWN
   // outcomes reads with the account each one was sent on.
   const readers = new Map(accounts.all.map((entry) => [entry.name, new StateReader(entry.client)]));
-  const live = new LiveState({ store, readerFor: (account) => readers.get(account), log });
+  const live = new LiveState({ store, readerFor: (account) => readers.get(account), cannotRead: (endpoint, account) => accounts.cannotRead(endpoint, account), log });
   const reconciler = new Reconciler({
     store,
     endpoints: ENDPOINTS,

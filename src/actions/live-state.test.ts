@@ -155,7 +155,7 @@ describe('after a success, the state is read back and logged', () => {
     state.forget('main');
     const outcome = await claimed.run();
     if (outcome.kind !== 'success') throw new Error(`expected a success, got ${outcome.kind}`);
-    const sent = sentRequestOf(outcome.request.params, Date.now() - outcome.latencyMs);
+    const sent = sentRequestOf(outcome.request.params, Date.now() - outcome.latencyMs, claimed.action.account);
     if (sent === undefined) throw new Error('no timestamp in the request');
     return { verification: await state.verify(claimed.action, claimed.endpoint, sent), actionId: view.action.id };
   }

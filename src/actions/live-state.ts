@@ -5,7 +5,9 @@
 // - after a success, the state read back, judged and logged (`verified`);
 // - after an UNKNOWN outcome, what the reconciler decides on.
 // Reads go through the account's StateReader (a share of each budget, bans
-// honoured, a short cache). A preview or a read-back that takes too long gives
+// honoured, a short cache), with that account's own key, and only where its
+// key check says the key can read the endpoint's state (an account of another
+// kind, or a key without reading, is "unavailable" and says why). A preview or a read-back that takes too long gives
 // up and says why; the confirmation never waits on Binance for long, and a
 // failed read never blocks a click (Binance then decides, as it always did).
 import type { ReadResult, StateReader } from '../binance/index.ts';
@@ -40,8 +42,10 @@ export type Verification =
   | { readonly kind: 'unavailable'; readonly why: Said }
   | { readonly kind: 'checked'; readonly check: AfterCheck; readonly before: Said | undefined; readonly after: Said };
 
-/** When and how a request left: its `sent` time here, and the timestamp and window it carried to Binance. */
+/** When and how a request left: its `sent` time here, the timestamp and window it carried to Binance, and whose key signed it. */
 export interface SentRequest {
+  /** The account whose key signed it: its state is read with the same key. */
+  readonly account: string;
   /** Local epoch ms. */
   readonly at: number;
   /** Binance time (the request's `timestamp`). */
@@ -64,8 +68,10 @@ export interface Evidence {
 
 export interface LiveStateOptions {
   readonly store: Store;
-  /** The reads of an account (undefined: the bot has no client for it). */
+  /** The reads of an account, through its own client and key (undefined: the bot has no client for it). */
   readonly readerFor: (account: string) => StateReader | undefined;
+  /** Why `account`'s key cannot read `endpoint`'s state, by its key check (Accounts.cannotRead); undefined: it can, or nothing is known. */
+  readonly cannotRead?: (endpoint: EndpointDeclaration, account: string) => Said | undefined;
   readonly log: Logger;
   readonly now?: () => number;
   readonly previewDeadlineMs?: number;
@@ -89,6 +95,8 @@ export class LiveState {
     if (readBack === undefined) return { kind: 'none' };
     const target = storedAction(action, endpoint);
     if (target === undefined) return { kind: 'unavailable', why: STORED_OPTIONS };
+    const refused = this.#options.cannotRead?.(endpoint, action.account);
+    if (refused !== undefined) return { kind: 'unavailable', why: refused };
     const specs = { ...readBack.reads(target.options), ...(readBack.preflightReads?.(target.options) ?? {}) };
     const read = await this.#within(this.#readAll(target.action.account, specs, false), this.#options.previewDeadlineMs ?? PREVIEW_DEADLINE_MS);
     if (read.kind === 'unavailable') return read;
@@ -129,16 +137,19 @@ export class LiveState {
   /**
    * Reads, fresh, the state and the records of a sent request: what the
    * read-back after a success and the reconciler judge. `laterSendAt` (Binance
-   * time) is when an identical request was sent after it, if one was.
+   * time) is when an identical request was sent after it, if one was. The
+   * reads use the key of the account the request was sent on (`sent.account`).
    */
   async observe(target: StoredAction, sent: SentRequest, laterSendAt: number | undefined): Promise<Observation> {
     const readBack: ReadBack | undefined = target.endpoint.readBack;
     const { actionKey } = target.action;
     if (readBack === undefined) return { kind: 'unavailable', why: (t) => t.readBack.why.noReadBack({ actionKey }) };
+    const refused = this.#options.cannotRead?.(target.endpoint, sent.account);
+    if (refused !== undefined) return { kind: 'unavailable', why: refused };
     const window = recordWindow(sent, laterSendAt);
     const stateSpecs = readBack.reads(target.options);
     const recordSpecs = readBack.records?.reads(target.options, window) ?? {};
-    const read = await this.#readAll(target.action.account, { ...stateSpecs, ...recordSpecs }, true);
+    const read = await this.#readAll(sent.account, { ...stateSpecs, ...recordSpecs }, true);
     if (read.kind === 'unavailable') return read;
     const pick = (names: Readonly<Record<string, ReadSpec>>) => Object.fromEntries(Object.keys(names).map((name) => [name, read.bodies[name]]));
     const after = readBack.state.safeParse(pick(stateSpecs));
@@ -230,12 +241,12 @@ export function storedAction(action: PendingAction, endpoint: EndpointDeclaratio
 }
 
 /** The `sent` request's timestamp and receive window, from its parameter string; undefined when it carries none. */
-export function sentRequestOf(params: string, at: number): SentRequest | undefined {
+export function sentRequestOf(params: string, at: number, account: string): SentRequest | undefined {
   const query = new URLSearchParams(params);
   const timestamp = Number(query.get('timestamp'));
   const recvWindowMs = Number(query.get('recvWindow') ?? '5000');
   if (!Number.isSafeInteger(timestamp) || timestamp <= 0 || !Number.isFinite(recvWindowMs)) return undefined;
-  return { at, timestamp, recvWindowMs };
+  return { account, at, timestamp, recvWindowMs };
 }
 
 /** Where a sent request's records can be: from just before its timestamp to the end of Binance's window for it (and before a later identical send). */

@@ -5,7 +5,8 @@
 // state and records its endpoint's read-back names (fresh, within the reads'
 // share of the budget) and lets the declaration decide: executed, not
 // executed, or still unknown. It NEVER sends the request again: it holds no
-// way to, only StateReader's GETs.
+// way to, only StateReader's GETs, made with the key of the account the
+// request was sent on (its `sent` row names it).
 // A decision that closes the outcome is a `reconciled` row with its evidence
 // (resolution.ts), shown to the requester (onDecision). While it stays
 // unknown, the first attempt's view is logged too, later ones only noted on
@@ -138,10 +139,12 @@ export class Reconciler {
     const stored = storedAction(action, endpoint);
     if (stored === undefined) return { ...stillUnknown((t) => t.readBack.why.storedOptions), params: null };
     const sentRow = await store.reconcile.sentOf(action.id);
-    const record = parseJsonText(sentRow?.requestJson) as { params?: unknown } | undefined;
-    const sent = sentRow === undefined || typeof record?.params !== 'string' ? undefined : sentRequestOf(record.params, sentRow.at);
+    const record = parseJsonText(sentRow?.requestJson) as { params?: unknown; account?: unknown } | undefined;
+    // Read with the key that signed it: the `sent` row names its account (rows written before accounts: the action's).
+    const account = typeof record?.account === 'string' ? record.account : action.account;
+    const sent = sentRow === undefined || typeof record?.params !== 'string' ? undefined : sentRequestOf(record.params, sentRow.at, account);
     if (sentRow === undefined || sent === undefined) return { ...stillUnknown((t) => t.readBack.reconcile.noSentRequest), params: null };
-    const observed = await live.observe(stored, sent, await this.#laterSend(action, sentRow.seq));
+    const observed = await live.observe(stored, sent, await this.#laterSend(action, account, sentRow.seq));
     if (observed.kind === 'unavailable') {
       const { why } = observed;
       return { ...stillUnknown((t) => t.readBack.reconcile.unread({ why: why(t) })), params: null };
@@ -149,16 +152,16 @@ export class Reconciler {
     return { ...endpoint.readBack.reconcile(observed.context, stored.options), params: observed.evidence };
   }
 
-  /** When (Binance time) an identical request of the same account was sent after this one, if one was. */
-  async #laterSend(action: PendingAction, sentSeq: number): Promise<number | undefined> {
+  /** When (Binance time) an identical request on the same account was sent after this one, if one was. */
+  async #laterSend(action: PendingAction, account: string, sentSeq: number): Promise<number | undefined> {
     const stored = parseJsonText(action.requestJson) as { params?: unknown } | undefined;
     if (!Array.isArray(stored?.params)) return undefined;
     const params = encodeParams(stored.params as Array<[string, string]>);
     for (const later of await this.#options.store.reconcile.sentAfter(action.actionKey, sentSeq)) {
       const requested = boundRecord.safeParse(parseJsonText(later.requestedJson));
-      if (!requested.success || requested.data.account !== action.account || requested.data.params !== params) continue;
+      if (!requested.success || requested.data.account !== account || requested.data.params !== params) continue;
       const sent = parseJsonText(later.sentJson) as { params?: unknown } | undefined;
-      const timestamp = typeof sent?.params === 'string' ? sentRequestOf(sent.params, 0)?.timestamp : undefined;
+      const timestamp = typeof sent?.params === 'string' ? sentRequestOf(sent.params, 0, account)?.timestamp : undefined;
       if (timestamp !== undefined) return timestamp;
     }
     return undefined;

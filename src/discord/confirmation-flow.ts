@@ -225,7 +225,7 @@ export class ConfirmationFlow {
       const outcomeBody: Drawn = (t) => outcomeMessage(endpoint, finished, outcome, actor.tag, t, account);
       body = outcomeBody;
       if (outcome.kind === 'success') {
-        const sent = sentRequestOf(outcome.request.params, Date.now() - outcome.latencyMs);
+        const sent = sentRequestOf(outcome.request.params, Date.now() - outcome.latencyMs, action.account);
         const verification = sent === undefined ? undefined : await this.options.live.verify(action, endpoint, sent);
         if (verification !== undefined) body = (t) => withVerification(outcomeBody(t), verification, t);
       } else if (outcome.kind === 'unknown') {

@@ -66,6 +66,8 @@ export const readBack = {
     failed: 'the read of {path} failed ({error})',
     ownShare: 'reads have spent {own} of their share of {header} this window ({share} of {limit}; the rest is kept for money-moving calls)',
     ceiling: '{header} is at {used} of {limit}, and reads stop at {ceiling} so that the last {share} stay free for money-moving calls',
+    wrongKind: 'account {account} is not a {kind} account ({reason}), so its key cannot read this state',
+    noReading: 'the API key of account {account} lacks {permission}',
   },
   /** The log's words about a read-back (stored in English). */
   log: {

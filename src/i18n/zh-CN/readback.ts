@@ -56,6 +56,8 @@ export const readBack = {
     failed: '对 {path} 的读取失败（{error}）',
     ownShare: '本时间窗口内，读取已用掉其在 {header} 中份额的 {own}（{limit} 中的 {share}；其余留给涉及资金的调用）',
     ceiling: '{header} 已用 {used}/{limit}，读取在 {ceiling} 处停止，以便最后的 {share} 留给涉及资金的调用',
+    wrongKind: '账户 {account} 不是{kind}账户（{reason}），其 API Key 无法读取此状态',
+    noReading: '账户 {account} 的 API Key 缺少{permission}',
   },
   log: {
     closedReason: '币安会拒绝它：{reason}',
