@@ -1,7 +1,8 @@
 // The desk's language, end to end: one bot with BOT_LOCALE=zh-CN and an audit
 // channel. What only its reader sees follows the reader's Discord client: a
 // zh-CN user gets Chinese (validation error, refusal, confirmation, outcome,
-// Binance's error explained), an en-US user in the same run gets English,
+// Binance's error explained, the live state on a confirmation, a request not
+// offered because Binance would refuse it), an en-US user in the same run gets English,
 // whatever the guild's language. What the channel sees (the approval request,
 // the audit channel's posts) is in BOT_LOCALE's Chinese, whoever clicks. The
 // contract's names, Binance's codes and messages, amounts digit for digit and
@@ -97,13 +98,32 @@ describe('what only its reader sees follows the reader’s Discord language', ()
     const zh = await confirmIn('zh-CN', admin.id, 'futures margin-type', { symbol: 'ETHUSDT', 'margin-type': 'ISOLATED' });
     expect(textOf(zh.first)).toContain('**将 U本位合约 ETHUSDT 的保证金模式改为 ISOLATED（逐仓）。**');
     expect(textOf(zh.first)).toContain('权重: 1（IP 限额，fapi）');
+    // The live state, read from Binance before the click, in Binance's Chinese words (逐仓, 全仓, 挂单, 持仓).
+    expect(textOf(zh.first)).toContain('📡 币安当前状态: • ETHUSDT 当前为 CROSSED（全仓），没有挂单，没有持仓 → 改为 ISOLATED（逐仓）');
     expect(textOf(zh.outcome)).toContain('✅ 已完成：/futures margin-type\n币安已执行（HTTP 200）。');
     expect(textOf(zh.outcome)).toContain('币安返回: success');
+    expect(textOf(zh.outcome)).toContain('🔎 回读: ETHUSDT 当前为 CROSSED（全仓） → ETHUSDT 当前为 ISOLATED（逐仓）\n✅ 已确认：ETHUSDT 当前为 ISOLATED（逐仓）');
 
     const en = await confirmIn('en-US', alice.id, 'futures margin-type', { symbol: 'SOLUSDT', 'margin-type': 'ISOLATED' });
     expect(textOf(en.first)).toContain('**Set SOLUSDT to ISOLATED margin on USDⓈ-M futures.**');
+    expect(textOf(en.first)).toContain('📡 On Binance now: • SOLUSDT is CROSSED, no open orders, no position → ISOLATED');
+    expect(textOf(en.outcome)).toContain('🔎 Read back: SOLUSDT is CROSSED → SOLUSDT is ISOLATED\n✅ SOLUSDT is ISOLATED');
     expect(textOf(en.outcome)).toContain('✅ Done: /futures margin-type\nBinance executed it (HTTP 200).');
     expect(textOf(en.outcome)).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  test('a request Binance would surely refuse is not offered, said in Chinese: the state that decides it, and no Confirm', async () => {
+    // Every symbol is CROSSED on the local Binance until changed.
+    const { message } = await world.command(admin.id, 'futures margin-type', { symbol: 'BNBUSDT', 'margin-type': 'CROSSED' }, ZH);
+    const text = textOf(message);
+    expect(text).toContain('不提供确认：/futures margin-type');
+    expect(text).toContain('⛔ **币安会拒绝此请求：** BNBUSDT 已是 CROSSED（全仓）：币安会返回 -4046 "No need to change margin type"。');
+    expect(text).toContain('不提供 Confirm 按钮，未发送任何请求；该请求已关闭。');
+    expect(text).toContain('📡 币安当前状态: • BNBUSDT 当前为 CROSSED（全仓），没有挂单，没有持仓 → 改为 CROSSED（全仓）');
+    expect(buttonsOf(message)).toEqual([]);
+    // The log keeps English.
+    const refused = (await world.log()).filter((row) => row.event === 'refused').at(-1);
+    expect(refused?.detail).toMatch(/^before the click, from the live state: Binance would refuse it \(BNBUSDT is already CROSSED: /);
   });
 
   test("Binance's error explained in each reader's language, Binance's own code and words as sent; the log keeps the English explanation", async () => {
