@@ -194,6 +194,8 @@ describe('what the channel sees follows BOT_LOCALE (zh-CN)', () => {
     const about = posts.filter((post) => post.includes(`ref ${actionId.slice(0, 8)}`));
     expect(about.find((post) => post.includes('📝 **已发起**'))).toContain('`POST /fapi/v1/marginType symbol=XRPUSDT&marginType=ISOLATED`');
     expect(about.some((post) => post.includes('✅ **结果：成功**'))).toBe(true);
+    // The read-back after the success: Chinese words around the log's English detail.
+    expect(about.find((post) => post.includes('🔎 **回读：已确认**'))).toContain('XRPUSDT is ISOLATED');
     expect(posts.some((post) => post.includes('🔐 **权限：policy**') && post.includes('要求第二人审批 `futures.margin-type`（approvals: 1）'))).toBe(true);
     expect(posts.some((post) => /⚓ 日志锚点（启动时）/.test(post))).toBe(true);
     const rows = await rowsOf(world, actionId);
