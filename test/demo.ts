@@ -192,7 +192,7 @@ async function main(): Promise<void> {
       showMessage(admin.username, message);
     });
 
-    console.log(rule('13. the bot stops; the log is checked against the anchors the audit channel holds'));
+    console.log(rule('14. the bot stops; the log is checked against the anchors the audit channel holds'));
     const since = Date.now();
     await world.bot.stop();
     showAudit(world, since);
