@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { run as runBot } from './bot.ts';
 import { run as runThroughput } from './client-throughput.ts';
+import { run as runPreview } from './preview.ts';
 import { formatSection, type Section } from './report.ts';
 import { run as runSqlite } from './sqlite.ts';
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     }
   };
   show(await runBot());
+  show(await runPreview());
   show(await runThroughput());
   show(await runSqlite());
 

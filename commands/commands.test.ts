@@ -2,7 +2,10 @@
 // says), and the exact parameter string that reaches the local Binance with a
 // valid signature.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkDeclarations, type EndpointDeclaration } from '../src/actions/endpoint.ts';
 import { OperatorError } from '../src/actions/errors.ts';
+import type { ReadSpec } from '../src/actions/read-back.ts';
+import { ENDPOINTS } from './index.ts';
 import { ADMIN_ID, createHarness, type Harness } from '../test/support/harness.ts';
 
 let h: Harness;
@@ -154,5 +157,50 @@ describe('/futures margin-type', () => {
     [{ symbol: 'BTCUSDT' }, /`margin-type` is required/],
   ])('refuses %j', async (raw, expected) => {
     expect(await refusal('futures.margin-type', raw)).toMatch(expected);
+  });
+});
+
+describe('read-backs, declared beside each endpoint', () => {
+  /** Each read as `GET path?params (KIND weight)`, for a sample of each endpoint's options and a records window. */
+  function reads(actionKey: string, raw: Record<string, unknown>): { state: string[]; preflight: string[]; records: string[] } {
+    const endpoint = h.endpoint(actionKey);
+    const readBack = endpoint.readBack;
+    if (readBack === undefined) throw new Error(`${actionKey} declares no read-back`);
+    const options = endpoint.options.parse(raw);
+    const show = (specs: Readonly<Record<string, ReadSpec>>) =>
+      Object.values(specs).map((spec) => `GET ${spec.path}${spec.params.length === 0 ? '' : `?${spec.params.map(([k, v]) => `${k}=${v}`).join('&')}`} (${spec.weight.kind.toUpperCase()} ${spec.weight.amount})`);
+    return {
+      state: show(readBack.reads(options)),
+      preflight: show(readBack.preflightReads?.(options) ?? {}),
+      records: show(readBack.records?.reads(options, { sentAt: 1_000_000, from: 998_000, to: 1_020_000 }) ?? {}),
+    };
+  }
+
+  it('every endpoint has one, with the GETs, parameters and weights Binance documents', () => {
+    expect(ENDPOINTS.every((endpoint) => endpoint.readBack !== undefined)).toBe(true);
+    expect(reads('pm-pro.auto-repay-futures', { enabled: true })).toEqual({ state: ['GET /sapi/v1/portfolio/repay-futures-switch (IP 30)'], preflight: [], records: [] });
+    expect(reads('pm.repay-negative-balance', {})).toEqual({ state: ['GET /papi/v1/balance (IP 20)', 'GET /papi/v1/account (IP 20)'], preflight: [], records: [] });
+    expect(reads('pm.repay-debt', { asset: 'BTC', amount: '0.1' })).toEqual({
+      state: ['GET /papi/v1/balance?asset=BTC (IP 20)'],
+      preflight: [],
+      records: ['GET /papi/v1/margin/repayLoan?asset=BTC&startTime=998000&endTime=1020000&size=100 (IP 10)'],
+    });
+    expect(reads('pm-pro.bankruptcy-repay', {})).toEqual({
+      state: ['GET /sapi/v1/portfolio/pmLoan (UID 500)'],
+      preflight: [],
+      records: ['GET /sapi/v1/portfolio/pmloan-history?startTime=998000 (IP 500)'],
+    });
+    expect(reads('futures.margin-type', { symbol: 'BTCUSDT', 'margin-type': 'ISOLATED' })).toEqual({
+      state: ['GET /fapi/v1/symbolConfig?symbol=BTCUSDT (IP 5)'],
+      preflight: ['GET /fapi/v1/openOrders?symbol=BTCUSDT (IP 1)', 'GET /fapi/v2/positionRisk?symbol=BTCUSDT (IP 5)'],
+      records: [],
+    });
+  });
+
+  it('a declaration whose read-back is malformed stops start-up with its name', () => {
+    const [first] = ENDPOINTS;
+    if (first === undefined) throw new Error('no endpoints');
+    const broken = { ...first, readBack: { ...first.readBack, docUrls: ['https://example.com/'] } } as EndpointDeclaration;
+    expect(() => checkDeclarations([broken])).toThrow(/the declaration of \/pm repay-debt is malformed: readBack\.docUrls\.0/);
   });
 });

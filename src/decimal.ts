@@ -58,3 +58,15 @@ function toScaled(text: string): { units: bigint; scale: number } {
   const [whole = '0', fraction = ''] = normalised.split('.');
   return { units: BigInt(whole + fraction), scale: fraction.length };
 }
+
+/** `1234567.5` -> `1,234,567.5`, for reading only (never for sending); a sign is kept, anything else returned as is. */
+export function groupDigits(text: string): string {
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(text.trim());
+  if (match === null) return text;
+  return `${match[1] ?? ''}${(match[2] ?? '').replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${match[3] ?? ''}`;
+}
+
+/** The size of a decimal that may carry a sign (`-123.45` -> `123.45`), normalised; undefined when it is not a decimal. */
+export function magnitude(text: string): string | undefined {
+  return normaliseDecimal(text.trim().replace(/^-/, ''));
+}

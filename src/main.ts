@@ -8,11 +8,14 @@ import { ENDPOINTS } from '../commands/index.ts';
 import { AccessService } from './actions/access.ts';
 import { Authorizer } from './actions/authorization.ts';
 import { FreezeService } from './actions/freeze.ts';
+import { LiveState } from './actions/live-state.ts';
 import { ProposalService } from './actions/proposals.ts';
 import { Accounts } from './actions/accounts.ts';
 import { KeyChecks } from './actions/key-checks.ts';
+import { Reconciler } from './actions/reconciler.ts';
+import { Resolutions } from './actions/resolution.ts';
 import { ActionService, HEARTBEAT_MS } from './actions/service.ts';
-import { BinanceClient, createSigner, familyClocks, HostLimits } from './binance/index.ts';
+import { BinanceClient, createSigner, familyClocks, HostLimits, StateReader } from './binance/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { messages } from './i18n/index.ts';
 import { Announcer } from './discord/announce.ts';
@@ -27,6 +30,7 @@ import { ConfirmationFlow } from './discord/confirmation-flow.ts';
 import { FreezeWatch } from './discord/freeze-watch.ts';
 import { gatewayReport } from './discord/gateway-state.ts';
 import { ProposalFlow } from './discord/proposal-flow.ts';
+import { ReconcileNotices } from './discord/reconcile-notices.ts';
 import { InteractionRouter } from './discord/router.ts';
 import { slashCommands } from './discord/slash-commands.ts';
 import { createLogger, type Logger, type LoggerOptions } from './log.ts';
@@ -177,17 +181,32 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   await binance.startClockSync();
   await keyChecks.run('start-up');
 
+  // Live state: one reader per account, through that account's own client and key (the host's
+  // limits shared), so each account's state is read with its own key; the reconciler of UNKNOWN
+  // outcomes reads with the account each one was sent on.
+  const readers = new Map(accounts.all.map((entry) => [entry.name, new StateReader(entry.client)]));
+  const live = new LiveState({ store, readerFor: (account) => readers.get(account), cannotRead: (endpoint, account) => accounts.cannotRead(endpoint, account), log });
+  const reconciler = new Reconciler({
+    store,
+    endpoints: ENDPOINTS,
+    live,
+    log,
+    instanceId: actions.instanceId,
+    onDecision: (notice) => void notices.show(client, notice),
+  });
+
   // BOT_LOCALE: what many people see is in its language; an answer only its reader sees, in the reader's.
   const publicText = messages(config.locale);
   const render = { baseUrls: config.binance.baseUrls, recvWindowMs: config.binance.recvWindowMs, dryRun: config.binance.dryRun, publicText };
   const announcer = new Announcer(log, auditChannelId, publicText);
-  const flow = new ConfirmationFlow({ actions, render, announcer, log });
+  const flow = new ConfirmationFlow({ actions, render, announcer, live, log });
+  const notices = new ReconcileNotices(flow, log, auditChannelId, publicText);
   const proposalFlow = new ProposalFlow({ proposals, authorizer, announcer, log });
   const freezeWatch = new FreezeWatch(freeze, flow, proposalFlow);
   const autocomplete = new AutocompleteSources(accounts, authorizer, log);
   const commands = {
     access: new AccessCommand({ store, authorizer, access, proposals: proposalFlow, announcer, endpoints: ENDPOINTS, roots: config.discord.adminIds, accounts: accounts.names }),
-    audit: new AuditCommand(store, authorizer, ENDPOINTS, accounts.names),
+    audit: new AuditCommand(store, authorizer, ENDPOINTS, accounts.names, new Resolutions(store, authorizer)),
     status: new StatusCommand({
       store,
       authorizer,
@@ -238,6 +257,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         });
   poster?.start();
   if (poster !== undefined) alarms.push((finding) => void poster.alarm(finding));
+  reconciler.start();
 
   const syncTarget = { applicationId: config.discord.clientId, guildId: config.discord.guildId };
   const sync = await syncCommands(client.rest, syncTarget, slashCommands(ENDPOINTS, accounts));
@@ -295,6 +315,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         keyChecks.stop();
         const drained = await router.drain(DRAIN_MS);
         if (!drained) log.warn('some interactions were still running at shutdown', { inFlight: router.inFlight });
+        await reconciler.stop();
         await Promise.all(accounts.all.map((entry) => entry.client.close(BINANCE_CLOSE_MS)));
         await store.log
           .append({ event: 'shutdown', detail: `${actions.instanceId} stopped cleanly${drained ? '' : `; ${router.inFlight} interactions were still running`}` })

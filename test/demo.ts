@@ -4,12 +4,13 @@
 // starts the bot exactly as `npm start` does (with an audit channel and a keyed
 // log), plays a short session as a few desk members (each account's key
 // checked at start-up, a request on the account that can run it and its
-// confirmation, a request routed to an account whose key cannot run it,
-// refusals, the log, a delegated admin's change approved by a second person,
-// the emergency stop), and prints what Discord (the desk's channel and the
-// audit channel), Binance and the action log saw at each step. It ends by
-// stopping the bot and running `npm run verify-log` with the anchors taken from
-// the audit channel.
+// confirmation with the live state it changes, a request routed to an account
+// whose key cannot run it, an UNKNOWN outcome reconciled by reading Binance
+// back, the Send-anyway warning, refusals, the log, a delegated admin's change
+// approved by a second person, the emergency stop), and prints what Discord
+// (the desk's channel and the audit channel), Binance and the action log saw at
+// each step. It ends by stopping the bot and running `npm run verify-log` with
+// the anchors taken from the audit channel.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buttonsOf, textOf, type EmulatedMessage } from './emulators/discord/index.ts';
@@ -115,31 +116,48 @@ async function main(): Promise<void> {
       console.log('  (Refused before Confirm: the key check found that main\'s key lacks the permission, so nothing waits to fail with -2015.)');
     });
 
-    await step(world, '4. desk-admin repays on main: /pm repay-debt asset:BTC amount:0.1, then Confirm', async () => {
+    await step(world, '4. desk-admin repays 0.1 BTC on main; Binance executes it, then its gateway answers 503', async () => {
+      world.binance.failNext('/papi/v1/margin/repay-debt', { kind: 'server-error', status: 503 });
       const { message } = await world.command(admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0.1' });
+      showMessage(admin.username, message);
       const click = world.discord.clickLabel(admin.id, message.id, 'Confirm');
-      showMessage(admin.username, await world.discord.settled(click, isSettled, 'the outcome'));
+      const outcome = await world.discord.settled(click, isSettled, 'the outcome');
+      showMessage(admin.username, outcome);
+      console.log('  The outcome is UNKNOWN: the bot never re-sends it. It reads Binance back instead (5 s, 30 s, 2 min, 10 min, then hourly for a day), with main\'s key…');
+      const reconciled = await world.discord.waitFor(() => /Reconciled/.test(textOf(world.discord.messages.get(message.id) ?? message)) && world.discord.messages.get(message.id), 'the reconciliation', 20_000);
+      showMessage(admin.username, reconciled);
     });
 
-    await step(world, '5. mallory (no grant) tries: /pm repay-debt asset:BTC amount:1', async () => {
+    await step(world, '5. desk-admin asks for the same repay again: the confirmation warns, and Confirm needs "Send anyway"', async () => {
+      const { message } = await world.command(admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0.1' });
+      showMessage(admin.username, message);
+      const click = world.discord.clickLabel(admin.id, message.id, 'Confirm');
+      const prompt = await world.discord.settled(click, (m) => buttonsOf(m).some((button) => button.label === 'Send anyway'), 'the Send anyway prompt');
+      showMessage(admin.username, prompt);
+      const cancel = world.discord.clickLabel(admin.id, message.id, 'Cancel');
+      await world.discord.settled(cancel, (m) => /Cancelled/.test(textOf(m)), 'the cancel');
+      console.log('  desk-admin clicks Cancel: nothing is sent.');
+    });
+
+    await step(world, '6. mallory (no grant) tries: /pm repay-debt asset:BTC amount:1', async () => {
       const { message } = await world.command(mallory.id, 'pm repay-debt', { asset: 'BTC', amount: '1' });
       showMessage(mallory.username, message);
       console.log('  (mallory holds no grant at all: her refusal is counted per user and minute, not logged and not posted, so nobody can flood the log.)');
     });
 
-    await step(world, '6. desk-admin mistypes: /pm repay-debt asset:BTC amount:0,5 (then again, from a Discord client set to 中文)', async () => {
+    await step(world, '7. desk-admin mistypes: /pm repay-debt asset:BTC amount:0,5 (then again, from a Discord client set to 中文)', async () => {
       const { message } = await world.command(admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0,5' });
       showMessage(admin.username, message);
       const { message: chinese } = await world.command(admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0,5' }, { locale: 'zh-CN' });
       showMessage(admin.username, chinese);
     });
 
-    await step(world, '7. desk-admin reads the log: /audit recent limit:8', async () => {
+    await step(world, '8. desk-admin reads the log: /audit recent limit:8', async () => {
       const { message } = await world.command(admin.id, 'audit recent', { limit: 8 });
       showMessage(admin.username, message);
     });
 
-    await step(world, '8. desk-admin (a root admin) makes alice and bob delegated admins: /access grant action:access.admin', async () => {
+    await step(world, '9. desk-admin (a root admin) makes alice and bob delegated admins: /access grant action:access.admin', async () => {
       for (const user of [alice, bob]) {
         const { message } = await world.command(admin.id, 'access grant', { user: user.id, action: 'access.admin' });
         showMessage(admin.username, message);
@@ -147,14 +165,14 @@ async function main(): Promise<void> {
     });
 
     let proposal: EmulatedMessage | undefined;
-    await step(world, '9. alice (a delegated admin) grants mallory futures.margin-type: it is only a proposal', async () => {
+    await step(world, '10. alice (a delegated admin) grants mallory futures.margin-type: it is only a proposal', async () => {
       const since = Date.now();
       const { message } = await world.command(alice.id, 'access grant', { user: mallory.id, action: 'futures.margin-type' });
       showMessage(alice.username, message);
       proposal = await channelPost(world, since, /^Access proposal/);
     });
 
-    await step(world, '10. alice clicks Approve on her own proposal; bob, a second admin, approves it', async () => {
+    await step(world, '11. alice clicks Approve on her own proposal; bob, a second admin, approves it', async () => {
       if (proposal === undefined) throw new Error('no proposal');
       const self = world.discord.clickLabel(alice.id, proposal.id, 'Approve');
       showMessage(alice.username, await world.discord.followUp(self));
@@ -162,19 +180,19 @@ async function main(): Promise<void> {
       showMessage('everyone', await world.discord.settled(click, (m) => /Approved by/.test(textOf(m)), 'the approval'));
     });
 
-    await step(world, '11. bob pulls the emergency stop: /freeze on reason:demo drill; mallory then tries to act', async () => {
+    await step(world, '12. bob pulls the emergency stop: /freeze on reason:demo drill; mallory then tries to act', async () => {
       const { message } = await world.command(bob.id, 'freeze on', { reason: 'demo drill' });
       showMessage(bob.username, message);
       const refused = await world.command(mallory.id, 'futures margin-type', { symbol: 'ETHUSDT', 'margin-type': 'CROSSED' });
       showMessage(mallory.username, refused.message);
     });
 
-    await step(world, '12. desk-admin (a root admin) releases it: /freeze off', async () => {
+    await step(world, '13. desk-admin (a root admin) releases it: /freeze off', async () => {
       const { message } = await world.command(admin.id, 'freeze off');
       showMessage(admin.username, message);
     });
 
-    console.log(rule('13. the bot stops; the log is checked against the anchors the audit channel holds'));
+    console.log(rule('14. the bot stops; the log is checked against the anchors the audit channel holds'));
     const since = Date.now();
     await world.bot.stop();
     showAudit(world, since);

@@ -7,7 +7,7 @@
 import type { BinanceClient, KeyReport } from '../binance/index.ts';
 import type { Said } from '../i18n/index.ts';
 import { MAIN_ACCOUNT } from '../config-accounts.ts';
-import { eligibilityOf, type Eligibility } from './eligibility.ts';
+import { eligibilityOf, readRefusal, type Eligibility } from './eligibility.ts';
 import type { EndpointDeclaration } from './endpoint.ts';
 
 export { MAIN_ACCOUNT };
@@ -87,6 +87,11 @@ export class Accounts {
 
   eligibility(endpoint: Pick<EndpointDeclaration, 'requires'>, name: string): Eligibility {
     return eligibilityOf(endpoint, name, this.#reports.get(name));
+  }
+
+  /** Why `name`'s key cannot read the state `endpoint` changes (its kind, its reading permission), or undefined. */
+  cannotRead(endpoint: Pick<EndpointDeclaration, 'requires'>, name: string): Said | undefined {
+    return readRefusal(endpoint, name, this.#reports.get(name));
   }
 
   /** The accounts that can run `endpoint` by their key checks (unchecked ones included: nothing is guessed). */

@@ -14,6 +14,7 @@ import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
 import { recordRefusal } from './refusals.ts';
 import { frozenBy, frozenIn, frozenRefusal } from './freeze.ts';
+import { SendAnywayNeeded, type EarlierRequest } from './send-anyway.ts';
 
 /** Whose right a click rests on: the requester's Confirm, the approver's Approve, the requester's again at approval. */
 export type ClickRole = 'requester' | 'approver' | 'requester-at-approval';
@@ -27,6 +28,8 @@ export interface Refusal {
   readonly closedReason?: string | undefined;
   /** Whose row it is in the log (the requester's lost right is logged under the requester). */
   readonly by: Actor;
+  /** The earlier identical request this Confirm needs "Send anyway" for (send-anyway.ts). */
+  readonly earlier?: EarlierRequest;
 }
 
 /** A stored action with its endpoint and its parsed options. */
@@ -105,5 +108,6 @@ export function isRefusal<T extends object>(value: T | Refusal): value is Refusa
 
 /** The operator's error for a refusal: 'revoked' closes the clicked message, 'refused' goes to the clicker alone. */
 export function refusalError(refusal: Refusal): OperatorError {
+  if (refusal.earlier !== undefined) return new SendAnywayNeeded(refusal.message, refusal.earlier);
   return new OperatorError(refusal.closes ? 'revoked' : 'refused', refusal.message);
 }

@@ -65,6 +65,28 @@ export function eligibilityOf(endpoint: Pick<EndpointDeclaration, 'requires'>, a
   };
 }
 
+/**
+ * Why `account` (by its latest key check) cannot read the state `endpoint`
+ * changes, or undefined when it can or nothing is known: an account of
+ * another kind (the API that serves the command does not serve it), or a key
+ * without the reading permission. A missing trading permission does not stop
+ * a read: the GETs need only reading. Nothing is guessed from a check that
+ * could not read Binance.
+ */
+export function readRefusal(endpoint: Pick<EndpointDeclaration, 'requires'>, account: string, report: KeyReport | undefined): Said | undefined {
+  if (report === undefined) return undefined;
+  const { kind } = endpoint.requires;
+  const probe = report.kinds[kind];
+  if (probe.state === 'no') {
+    const { reason } = probe;
+    return (t) => t.readBack.why.wrongKind({ account, kind: t.keys.kinds[kind], reason });
+  }
+  if (report.permissions.read && report.permissions.values.enableReading === false) {
+    return (t) => t.readBack.why.noReading({ account, permission: permissionName('enableReading', t) });
+  }
+  return undefined;
+}
+
 /** What to do about a missing permission, where Binance's own rules make the plain advice wrong. */
 function permissionHint(permission: KeyPermission, report: KeyReport): Said {
   if (permission === 'enableFutures' && report.kinds['portfolio-margin'].state === 'yes') {

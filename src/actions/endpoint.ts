@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ACCOUNT_KINDS, KEY_PERMISSIONS, type AccountKind, type Family, type JsonValue, type KeyPermission, type Weight } from '../binance/index.ts';
 import { LOCALES, localized, type Said } from '../i18n/index.ts';
+import type { ReadBack } from './read-back.ts';
 
 /**
  * The option the pipeline adds to every endpoint (contract name): the Binance account it runs
@@ -82,6 +83,8 @@ export interface EndpointDeclaration<Options extends z.ZodObject = z.ZodObject> 
   readonly autocomplete?: Readonly<Record<string, AutocompleteSource>>;
   /** A success body in plain fields. */
   renderSuccess(body: JsonValue): readonly ShownField[];
+  /** How to read the state the call changes: shown before the click, read back after, and used to settle an UNKNOWN outcome (read-back.ts). */
+  readonly readBack?: ReadBack<Options>;
 }
 
 /** Where suggestions for an option come from (see src/discord/autocomplete.ts). */
@@ -115,6 +118,20 @@ const endpointDeclarationShape = z.object({
   amount: fn.optional(),
   autocomplete: z.record(z.string(), z.enum(['futures-perpetual-symbols', 'margin-loan-assets'])).optional(),
   renderSuccess: fn,
+  readBack: z
+    .object({
+      docUrls: z.array(z.string().startsWith('https://developers.binance.com/')).min(1),
+      reads: fn,
+      preflightReads: fn.optional(),
+      state: z.instanceof(z.ZodType),
+      show: fn,
+      preview: fn,
+      preflight: fn,
+      records: z.object({ reads: fn, schema: z.instanceof(z.ZodType) }).optional(),
+      verify: fn,
+      reconcile: fn,
+    })
+    .optional(),
 });
 
 /** Checks every declaration's shape and that names and action keys are unique. */

@@ -90,6 +90,7 @@ const STORED_REASONS = [
   'proposals.withdrawn',
   'proposals.stale.makerLost',
   'proposals.stale.basisChanged',
+  'readBack.log.closedReason',
 ] as const;
 
 /** One line per invalid option: which one, what is wrong, what is allowed, what was sent. */

@@ -118,7 +118,8 @@ describe('confirmation', () => {
     claimed(await h.service.confirm(admin, sent.action.id));
     await h.store.log.append({ event: 'sent', actionId: sent.action.id, actionKey: 'pm.repay-negative-balance', userId: ADMIN_ID });
     const unsent = await h.service.request(admin, h.endpoint('pm.repay-negative-balance'), {});
-    claimed(await h.service.confirm(admin, unsent.action.id));
+    // An identical request still in flight: the second needs "Send anyway".
+    claimed(await h.service.confirm(admin, unsent.action.id, undefined, true));
     await h.restart(); // neither run() happened: the process "died"
 
     const recovered = await h.service.recoverInterrupted();

@@ -27,11 +27,13 @@ import { ClickRules, isRefusal, type Refusal, type StoredAction } from './click-
 import type { EndpointDeclaration } from './endpoint.ts';
 import { OperatorError } from './errors.ts';
 import { closedMessage, viewTexts } from './explain.ts';
+import { expireDueActions } from './expiry.ts';
 import { HEARTBEAT_MS, HEARTBEAT_STALE_MS, Recovery, type RecoveredAction } from './recovery.ts';
 import { recordRefusal } from './refusals.ts';
 import { accountView, requestAction, type ConfirmationView } from './request.ts';
 import { SecretScreen } from './secret-input.ts';
 import { sendClaimed, type Sender } from './send.ts';
+import { earlierRequest, sendAnywayRefusal, sentAnywayDetail, type EarlierRequest } from './send-anyway.ts';
 
 export type { Actor };
 export { HEARTBEAT_MS, HEARTBEAT_STALE_MS };
@@ -124,6 +126,11 @@ export class ActionService {
     return requestAction({ store, authorizer, accounts: this.#accounts, confirmTimeoutMs, now: this.#now, secrets: this.#secrets }, actor, endpoint, raw);
   }
 
+  /** The earlier identical request a new one repeats (send-anyway.ts), for its confirmation. */
+  earlierRequest(action: PendingAction, endpoint: EndpointDeclaration): Promise<EarlierRequest | undefined> {
+    return earlierRequest(this.#options.store, this.#options.store.db, action, endpoint, this.#now());
+  }
+
   find(actionId: string): Promise<PendingAction | undefined> {
     return this.#options.store.pending.get(actionId);
   }
@@ -148,7 +155,7 @@ export class ActionService {
    * when the policy (the stricter of the one it was requested under and the
    * current one) requires it. Decided inside the claim's transaction.
    */
-  async confirm(actor: Actor, actionId: string, digest?: ClickDigest): Promise<ConfirmResult> {
+  async confirm(actor: Actor, actionId: string, digest?: ClickDigest, sendAnyway = false): Promise<ConfirmResult> {
     const { store } = this.#options;
     const action = await this.#load(actionId);
     if (actor.id !== action.requesterId) {
@@ -157,10 +164,15 @@ export class ActionService {
     await this.#assertState(action, 'pending');
     const bound = await bindClick(this.#sender.binding, this.#rules, actor, action, 'confirm', digest);
     const stored = this.#parseStored(action);
-    const decide = async (q: Queries): Promise<Refusal | { current: 0 | 1 }> => {
+    const decide = async (q: Queries): Promise<Refusal | { current: 0 | 1; earlier: EarlierRequest | undefined }> => {
       const right = await this.#rules.authorize(q, actor, stored, 'requester');
       if (isRefusal(right)) return right;
-      return (await this.#rules.guard(q, actor, stored)) ?? { current: await store.grants.approvalsRequired(action.actionKey, action.account, q) };
+      const guarded = await this.#rules.guard(q, actor, stored);
+      if (guarded !== undefined) return guarded;
+      // No blind re-send: an identical request still UNKNOWN (or just executed) needs "Send anyway" (send-anyway.ts).
+      const earlier = await earlierRequest(store, q, action, stored.endpoint, this.#now());
+      if (earlier !== undefined && !sendAnyway) return sendAnywayRefusal(actor, earlier);
+      return { current: await store.grants.approvalsRequired(action.actionKey, action.account, q), earlier };
     };
     await answerEarly(store, this.#rules, action, await decide(store.db));
 
@@ -171,11 +183,13 @@ export class ActionService {
       const decided = await decide(tx);
       if (isRefusal(decided)) return decided;
       // A policy lowered since the request cannot release it: the stricter rule holds.
+      const anyway = sentAnywayDetail(decided.earlier);
       if (Math.max(action.approvalsRequired, decided.current) === 1) {
-        const detail =
+        const waiting =
           action.approvalsRequired === 1 && decided.current === 0
             ? 'waiting for a second person to approve (required when it was requested; the policy was lowered since)'
             : 'waiting for a second person to approve';
+        const detail = anyway === undefined ? waiting : `${waiting}; ${anyway}`;
         // The approval window is logged with the Confirm: the expiry an Approve is bound to.
         return {
           claim: () => store.pending.requestApproval(tx, actionId, now, approvalEnds),
@@ -183,7 +197,7 @@ export class ActionService {
           result: 'awaiting-approval',
         };
       }
-      return { claim: () => store.pending.claimForExecution(tx, actionId, now, this.#instanceId), entry: { event: 'confirmed', ...base }, result: 'claimed' };
+      return { claim: () => store.pending.claimForExecution(tx, actionId, now, this.#instanceId), entry: { event: 'confirmed', ...base, detail: anyway }, result: 'claimed' };
     });
     if (result === 'awaiting-approval') {
       return { kind: 'awaiting-approval', action: await this.#load(actionId), endpoint: stored.endpoint, digest: recordDigest(stored.endpoint.actionKey, action.requesterId, bound.record, approvalEnds) };
@@ -250,24 +264,7 @@ export class ActionService {
 
   /** Marks every action past its window as expired (and logs it); returns them. */
   async expireDue(): Promise<PendingAction[]> {
-    const { store } = this.#options;
-    const now = this.#now();
-    const expired = await store.db.transaction(async (tx) => {
-      const expired = await store.pending.expireDue(tx, now);
-      for (const action of expired) {
-        await store.log.appendIn(tx, {
-          event: 'expired',
-          actionId: action.id,
-          actionKey: action.actionKey,
-          userId: action.requesterId,
-          userTag: action.requesterTag,
-          guildId: action.guildId,
-          channelId: action.channelId,
-          detail: action.confirmedAt === null ? 'not confirmed in time' : 'not approved in time',
-        });
-      }
-      return expired;
-    });
+    const expired = await expireDueActions(this.#options.store, this.#now());
     if (expired.length > 0) this.#options.onExpired?.(expired);
     return expired;
   }

@@ -10,3 +10,4 @@ export { parseJsonLossless, type JsonValue } from './json.ts';
 export type { BinanceOutcome, BinanceRequest, HttpMethod, OutcomeKind, OutcomeWhy, RequestRecord } from './outcome.ts';
 export { createSigner, encodeParams, type Signer } from './signing.ts';
 export { ACCOUNT_KINDS, checkKey, KEY_PERMISSIONS, keyRisks, keyWarnings, supportedKinds, type AccountKind, type KeyPermission, type KeyPermissions, type KeyReport, type KindProbe } from './key-check.ts';
+export { READ_CACHE_MS, READ_SHARE, StateReader, type ReadRequest, type ReadResult, type StateReaderOptions } from './reads.ts';

@@ -128,6 +128,9 @@ function describeRow(row: MirroredRow, t: Messages): Shown {
       const account = accountParam.safeParse(parseJsonText(row.params_json));
       return account.success ? { ...shown, text: [shown.text, a.onAccount({ account: account.data.account })].filter(Boolean).join(' · ') } : shown;
     }
+    case 'verified':
+    case 'reconciled':
+      return readBackLine(row, event, t);
     case 'grant':
     case 'revoke':
     case 'policy':
@@ -169,6 +172,31 @@ function outcomeLine(row: MirroredRow, t: Messages): Shown {
 
 /** The `account` an outcome row's params name. */
 const accountParam = z.object({ account: z.string() });
+
+/** The state read back after a success (verified), or a decision on an UNKNOWN outcome (reconciled); the evidence as the log keeps it. */
+function readBackLine(row: MirroredRow, event: 'verified' | 'reconciled', t: Messages): Shown {
+  const text = row.detail ?? '';
+  const { readBack: r } = t.auditPosts;
+  const by = t.auditPosts.events[event];
+  switch (row.outcome_kind) {
+    case 'confirmed':
+      return { icon: '🔎', label: r.confirmed({ by }), colour: AUDIT_COLOURS.success, text };
+    case 'pending':
+      return { icon: '🔎', label: r.pending({ by }), colour: AUDIT_COLOURS.request, text };
+    case 'contradicted':
+      return { icon: '⚠️', label: r.contradicted({ by }), colour: AUDIT_COLOURS.refusal, text };
+    case 'unavailable':
+      return { icon: '🔎', label: r.unavailable({ by }), colour: AUDIT_COLOURS.closed, text };
+    case 'executed':
+      return { icon: '✅', label: r.executed({ by }), colour: AUDIT_COLOURS.success, text };
+    case 'not-executed':
+      return { icon: '↩️', label: r.notExecuted({ by }), colour: AUDIT_COLOURS.closed, text };
+    case 'unknown':
+      return { icon: '⚠️', label: r.unknown({ by }), colour: AUDIT_COLOURS.unknown, text };
+    default:
+      return { icon: '🔎', label: r.other({ by, kind: row.outcome_kind ?? '?' }), colour: AUDIT_COLOURS.closed, text };
+  }
+}
 
 /** `POST /papi/v1/margin/repay-debt asset=BTC&amount=0.01` on account main, from a requested or sent row. */
 function requestLine(json: string | null, t: Messages): string {

@@ -1,10 +1,12 @@
 // The endpoint commands in Discord: a slash command becomes an ephemeral
-// confirmation with Confirm / Cancel; a click is acknowledged before Binance
-// is called, then the message shows the outcome. Everything that matters
-// (the pending action, its state, the claim) lives in SQLite, so a click
-// handled by a restarted bot works the same. What only the requester sees
-// is in their language; the approval request, which the channel sees, in
-// BOT_LOCALE's (RenderContext.publicText).
+// confirmation with Confirm / Cancel and the live state it would change; a
+// click is acknowledged before Binance is called, then the message shows the
+// outcome (after a success, with the state read back; after an UNKNOWN one,
+// later, with what the reconciler found). Everything that matters (the pending
+// action, its state, the claim) lives in SQLite, so a click handled by a
+// restarted bot works the same. What only the requester sees is in their
+// language; the approval request, which the channel sees, in BOT_LOCALE's
+// (RenderContext.publicText).
 import {
   MessageFlags,
   type ButtonInteraction,
@@ -14,6 +16,9 @@ import {
 } from 'discord.js';
 import type { EndpointDeclaration } from '../actions/endpoint.ts';
 import { OperatorError } from '../actions/errors.ts';
+import { sentRequestOf, type LiveState } from '../actions/live-state.ts';
+import type { ReconcileNotice } from '../actions/reconciler.ts';
+import { SendAnywayNeeded } from '../actions/send-anyway.ts';
 import { TamperedError } from '../actions/tamper.ts';
 import type { ActionService, Actor, ClaimedAction } from '../actions/service.ts';
 import { inEnglish, type Messages } from '../i18n/index.ts';
@@ -25,7 +30,6 @@ import {
   awaitingApprovalMessage,
   closedMessage,
   COLOURS,
-  confirmationMessage,
   noticeMessage,
   outcomeMessage,
   sendingMessage,
@@ -35,17 +39,23 @@ import {
   type RenderContext,
 } from './render.ts';
 import type { Announcement, Announcer } from './announce.ts';
+import { liveConfirmation, reconciledMessage, sendAnywayPrompt, withReconcileNote, withVerification } from './live-state-text.ts';
 import { optionValues } from './slash-options.ts';
-import { editPosted, postInChannel, readerOf, replyInTime } from './respond.ts';
+import { editPosted, postInChannel, readerOf } from './respond.ts';
 
 /** A message drawn in a given language (the same message, for readers of different languages). */
 type Drawn = (t: Messages) => MessageBody;
+
+/** An interaction token lives 15 minutes; a message is edited through one only this long after its click. */
+const TOKEN_USABLE_MS = 14 * 60_000;
 
 export interface ConfirmationFlowOptions {
   readonly actions: ActionService;
   readonly render: RenderContext;
   /** Where a tampered action is made public (the audit channel, when there is one). */
   readonly announcer: Announcer;
+  /** Reads the state a confirmation shows and reads it back after a success. */
+  readonly live: LiveState;
   readonly log: Logger;
 }
 
@@ -54,18 +64,33 @@ export class ConfirmationFlow {
   readonly #shown = new Map<string, ChatInputCommandInteraction>();
   /** Approval requests posted as follow-ups (no channel permission): editable only through that click's token. */
   readonly #approvalFollowUps = new Map<string, { interaction: ButtonInteraction; messageId: string }>();
+  /** UNKNOWN outcomes shown by this process: the click whose token can still edit the message when the reconciler decides. */
+  readonly #unknowns = new Map<string, { interaction: ButtonInteraction; at: number; t: Messages }>();
 
   constructor(private readonly options: ConfirmationFlowOptions) {}
 
-  /** A slash command for an endpoint: validate, authorize, and show what would be sent. */
+  /**
+   * A slash command for an endpoint: validate, authorize, read the live state,
+   * and show what would be sent and what it would change. Acknowledged first
+   * (deferred): reading Binance must not hold up Discord's 3 s.
+   */
   async request(interaction: ChatInputCommandInteraction, endpoint: EndpointDeclaration): Promise<void> {
     const actor = actorOf(interaction);
     const raw = optionValues(interaction.options.data);
-    await replyInTime(interaction, async (t) => {
+    const t = readerOf(interaction);
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    let body: MessageBody;
+    try {
       const view = await this.options.actions.request(actor, endpoint, raw);
       this.#shown.set(view.action.id, interaction);
-      return confirmationMessage(view, this.options.render, t);
-    });
+      const [preview, earlier] = await Promise.all([this.options.live.preview(view.action, endpoint), this.options.actions.earlierRequest(view.action, endpoint)]);
+      if (preview.kind === 'refused') this.#shown.delete(view.action.id);
+      body = liveConfirmation(view, this.options.render, preview, earlier, t);
+    } catch (error) {
+      if (!(error instanceof OperatorError)) throw error;
+      body = noticeMessage(error.text(t));
+    }
+    await interaction.editReply(body as InteractionEditReplyOptions);
   }
 
   /**
@@ -85,8 +110,10 @@ export class ConfirmationFlow {
     await interaction.deferUpdate();
     try {
       switch (verb) {
-        case 'confirm': {
-          const result = await actions.confirm(actor, actionId, digest);
+        case 'confirm':
+        case 'send-anyway': {
+          // Send anyway carries the Confirm's digest: the same request, clicked a second time on purpose.
+          const result = await actions.confirm(actor, actionId, digest, verb === 'send-anyway');
           if (result.kind === 'claimed') return await this.#send(interaction, result, actor, false);
           await interaction.editReply(withButtonsDisabled(awaitingApprovalMessage(result.endpoint, result.action, t), actionId, 'confirm') as InteractionEditReplyOptions);
           await this.#postApprovalRequest(interaction, result.action, result.digest);
@@ -117,6 +144,12 @@ export class ConfirmationFlow {
       }
     } catch (error) {
       if (!(error instanceof OperatorError)) throw error;
+      if (error instanceof SendAnywayNeeded) {
+        // The same confirmation, now asking for the second, explicit click.
+        const prompt = sendAnywayPrompt(interaction.message.embeds.map((one) => one.toJSON()), actionId, digest ?? undefined, error.text(t));
+        await interaction.editReply(prompt as InteractionEditReplyOptions);
+        return;
+      }
       if (error instanceof TamperedError) await this.options.announcer.announce(interaction, tamperAnnouncement(error, actor, this.options.announcer.text));
       // Expiry, a lost right and tampering close the request: the message says so and loses its buttons.
       if (error.kind === 'expired' || error.kind === 'revoked' || error.kind === 'tampered') {
@@ -187,10 +220,21 @@ export class ConfirmationFlow {
       .catch((error: unknown) => this.options.log.warn('could not show "Sending"', { actionId: action.id, error }));
     let body: Drawn;
     try {
+      // Whatever was read of this account may change now: no cached state is shown again.
+      this.options.live.forget(action.account);
       const outcome = await claimed.run();
       const finished = { ...action, finishedAt: Date.now() };
       const account = this.options.actions.accounts.display(action.account);
-      body = (t) => outcomeMessage(endpoint, finished, outcome, actor.tag, t, account);
+      const outcomeBody: Drawn = (t) => outcomeMessage(endpoint, finished, outcome, actor.tag, t, account);
+      body = outcomeBody;
+      if (outcome.kind === 'success') {
+        const sent = sentRequestOf(outcome.request.params, Date.now() - outcome.latencyMs, action.account);
+        const verification = sent === undefined ? undefined : await this.options.live.verify(action, endpoint, sent);
+        if (verification !== undefined) body = (t) => withVerification(outcomeBody(t), verification, t);
+      } else if (outcome.kind === 'unknown') {
+        body = (t) => withReconcileNote(outcomeBody(t), t);
+        this.#holdUnknown(action.id, interaction, onMessage);
+      }
     } catch (error) {
       if (!(error instanceof OperatorError)) throw error;
       if (error instanceof TamperedError) await this.options.announcer.announce(interaction, tamperAnnouncement(error, actor, this.options.announcer.text));
@@ -201,6 +245,32 @@ export class ConfirmationFlow {
     if (showToRequester) await this.#editShown(action.id, (t) => withButtonsDisabled(body(t), action.id, 'confirm'));
     this.#shown.delete(action.id);
     this.#approvalFollowUps.delete(action.id);
+  }
+
+  /**
+   * Shows a reconciler's decision on the requester's message, through the
+   * click that got the UNKNOWN outcome while its token still lives. False when
+   * this process cannot (another process sent it, a restart, 15 minutes gone).
+   */
+  async showReconciled(notice: ReconcileNotice): Promise<boolean> {
+    const held = this.#unknowns.get(notice.action.id);
+    if (held === undefined || Date.now() - held.at > TOKEN_USABLE_MS) return false;
+    this.#unknowns.delete(notice.action.id);
+    const body = reconciledMessage(notice.endpoint, notice.action, notice.decision, Date.now(), held.t);
+    return held.interaction.editReply(body as InteractionEditReplyOptions).then(
+      () => true,
+      (error: unknown) => {
+        this.options.log.debug('could not show a reconciliation on its message', { actionId: notice.action.id, error });
+        return false;
+      },
+    );
+  }
+
+  /** `t`: the language of the message the click was on (the requester's, or BOT_LOCALE's for an approval request). */
+  #holdUnknown(actionId: string, interaction: ButtonInteraction, t: Messages): void {
+    const now = Date.now();
+    for (const [id, held] of this.#unknowns) if (now - held.at > TOKEN_USABLE_MS) this.#unknowns.delete(id);
+    this.#unknowns.set(actionId, { interaction, at: now, t });
   }
 
   async #postApprovalRequest(interaction: ButtonInteraction, action: PendingAction, digest: string): Promise<void> {

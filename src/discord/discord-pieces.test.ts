@@ -12,6 +12,7 @@ import { pageButtons, pageId, parsePageId, slicePage } from './pages.ts';
 import { changeText } from './change-text.ts';
 import { parseProposalCustomId, proposalCustomId } from './proposal-flow.ts';
 import { customId, embed, embedLength, LIMITS, outcomeMessage, parseCustomId } from './render.ts';
+import { sendAnywayPrompt } from './live-state-text.ts';
 import { slashCommands } from './slash-commands.ts';
 import { DISCORD_USER, optionsFromSchema } from './slash-options.ts';
 
@@ -171,6 +172,14 @@ describe('buttons and limits', () => {
     // Ids are 22 characters (16 random bytes); the longest verb with both fits Discord's 100 with room to spare.
     expect(customId('approve', id, digest).length).toBeLessThanOrEqual(100);
     expect(parseCustomId(`pmbot:approve:${id}:${digest}`)).toEqual({ verb: 'approve', actionId: id, digest });
+    // Send anyway is a Confirm clicked a second time on purpose: it carries the same digest (the longest verb, still within 100).
+    expect(customId('send-anyway', id, digest).length).toBeLessThanOrEqual(100);
+    expect(parseCustomId(customId('send-anyway', id, digest))).toEqual({ verb: 'send-anyway', actionId: id, digest });
+    const prompt = sendAnywayPrompt([], id, digest, 'an identical request is UNKNOWN');
+    expect(prompt.components.flatMap((row) => row.components.map((button) => ('custom_id' in button ? button.custom_id : undefined)))).toEqual([
+      `pmbot:send-anyway:${id}:${digest}`,
+      `pmbot:cancel:${id}:${digest}`,
+    ]);
     // An older version's button (no digest) parses, so that the router can say why it does nothing.
     expect(parseCustomId(`pmbot:approve:${id}`)).toEqual({ verb: 'approve', actionId: id, digest: undefined });
     expect(parseCustomId(`pmbot:approve:${id}:short`)).toBeUndefined();

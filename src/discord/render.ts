@@ -36,7 +36,8 @@ export const COLOURS = {
 
 export const LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, content: 2000, total: 6000 } as const;
 
-export type ButtonVerb = 'confirm' | 'cancel' | 'approve' | 'reject';
+/** `send-anyway`: the second, explicit click a Confirm needs while an identical request is UNKNOWN or just executed. */
+export type ButtonVerb = 'confirm' | 'cancel' | 'approve' | 'reject' | 'send-anyway';
 const CUSTOM_ID_PREFIX = 'pmbot';
 
 /** Which pair of buttons a message carries: the requester's, or the approver's. */
@@ -65,7 +66,7 @@ export function customId(verb: ButtonVerb, actionId: string, digest: string | un
 
 /** A button of the bot's; `digest` is undefined on a button posted before buttons carried one (or greyed out). */
 export function parseCustomId(id: string): { verb: ButtonVerb; actionId: string; digest: string | undefined } | undefined {
-  const match = /^pmbot:(confirm|cancel|approve|reject):([A-Za-z0-9_-]{16,64})(?::([A-Za-z0-9_-]{22}))?$/.exec(id);
+  const match = /^pmbot:(confirm|cancel|approve|reject|send-anyway):([A-Za-z0-9_-]{16,64})(?::([A-Za-z0-9_-]{22}))?$/.exec(id);
   return match === null ? undefined : { verb: match[1] as ButtonVerb, actionId: match[2] as string, digest: match[3] };
 }
 
@@ -354,10 +355,13 @@ function codeBlock(text: string): string {
   return `\`\`\`\n${truncate(body, LIMITS.fieldValue - 8)}\n\`\`\``;
 }
 
-/** A closed message keeps its buttons, greyed out, so the reader sees they were there and can no longer be used. */
+/**
+ * A closed message keeps its buttons, greyed out, so the reader sees they were there and can no longer be used.
+ * Its content is always set: an edit without one keeps the old, and a warning shown earlier must not linger.
+ */
 export function withButtonsDisabled(body: MessageBody, actionId: string, pair: ButtonPair): MessageBody {
   const row = buttons(PAIRS[pair], actionId, undefined);
-  return { ...body, components: [{ ...row, components: row.components.map((button) => ({ ...button, disabled: true })) }] };
+  return { ...body, content: body.content ?? '', components: [{ ...row, components: row.components.map((button) => ({ ...button, disabled: true })) }] };
 }
 
 function buttons(

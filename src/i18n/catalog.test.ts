@@ -20,7 +20,7 @@ const chinese = new Map(entriesOf(zhCN));
  * placeholders and punctuation (a mention and a count, the contract's role
  * names as choice labels would be, a separator). Adding one here is a decision.
  */
-const SAME_IN_BOTH = new Set(['validation.line', 'status.tally', 'audit.scoped', 'binance.codeMeaning', 'autocomplete.accountLabelled', 'keys.check.warning']);
+const SAME_IN_BOTH = new Set(['validation.line', 'status.tally', 'audit.scoped', 'binance.codeMeaning', 'autocomplete.accountLabelled', 'keys.check.warning', 'liveState.change']);
 
 describe('the zh-CN catalog', () => {
   it('has exactly the English keys', () => {

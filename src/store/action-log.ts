@@ -34,6 +34,8 @@ export const LOG_EVENTS = [
   'shutdown',
   'key-check',
   'host-ban',
+  'verified',
+  'reconciled',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 

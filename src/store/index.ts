@@ -12,8 +12,10 @@ import { Leases } from './leases.ts';
 import { migrate } from './migrations.ts';
 import { AuditOutbox } from './outbox.ts';
 import { PendingActions } from './pending-actions.ts';
+import { Previews } from './previews.ts';
 import { Processes } from './processes.ts';
 import { Proposals } from './proposals.ts';
+import { ReconcileSchedule } from './reconcile-schedule.ts';
 import { RefusalCounts } from './refusal-counts.ts';
 import { Trail } from './trail.ts';
 
@@ -37,6 +39,10 @@ export interface Store {
   readonly refusals: RefusalCounts;
   /** What the bot trusts of the database, checked before each decision: schema, log, access tables (trail.ts). */
   readonly trail: Trail;
+  /** The state each confirmation showed. */
+  readonly previews: Previews;
+  /** UNKNOWN outcomes: the reconciler's schedule, and what closed them. */
+  readonly reconcile: ReconcileSchedule;
   close(): Promise<void>;
 }
 
@@ -76,6 +82,8 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     outbox,
     leases: new Leases(db),
     refusals,
+    previews: new Previews(db),
+    reconcile: new ReconcileSchedule(db),
     close: async () => {
       await refusals.flush().catch(() => undefined);
       await db.close();
@@ -140,8 +148,19 @@ export {
 } from './outbox.ts';
 export { PendingActions, type PendingAction, type PendingState } from './pending-actions.ts';
 export type { SpendQuery } from './action-ledger.ts';
+export { Previews, type StoredPreview } from './previews.ts';
 export { Processes, type GatewayReport, type ProcessBeat } from './processes.ts';
 export { Proposals, type Proposal, type ProposalState } from './proposals.ts';
+export {
+  RECONCILE_STATES,
+  ReconcileSchedule,
+  type ReconcileState,
+  type Resolution,
+  type SameActionRow,
+  type ScheduledCheck,
+  type UnresolvedUnknown,
+  type Verdict,
+} from './reconcile-schedule.ts';
 export { RefusalCounts, type RefusalKind, type RefusalTally } from './refusal-counts.ts';
 export { schemaDifferences } from './schema-check.ts';
 export { Trail, type TrailListener } from './trail.ts';

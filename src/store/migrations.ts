@@ -427,6 +427,44 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO log_events (name) VALUES ('key-check');
     `,
   },
+  // Versions 16–19 and 21–23 are kept for work landing in parallel; the numbers only have to grow.
+  {
+    version: 24,
+    name: 'live state, read-backs and reconciliation of UNKNOWN outcomes',
+    sql: `
+      -- verified: the state read back after a success; reconciled: a decision on an UNKNOWN
+      -- outcome (executed, not-executed, or still unknown), by the reconciler or by a person.
+      INSERT INTO log_events (name) VALUES ('verified'), ('reconciled');
+      -- The state a confirmation showed, as parsed by the endpoint's read-back: the "before"
+      -- of its read-back and of its reconciliation.
+      CREATE TABLE action_previews (
+        action_id TEXT PRIMARY KEY,
+        state_json TEXT NOT NULL,
+        read_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- When the reconciler reads Binance back for each UNKNOWN outcome. Only a work queue:
+      -- what was decided is in the log (reconciled rows). next_at NULL: nothing more to do.
+      -- Each attempt is claimed by moving next_at with one conditional UPDATE, so two
+      -- processes never read for the same attempt.
+      CREATE TABLE reconcile_schedule (
+        action_id TEXT PRIMARY KEY,
+        sent_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER,
+        state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'executed', 'not-executed', 'gave-up')),
+        last_verdict TEXT CHECK (last_verdict IS NULL OR last_verdict IN ('executed', 'not-executed', 'unknown')),
+        last_evidence TEXT,
+        last_attempt_at INTEGER,
+        claimed_by TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX reconcile_due ON reconcile_schedule (next_at) WHERE next_at IS NOT NULL;
+      -- UNKNOWN outcomes and their decisions, found without scanning the log.
+      CREATE INDEX action_log_unknown_outcomes ON action_log (action_id) WHERE event = 'outcome' AND outcome_kind = 'unknown';
+      CREATE INDEX action_log_reconciled ON action_log (action_id) WHERE event = 'reconciled';
+      -- Earlier requests of the same action and account being sent, UNKNOWN, or just executed (the send-anyway rule).
+      CREATE INDEX pending_actions_same ON pending_actions (action_key, account, state, outcome_kind, finished_at);
+    `,
+  },
 ];
 
 export class MigrationError extends Error {

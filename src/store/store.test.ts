@@ -137,7 +137,16 @@ describe('migrating a database written at version 5', () => {
       expect(await migrated.log.verify()).toEqual({ ok: true, rows: 7, lastSeq: 7 });
       expect(await migrated.db.get("SELECT seq FROM sqlite_sequence WHERE name = 'action_log'")).toEqual({ seq: 7 });
       const objects = await migrated.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE tbl_name = 'action_log' AND type IN ('index', 'trigger') ORDER BY name");
-      expect(objects.map((o) => o.name)).toEqual(['action_log_action', 'action_log_event', 'action_log_key', 'action_log_no_delete', 'action_log_no_update', 'action_log_user']);
+      expect(objects.map((o) => o.name)).toEqual([
+        'action_log_action',
+        'action_log_event',
+        'action_log_key',
+        'action_log_no_delete',
+        'action_log_no_update',
+        'action_log_reconciled',
+        'action_log_unknown_outcomes',
+        'action_log_user',
+      ]);
       await expect(migrated.db.run("UPDATE action_log SET detail = 'x'")).rejects.toThrow(/append-only/);
       // The next row continues the chain under the recorded scheme; an event outside log_events is refused by the foreign key.
       await migrated.log.append({ event: 'freeze', params: { reason: 'test' } });

@@ -1,13 +1,14 @@
 // A desk with two Binance accounts, through the real bot: `main`, on Portfolio
 // Margin, and `futures`, a USDⓈ-M futures account whose key was made with
 // withdrawals enabled and no IP restriction. Each command runs on the account
-// that can run it and is signed with that account's key; one routed to an
+// that can run it and is signed with that account's key (its live state read,
+// and an UNKNOWN outcome of it reconciled, with the same key); one routed to an
 // account whose key cannot run it is refused before Confirm, naming the
 // permission; grants are per account; a 418 on the host stops both accounts;
 // a confirmation whose account left the configuration sends nothing.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buttonsOf, textOf } from '../emulators/discord/index.ts';
-import { actionIdOf, auditCaughtUp, channelPost, current, expectEphemeralTo, isSettled, postsSince, requestAndConfirm, rowsOf, settle } from './support.ts';
+import { actionIdOf, auditCaughtUp, channelPost, current, expectEphemeralTo, isSettled, postsSince, requestAndConfirm, rowsOf, settle, shownConfirmation } from './support.ts';
 import { GUILD_ID, USERS, World, type WorldAccount } from './world.ts';
 
 const MAIN: WorldAccount = {
@@ -103,11 +104,11 @@ describe('two accounts: main (Portfolio Margin) and futures (USDⓈ-M futures)',
   test('/pm repay-debt runs on main and /futures margin-type on futures, each signed with its own key', async () => {
     const since = Date.now();
     const repay = await requestAndConfirm(world, admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0.1' });
-    expect(textOf(repay.confirmation.versions[0] ?? repay.confirmation)).toContain('Account: **main (PM desk)**');
+    expect(textOf(shownConfirmation(repay.confirmation))).toContain('Account: **main (PM desk)**');
     expect(textOf(repay.outcome)).toMatch(/^✅ Done: \/pm repay-debt/);
     expect(textOf(repay.outcome)).toContain('Account main (PM desk) · Confirmed by desk-admin');
     const margin = await requestAndConfirm(world, admin.id, 'futures margin-type', MARGIN_TYPE);
-    expect(textOf(margin.confirmation.versions[0] ?? margin.confirmation)).toContain('Account: **futures (Futures desk)**');
+    expect(textOf(shownConfirmation(margin.confirmation))).toContain('Account: **futures (Futures desk)**');
     expect(textOf(margin.outcome)).toMatch(/^✅ Done: \/futures margin-type/);
 
     expect(postsSince(world, since).map((request) => [request.path, request.apiKey, request.signatureValid])).toEqual([
@@ -138,6 +139,46 @@ describe('two accounts: main (Portfolio Margin) and futures (USDⓈ-M futures)',
     expect(lines.some((line) => line.includes(margin.actionId))).toBe(true);
     expect(lines.some((line) => line.includes(repay.actionId))).toBe(false);
   });
+
+  test('on futures, the live state is read and an UNKNOWN outcome reconciled with the futures key; nothing is re-sent', async () => {
+    const from = world.binance.requests.length;
+    // Binance executes it, then its gateway answers 503.
+    world.binance.account(FUTURES.apiKey).failNext('/fapi/v1/marginType', { kind: 'server-error', status: 503 });
+    const { confirmation, actionId, outcome } = await requestAndConfirm(world, admin.id, 'futures margin-type', { symbol: 'SOLUSDT', 'margin-type': 'ISOLATED' });
+    const shown = textOf(shownConfirmation(confirmation));
+    expect(shown).toContain('📡 On Binance now: • SOLUSDT is CROSSED, no open orders, no position → ISOLATED');
+    expect(shown).toContain('Account: **futures (Futures desk)**');
+    expect(textOf(outcome)).toContain('⚠️ Outcome UNKNOWN');
+    const settled = await world.discord.waitFor(
+      () => /Reconciled: EXECUTED/.test(textOf(current(world, confirmation))) && current(world, confirmation),
+      'the reconciliation on the requester’s message',
+      15_000,
+    );
+    expect(textOf(settled)).toMatch(/Reading Binance back \(<t:\d+:T>\): SOLUSDT is ISOLATED \(read \d+ s after the send\); the confirmation showed CROSSED\./);
+    expect(textOf(settled)).toContain('Requested by desk-admin · account futures · ref');
+
+    // One POST; every read of this symbol (before the click, and the reconciler's) signed with the futures key.
+    const received = world.binance.requests.slice(from).filter((request) => request.params.symbol === 'SOLUSDT');
+    expect(received.filter((request) => request.method === 'POST').map((request) => [request.path, request.apiKey])).toEqual([['/fapi/v1/marginType', FUTURES.apiKey]]);
+    expect(received.filter((request) => request.method === 'GET').map((request) => [request.path, request.apiKey])).toEqual([
+      ['/fapi/v1/symbolConfig', FUTURES.apiKey],
+      ['/fapi/v1/openOrders', FUTURES.apiKey],
+      ['/fapi/v2/positionRisk', FUTURES.apiKey],
+      ['/fapi/v1/symbolConfig', FUTURES.apiKey],
+    ]);
+    expect(world.binance.account(FUTURES.apiKey).marginTypes.get('SOLUSDT')).toBe('ISOLATED');
+    const rows = await rowsOf(world, actionId);
+    expect(rows.map((row) => [row.event, row.outcome_kind])).toEqual([
+      ['requested', null],
+      ['confirmed', null],
+      ['sent', null],
+      ['outcome', 'unknown'],
+      ['reconciled', 'executed'],
+    ]);
+    expect(JSON.parse(rows.find((row) => row.event === 'sent')?.request_json ?? '{}')).toMatchObject({ account: 'futures' });
+    // The local Binance has five symbols: SOLUSDT goes back to CROSSED for the tests below.
+    world.binance.account(FUTURES.apiKey).setMarginType('SOLUSDT', 'CROSSED');
+  }, 30_000);
 
   test('/futures margin-type account:main is refused before Confirm, naming the permission to enable', async () => {
     const since = Date.now();

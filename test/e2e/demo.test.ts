@@ -12,6 +12,20 @@ test('npm run demo plays its session and cleans up', () => {
   expect(out).toContain('Binance received: POST /fapi/v1/marginType');
   expect(out).toMatch(/signature: valid · answered HTTP 200/);
   expect(out).toContain('✅ Done: /futures margin-type');
+  // The confirmation shows the live state it changes, and the success is read back.
+  expect(out).toContain('📡 On Binance now: • BTCUSDT is CROSSED, no open orders, no position → ISOLATED');
+  expect(out).toContain('🔎 Read back: BTCUSDT is CROSSED → BTCUSDT is ISOLATED');
+  // A repay whose answer was lost (503) is reconciled from its repay record, never re-sent; asking again needs Send anyway.
+  expect(out).toContain('⚠️ Outcome UNKNOWN: /pm repay-debt');
+  expect(out).toMatch(/✅ Reconciled: EXECUTED — \/pm repay-debt/);
+  expect(out).toMatch(/Requested by desk-admin · account main · ref \S{8}/);
+  // Two accounts: each key checked at start-up; a command routed to the account whose key cannot run it is refused before Confirm.
+  expect(out).toMatch(/#\d+ key-check · futures \(Futures desk\): USDⓈ-M futures; can run futures\.margin-type/);
+  expect(out).toContain('Refused: the API key of account main lacks "Enable Futures" (enableFutures)');
+  // The mistake, answered in Chinese to a Discord client set to 中文.
+  expect(out).toContain('未发送任何请求：命令的选项无效。');
+  expect(out).toMatch(/🛑 \*\*Careful: an identical request \(ref \S+ by desk-admin\) was executed less than a minute ago/);
+  expect(out).toContain('└ buttons: [Send anyway] [Cancel]');
   expect(out).toMatch(/Refused: you have not been granted `pm.repay-debt`/);
   expect(out).toMatch(/`amount` must be a positive decimal/);
   expect(out).toContain('attachment audit.csv');

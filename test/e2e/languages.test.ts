@@ -1,14 +1,15 @@
 // The desk's language, end to end: one bot with BOT_LOCALE=zh-CN and an audit
 // channel. What only its reader sees follows the reader's Discord client: a
 // zh-CN user gets Chinese (validation error, refusal, confirmation, outcome,
-// Binance's error explained), an en-US user in the same run gets English,
+// Binance's error explained, the live state on a confirmation, a request not
+// offered because Binance would refuse it), an en-US user in the same run gets English,
 // whatever the guild's language. What the channel sees (the approval request,
 // the audit channel's posts) is in BOT_LOCALE's Chinese, whoever clicks. The
 // contract's names, Binance's codes and messages, amounts digit for digit and
 // the log's English stay as they are.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buttonsOf, textOf, type EmulatedMessage } from '../emulators/discord/index.ts';
-import { actionIdOf, auditCaughtUp, channelPost, current, isSettled, postsSince, rowsOf } from './support.ts';
+import { actionIdOf, auditCaughtUp, channelPost, current, isSettled, postsSince, rowsOf, shownConfirmation } from './support.ts';
 import { GUILD_ID, USERS, World } from './world.ts';
 
 const { admin, alice } = USERS;
@@ -36,7 +37,7 @@ async function confirmIn(locale: 'zh-CN' | 'en-US', userId: string, command: str
   const click = world.discord.clickLabel(userId, confirmation.id, 'Confirm', { locale });
   await world.discord.acknowledged(click);
   const outcome = await world.discord.settled(click, finished, `the outcome of /${command}`);
-  return { confirmation, first: confirmation.versions[0] ?? confirmation, outcome, actionId: actionIdOf(confirmation) };
+  return { confirmation, first: shownConfirmation(confirmation), outcome, actionId: actionIdOf(confirmation) };
 }
 
 describe('slash commands', () => {
@@ -97,21 +98,43 @@ describe('what only its reader sees follows the reader’s Discord language', ()
     const zh = await confirmIn('zh-CN', admin.id, 'futures margin-type', { symbol: 'ETHUSDT', 'margin-type': 'ISOLATED' });
     expect(textOf(zh.first)).toContain('**将 U本位合约 ETHUSDT 的保证金模式改为 ISOLATED（逐仓）。**');
     expect(textOf(zh.first)).toContain('权重: 1（IP 限额，fapi）');
+    // The live state, read from Binance before the click, in Binance's Chinese words (逐仓, 全仓, 挂单, 持仓).
+    expect(textOf(zh.first)).toContain('📡 币安当前状态: • ETHUSDT 当前为 CROSSED（全仓），没有挂单，没有持仓 → 改为 ISOLATED（逐仓）');
     expect(textOf(zh.outcome)).toContain('✅ 已完成：/futures margin-type\n币安已执行（HTTP 200）。');
     expect(textOf(zh.outcome)).toContain('币安返回: success');
+    expect(textOf(zh.outcome)).toContain('🔎 回读: ETHUSDT 当前为 CROSSED（全仓） → ETHUSDT 当前为 ISOLATED（逐仓）\n✅ 已确认：ETHUSDT 当前为 ISOLATED（逐仓）');
 
     const en = await confirmIn('en-US', alice.id, 'futures margin-type', { symbol: 'SOLUSDT', 'margin-type': 'ISOLATED' });
     expect(textOf(en.first)).toContain('**Set SOLUSDT to ISOLATED margin on USDⓈ-M futures.**');
+    expect(textOf(en.first)).toContain('📡 On Binance now: • SOLUSDT is CROSSED, no open orders, no position → ISOLATED');
+    expect(textOf(en.outcome)).toContain('🔎 Read back: SOLUSDT is CROSSED → SOLUSDT is ISOLATED\n✅ SOLUSDT is ISOLATED');
     expect(textOf(en.outcome)).toContain('✅ Done: /futures margin-type\nBinance executed it (HTTP 200).');
     expect(textOf(en.outcome)).not.toMatch(/[\u4e00-\u9fff]/);
   });
 
+  test('a request Binance would surely refuse is not offered, said in Chinese: the state that decides it, and no Confirm', async () => {
+    // Every symbol is CROSSED on the local Binance until changed.
+    const { message } = await world.command(admin.id, 'futures margin-type', { symbol: 'BNBUSDT', 'margin-type': 'CROSSED' }, ZH);
+    const text = textOf(message);
+    expect(text).toContain('不提供确认：/futures margin-type');
+    expect(text).toContain('⛔ **币安会拒绝此请求：** BNBUSDT 已是 CROSSED（全仓）：币安会返回 -4046 "No need to change margin type"。');
+    expect(text).toContain('不提供 Confirm 按钮，未发送任何请求；该请求已关闭。');
+    expect(text).toContain('📡 币安当前状态: • BNBUSDT 当前为 CROSSED（全仓），没有挂单，没有持仓 → 改为 CROSSED（全仓）');
+    expect(buttonsOf(message)).toEqual([]);
+    // The log keeps English.
+    const refused = (await world.log()).filter((row) => row.event === 'refused').at(-1);
+    expect(refused?.detail).toMatch(/^before the click, from the live state: Binance would refuse it \(BNBUSDT is already CROSSED: /);
+  });
+
   test("Binance's error explained in each reader's language, Binance's own code and words as sent; the log keeps the English explanation", async () => {
+    // BTCUSDT is CROSSED already: with the state read, no Confirm would be offered; unread, Binance answers -4046.
+    world.binance.failNext('/fapi/v1/symbolConfig', { kind: 'server-error', status: 500 });
     const zh = await confirmIn('zh-CN', admin.id, 'futures margin-type', { symbol: 'BTCUSDT', 'margin-type': 'CROSSED' });
     expect(textOf(zh.outcome)).toContain('❌ 币安拒绝：/futures margin-type\n没有执行任何操作。');
     expect(textOf(zh.outcome)).toContain('币安返回: `-4046` No need to change margin type.');
     expect(textOf(zh.outcome)).toContain('含义: 无需变更保证金模式：该交易对已是此模式。无需操作。');
 
+    world.binance.failNext('/fapi/v1/symbolConfig', { kind: 'server-error', status: 500 });
     const en = await confirmIn('en-US', alice.id, 'futures margin-type', { symbol: 'BTCUSDT', 'margin-type': 'CROSSED' });
     expect(textOf(en.outcome)).toContain('What it means: No need to change the margin type: the symbol already uses it. Nothing to do.');
 
@@ -171,10 +194,12 @@ describe('what the channel sees follows BOT_LOCALE (zh-CN)', () => {
     const about = posts.filter((post) => post.includes(`ref ${actionId.slice(0, 8)}`));
     expect(about.find((post) => post.includes('📝 **已发起**'))).toContain('`POST /fapi/v1/marginType symbol=XRPUSDT&marginType=ISOLATED`');
     expect(about.some((post) => post.includes('✅ **结果：成功**'))).toBe(true);
+    // The read-back after the success: Chinese words around the log's English detail.
+    expect(about.find((post) => post.includes('🔎 **回读：已确认**'))).toContain('XRPUSDT is ISOLATED');
     expect(posts.some((post) => post.includes('🔐 **权限：policy**') && post.includes('要求第二人审批 `futures.margin-type`（approvals: 1）'))).toBe(true);
     expect(posts.some((post) => /⚓ 日志锚点（启动时）/.test(post))).toBe(true);
     const rows = await rowsOf(world, actionId);
-    expect(rows.map((row) => row.event)).toEqual(['requested', 'confirmed', 'approved', 'sent', 'outcome']);
+    expect(rows.map((row) => row.event)).toEqual(['requested', 'confirmed', 'approved', 'sent', 'outcome', 'verified']);
     for (const row of rows) expect(row.detail ?? '').not.toMatch(/[\u4e00-\u9fff]/);
     expect(rows.find((row) => row.event === 'confirmed')?.detail).toBe('waiting for a second person to approve');
   });

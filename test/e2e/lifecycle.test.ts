@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { COLOURS } from '../../src/discord/render.ts';
 import { buttonsOf, colourOf, textOf } from '../emulators/discord/index.ts';
-import { actionIdOf, channelPost, current, eventsOf, expectNoLiveButtons, postsSince, requestAndConfirm, rowsOf } from './support.ts';
+import { actionIdOf, channelPost, current, eventsOf, expectNoLiveButtons, postsSince, requestAndConfirm, rowsOf, shownConfirmation, waitForRows } from './support.ts';
 import { USERS, World } from './world.ts';
 
 const { admin } = USERS;
@@ -88,7 +88,9 @@ describe('restarts', () => {
     const outcome = await world.discord.settled(click, (m) => textOf(m).startsWith('✅'), 'the outcome after the restart');
     expectNoLiveButtons(outcome);
     expect(postsSince(world, since)).toHaveLength(1);
-    expect(await eventsOf(world, actionId)).toEqual(['requested', 'confirmed', 'sent', 'outcome']);
+    // The new process reads the state back against the one the first showed (kept in the database).
+    expect(await eventsOf(world, actionId)).toEqual(['requested', 'confirmed', 'sent', 'outcome', 'verified']);
+    expect(textOf(outcome)).toMatch(/Read back: ETHUSDT is CROSSED → ETHUSDT is ISOLATED/);
     expect(world.discord.gateway.identified).toBe(2);
   }, 60_000);
 
@@ -128,15 +130,15 @@ describe('restarts', () => {
     );
     expect(interrupted.actionId).toBe(actionId);
     expect(interrupted.outcome).toBe('unknown');
-    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    // The reconciler then reads Binance back (the repay history) and settles it; nothing is re-sent.
+    const rows = await waitForRows(w, actionId, (found) => found.some((row) => row.event === 'reconciled'));
     expect(postsSince(w, since)).toHaveLength(1);
-    const rows = await rowsOf(w, actionId);
-    expect(rows.map((row) => row.event)).toEqual(['requested', 'confirmed', 'sent', 'outcome']);
-    expect(rows.at(-1)?.outcome_kind).toBe('unknown');
-    // /status lists it for a human to check.
+    expect(rows.map((row) => row.event)).toEqual(['requested', 'confirmed', 'sent', 'outcome', 'reconciled']);
+    expect(rows[3]?.outcome_kind).toBe('unknown');
+    expect(rows[4]).toMatchObject({ outcome_kind: 'executed', detail: expect.stringMatching(/repay history: 1,234 USDT repaid at/) });
+    // /status lists only UNKNOWN outcomes nobody settled: this one is no longer there.
     const status = await w.command(admin.id, 'status');
-    expect(textOf(status.message)).toMatch(/UNKNOWN/);
-    expect(textOf(status.message)).toContain('bankruptcy-repay');
+    expect(textOf(status.message)).toMatch(/Unresolved UNKNOWN outcomes \(0; [^)]*\): None\./);
   }, 60_000);
 });
 
@@ -145,7 +147,7 @@ describe('dry-run (BINANCE_DRY_RUN=true)', () => {
     world = await World.start({ dryRun: true });
     const since = Date.now();
     const { confirmation, actionId, outcome } = await requestAndConfirm(world, admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0.25' });
-    expect(textOf(confirmation.versions[0] ?? confirmation)).toMatch(/DRY-RUN|dry-run/);
+    expect(textOf(shownConfirmation(confirmation))).toMatch(/DRY-RUN|dry-run/);
     expect(textOf(outcome)).toContain('🧪 DRY-RUN');
     expect(textOf(outcome)).toMatch(/asset=BTC&amount=0\.25&recvWindow=5000&timestamp=\d{13}&signature=…/);
     expect(colourOf(outcome)).toBe(COLOURS.dryRun);

@@ -6,7 +6,7 @@
 // input, naming the accounts it has, and nothing is stored or sent.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { textOf } from '../emulators/discord/index.ts';
-import { postsSince, requestAndConfirm } from './support.ts';
+import { postsSince, requestAndConfirm, shownConfirmation } from './support.ts';
 import { API_KEY, GUILD_ID, USERS, World } from './world.ts';
 
 const { admin, alice } = USERS;
@@ -56,7 +56,7 @@ describe('one account (main alone): the account options are there, and hold', ()
   test('accepts `account:main` on a command: confirmed, sent once, signed with main’s key', async () => {
     const since = Date.now();
     const repay = await requestAndConfirm(world, admin.id, 'pm repay-debt', { asset: 'BTC', amount: '0.1', account: 'main' });
-    expect(textOf(repay.confirmation.versions[0] ?? repay.confirmation)).toContain('Account: **main**');
+    expect(textOf(shownConfirmation(repay.confirmation))).toContain('Account: **main**');
     expect(textOf(repay.outcome)).toMatch(/^✅ Done: \/pm repay-debt/);
     expect(postsSince(world, since).map((request) => [request.path, request.apiKey, request.signatureValid])).toEqual([['/papi/v1/margin/repay-debt', API_KEY, true]]);
   });

@@ -2,7 +2,7 @@
 // Discord received, what Binance received and what the SQLite log holds.
 import { expect } from 'vitest';
 import type { ReceivedRequest } from '../emulators/binance/index.ts';
-import { buttonsOf, textOf, type EmulatedMessage, type InteractionRecord } from '../emulators/discord/index.ts';
+import { buttonsOf, textOf, type EmulatedMessage, type InteractionRecord, type MessageVersion } from '../emulators/discord/index.ts';
 import type { LogRow } from '../../src/store/index.ts';
 import type { World } from './world.ts';
 
@@ -11,6 +11,16 @@ export function actionIdOf(message: EmulatedMessage): string {
   const button = buttonsOf(message).find((candidate) => /^pmbot:(confirm|approve):/.test(candidate.customId));
   if (button === undefined) throw new Error(`no Confirm/Approve button on:\n${textOf(message)}`);
   return button.customId.split(':')[2] ?? '';
+}
+
+/**
+ * The confirmation as it was first shown: an endpoint command is deferred
+ * ("thinking…") while the live state is read, so its first version is empty.
+ */
+export function shownConfirmation(message: EmulatedMessage): MessageVersion {
+  const shown = message.versions.find((version) => version.embeds.length > 0);
+  if (shown === undefined) throw new Error(`message ${message.id} never showed an embed`);
+  return shown;
 }
 
 /** A message with no button left to click. */
@@ -37,22 +47,43 @@ export async function rowsOf(world: World, actionId: string): Promise<LogRow[]> 
   return (await world.log()).filter((row) => row.action_id === actionId);
 }
 
+/** Waits until the action's log rows satisfy `done` (what the bot writes on its own, e.g. the reconciler), and returns them. */
+export async function waitForRows(world: World, actionId: string, done: (rows: LogRow[]) => boolean, timeoutMs = 20_000): Promise<LogRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await rowsOf(world, actionId);
+    if (done(rows)) return rows;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the log of ${actionId}; it holds: ${rows.map((row) => `${row.event}:${row.outcome_kind ?? ''}`).join(', ')}`);
+    await settle(100);
+  }
+}
+
 /** A message in a final state: no live button, and not "Sending". */
 export function isSettled(message: EmulatedMessage): boolean {
   return buttonsOf(message).every((button) => button.disabled) && !textOf(message).startsWith('Sending');
 }
 
-/** Runs the command, clicks Confirm, and waits for the outcome to replace the confirmation. */
+/**
+ * Runs the command, clicks Confirm, and waits for the outcome to replace the
+ * confirmation. `sendAnyway`: the request repeats one still UNKNOWN or just
+ * executed, so Confirm asks for the second click, which is given.
+ */
 export async function requestAndConfirm(
   world: World,
   userId: string,
   command: string,
   options: Readonly<Record<string, string | number | boolean>> = {},
+  how: { readonly sendAnyway?: boolean } = {},
 ): Promise<{ confirmation: EmulatedMessage; actionId: string; click: InteractionRecord; outcome: EmulatedMessage }> {
   const { message: confirmation } = await world.command(userId, command, options);
   const actionId = actionIdOf(confirmation);
-  const click = world.discord.clickLabel(userId, confirmation.id, 'Confirm');
+  let click = world.discord.clickLabel(userId, confirmation.id, 'Confirm');
   await world.discord.acknowledged(click);
+  if (how.sendAnyway === true) {
+    await world.discord.waitFor(() => buttonsOf(current(world, confirmation)).some((button) => button.label === 'Send anyway' && !button.disabled), 'the Send anyway button');
+    click = world.discord.clickLabel(userId, confirmation.id, 'Send anyway');
+    await world.discord.acknowledged(click);
+  }
   const outcome = await world.discord.settled(click, isSettled, `the outcome of /${command}`);
   return { confirmation, actionId, click, outcome };
 }

@@ -2,10 +2,13 @@
 // embed, with the same rows as a CSV file. Needs audit.read (either role).
 // The page is in the reader's language; the rows are as the log holds them
 // (English details), and the CSV's header stays English for spreadsheets.
+// /audit resolve: a person who checked in Binance closes an UNKNOWN outcome
+// as executed or not executed, with a note (resolution.ts decides who may).
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { z } from 'zod';
 import type { Actor } from '../../actions/actor.ts';
 import type { Authorizer } from '../../actions/authorization.ts';
+import type { Resolutions } from '../../actions/resolution.ts';
 import type { EndpointDeclaration } from '../../actions/endpoint.ts';
 import { rule } from '../../actions/explain.ts';
 import { described } from '../../actions/option-schemas.ts';
@@ -21,7 +24,7 @@ import { accountOf, anyActionOption, describedAs, GUILD_ONLY, parseOptions, requ
 const DEFAULT_AUDIT_ROWS = 20;
 const AUDIT_PAGE_ROWS = 15;
 
-/** /audit recent and its filters, the `account` one among them (`accounts`: the configured ones, named in its help). */
+/** /audit recent and its filters, the `account` one among them (`accounts`: the configured ones, named in its help); /audit resolve. */
 export function auditSchemas(endpoints: readonly EndpointDeclaration[], accounts: readonly string[]) {
   const recent = z.object({
     user: userOption((t) => t.commands.audit.user).optional(),
@@ -42,7 +45,23 @@ export function auditSchemas(endpoints: readonly EndpointDeclaration[], accounts
     .regex(/^(\*|[a-z0-9_]{1,20})$/, { error: rule((t) => t.commands.audit.accountRule({ accounts: names })) })
     .optional()
     .meta(described((t) => truncate(t.commands.audit.account({ accounts: names }), 100)));
-  return { recent: recent.extend({ account }) };
+  const resolve = z.object({
+    ref: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{6,43}$/, { error: rule((t) => t.commands.audit.refRule) })
+      .meta(described((t) => t.commands.audit.ref)),
+    outcome: z
+      .enum(['executed', 'not-executed'])
+      .meta(described((t) => t.commands.audit.outcome, { executed: (t) => t.commands.audit.executed, 'not-executed': (t) => t.commands.audit.notExecuted })),
+    note: z
+      .string()
+      .trim()
+      .min(3)
+      .max(500)
+      .meta(described((t) => t.commands.audit.note)),
+  });
+  return { recent: recent.extend({ account }), resolve };
 }
 
 export function auditDefinition(endpoints: readonly EndpointDeclaration[], accounts: readonly string[]) {
@@ -50,7 +69,10 @@ export function auditDefinition(endpoints: readonly EndpointDeclaration[], accou
     ...GUILD_ONLY,
     name: 'audit',
     ...describedAs((t) => t.commands.audit.description, '/audit'),
-    options: subcommands([{ name: 'recent', description: (t) => t.commands.audit.recent, schema: auditSchemas(endpoints, accounts).recent }]),
+    options: subcommands([
+      { name: 'recent', description: (t) => t.commands.audit.recent, schema: auditSchemas(endpoints, accounts).recent },
+      { name: 'resolve', description: (t) => t.commands.audit.resolve, schema: auditSchemas(endpoints, accounts).resolve },
+    ]),
   };
 }
 
@@ -65,6 +87,7 @@ export class AuditCommand {
     endpoints: readonly EndpointDeclaration[],
     /** The configured Binance accounts, main first (/audit recent's `account` filter names them). */
     accounts: readonly string[],
+    private readonly resolutions: Resolutions,
   ) {
     this.#schemas = auditSchemas(endpoints, accounts);
     // With one account every row is on it: its name on each line would say nothing.
@@ -72,6 +95,7 @@ export class AuditCommand {
   }
 
   async run(interaction: ChatInputCommandInteraction, actor: Actor): Promise<void> {
+    if (interaction.options.getSubcommand(false) === 'resolve') return this.#resolve(interaction, actor);
     await replyInTime(interaction, async (t) => {
       await requireGrant(this.store, this.authorizer, actor, 'audit.read', 'approve');
       const filter = parseOptions(this.#schemas.recent, optionValues(interaction.options.data));
@@ -80,6 +104,30 @@ export class AuditCommand {
       const rows = await this.store.log.recent({ userId: filter.user, actionKey: filter.action, account, limit });
       const query = { user: filter.user, action: filter.action, account, limit, anchor: rows[0]?.seq ?? 0 };
       return { ...auditPage(rows, query, 0, this.#showAccounts, t), files: [{ attachment: Buffer.from(auditCsv(rows), 'utf8'), name: 'audit.csv' }] };
+    });
+  }
+
+  async #resolve(interaction: ChatInputCommandInteraction, actor: Actor): Promise<void> {
+    await replyInTime(interaction, async (t) => {
+      const asked = parseOptions(this.#schemas.resolve, optionValues(interaction.options.data));
+      const { action, outcome } = await this.resolutions.resolve(actor, asked.ref, asked.outcome, asked.note);
+      const r = t.audit.resolved;
+      const ref = action.id.slice(0, 8);
+      return {
+        embeds: [
+          embed({
+            title: outcome === 'executed' ? r.titleExecuted({ ref }) : r.titleNotExecuted({ ref }),
+            description: r.description({
+              actionKey: action.actionKey,
+              account: action.account,
+              tag: action.requesterTag,
+              outcome: outcome === 'executed' ? r.executed : r.notExecuted,
+            }),
+            color: outcome === 'executed' ? COLOURS.success : COLOURS.notSent,
+          }),
+        ],
+        components: [],
+      };
     });
   }
 

@@ -2,7 +2,8 @@
 // Binance API family (reachable, clock, usage against the limits: the host's
 // IP counters, then each account's own; bans), the bot, the database, the
 // audit trail (the audit channel and its backlog, the chain's key), pending
-// confirmations and the latest UNKNOWN outcomes; and, below, each account's
+// confirmations and the UNKNOWN outcomes nobody has settled yet (those the
+// reconciler or a person closed are not listed); and, below, each account's
 // key as checked again now (account-status.ts). For anyone holding a grant;
 // it keeps working while the bot is frozen. In the reader's language.
 import { statSync } from 'node:fs';
@@ -14,7 +15,7 @@ import type { Authorizer } from '../../actions/authorization.ts';
 import type { EndpointDeclaration } from '../../actions/endpoint.ts';
 import { FAMILIES, FAMILY_SPECS, type BinanceClient } from '../../binance/index.ts';
 import type { Messages } from '../../i18n/index.ts';
-import { anchorOverdue, type AnchorStanding, type OutboxBacklog, type RefusalTally, type Store } from '../../store/index.ts';
+import { anchorOverdue, type AnchorStanding, type OutboxBacklog, type RefusalTally, type Store, type UnresolvedUnknown } from '../../store/index.ts';
 import { accountsStatus, accountUsageLines } from '../account-status.ts';
 import { COLOURS, discordTime, embed, embedLength, LIMITS, noticeMessage, truncate, type MessageBody } from '../render.ts';
 import { readerOf } from '../respond.ts';
@@ -71,10 +72,11 @@ export class StatusCommand {
     const accounts = this.options.accounts;
     // Every key read again, beside the pings (a check that cannot read Binance keeps the earlier findings).
     const rechecked = accounts?.recheck();
-    const [health, pending, unknown, freeze, backlog, strangers, anchors] = await Promise.all([
+    const [health, pending, unknown, unresolved, freeze, backlog, strangers, anchors] = await Promise.all([
       Promise.all(FAMILIES.map((family) => binance.health(family))),
       store.pending.countOpen(now),
-      store.log.unknownOutcomes(5),
+      store.reconcile.unresolved(5),
+      store.reconcile.unresolvedCount(),
       store.freeze.current(),
       store.outbox.backlog(),
       store.refusals.since(now - 3_600_000),
@@ -95,9 +97,8 @@ export class StatusCommand {
           : []),
       ].join('\n'),
     }));
-    const unknownLines = unknown.map((row) =>
-      s.unknownLine({ seq: row.seq, actionKey: row.action_key ?? '?', by: row.user_tag ?? row.user_id ?? '?', when: discordTime(row.at_ms, 'R') }),
-    );
+    const unknownLines = unknown.map((row) => unresolvedLine(row, t));
+    if (unresolved > unknown.length) unknownLines.push(s.unresolvedMore({ count: unresolved - unknown.length }));
     await rechecked;
     const main = embed({
       title: freeze === undefined ? s.title : s.titleFrozen,
@@ -118,7 +119,7 @@ export class StatusCommand {
         { name: s.pending, value: String(pending), inline: true },
         { name: s.auditTrail, value: truncate(auditLines(this.options.audit, backlog, anchors, now, store.trail.reported, t).join('\n'), LIMITS.fieldValue) },
         { name: s.strangers, value: strangerLine(strangers, t) },
-        { name: s.unknown, value: unknownLines.join('\n') || s.none },
+        { name: s.unresolved({ count: unresolved }), value: truncate(unknownLines.join('\n'), LIMITS.fieldValue) || s.none },
       ],
     });
     if (accounts === undefined) return { embeds: [main], components: [] };
@@ -131,6 +132,29 @@ export class StatusCommand {
     });
     return { embeds: [main, keys], components: [] };
   }
+}
+
+/**
+ * "ref abcd1234 `pm.repay-debt` on main by alice 3 min ago · next check in 2 min: no repay record yet".
+ * The latest evidence is quoted as stored (English, like every log detail).
+ */
+function unresolvedLine(row: UnresolvedUnknown, t: Messages): string {
+  const { status: s } = t;
+  const next =
+    row.state === 'gave-up' || (row.state !== null && row.nextAt === null)
+      ? s.unresolvedGaveUp
+      : row.nextAt === null
+        ? s.unresolvedSoon
+        : s.unresolvedNext({ when: discordTime(row.nextAt, 'R') });
+  const line = s.unresolvedLine({
+    ref: row.actionId.slice(0, 8),
+    actionKey: row.actionKey ?? '?',
+    account: row.account ?? '?',
+    by: row.requesterTag ?? row.requesterId ?? '?',
+    when: discordTime(row.at, 'R'),
+    next,
+  });
+  return row.lastEvidence === null ? line : s.unresolvedSeen({ line, evidence: row.lastEvidence.slice(0, 120) });
 }
 
 /** The audit channel, its backlog and anchors, the chain's key, and what the bot found altered: each is a warning when wrong. */

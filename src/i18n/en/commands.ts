@@ -32,6 +32,13 @@ export const commands = {
     limit: 'How many rows, newest first (default 20; CSV holds all)',
     account: 'Only rows about this Binance account ({accounts}; * for every-account access changes)',
     accountRule: 'must be an account name such as {accounts}, or * (changes for every account)',
+    resolve: 'Close an UNKNOWN outcome you checked in Binance (the action’s grant or access.admin)',
+    ref: 'The ref of the action whose outcome is UNKNOWN (from its message or /status)',
+    refRule: 'must be the ref shown on the action (at least its first 6 characters)',
+    outcome: 'What you found in Binance: executed or not-executed',
+    executed: 'executed',
+    notExecuted: 'not-executed',
+    note: 'What you checked in Binance (logged with the decision)',
   },
   access: {
     description: 'Who may do what with the bot (needs access.admin)',

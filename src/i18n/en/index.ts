@@ -7,6 +7,7 @@ import { commands } from './commands.ts';
 import { endpoints } from './endpoints.ts';
 import { auth, caps, common, pipeline, validation } from './pipeline.ts';
 import { autocomplete, outcome, pages, render, router, tamper } from './replies.ts';
+import { liveState, readBack, reconcile, resolution, sendAnyway } from './readback.ts';
 import { audit, auditPosts, status } from './status.ts';
 
 export const en = {
@@ -33,4 +34,9 @@ export const en = {
   status,
   audit,
   auditPosts,
+  sendAnyway,
+  liveState,
+  readBack,
+  resolution,
+  reconcile,
 } as const;

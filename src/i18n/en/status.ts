@@ -11,7 +11,6 @@ export const status = {
   clock: 'clock offset {offset} ms, synced {synced}',
   bannedUntil: '🚫 IP BANNED until {until}',
   rateLimitedUntil: '⏳ rate-limited until {until}',
-  unknownLine: '#{seq} `{actionKey}` by {by} {when}',
   accountsTitle: 'Binance accounts and their keys',
   title: 'Bot status',
   titleFrozen: 'Bot status: 🧊 FROZEN',
@@ -24,7 +23,13 @@ export const status = {
   pending: 'Pending confirmations',
   auditTrail: 'Audit trail',
   strangers: 'Turned down, people without a grant (last hour; counted, not logged)',
-  unknown: 'Latest UNKNOWN outcomes (check these in Binance)',
+  unresolved: 'Unresolved UNKNOWN outcomes ({count}; never re-sent, reconciled by reading Binance back)',
+  unresolvedLine: 'ref {ref} `{actionKey}` on {account} by {by} {when} · {next}',
+  unresolvedSeen: '{line}: {evidence}',
+  unresolvedNext: 'next check {when}',
+  unresolvedSoon: 'checking soon',
+  unresolvedGaveUp: 'checked for a day: resolve it with /audit resolve',
+  unresolvedMore: '…and {count} more',
   none: 'None.',
   noChannel: '⚠️ No audit channel: AUDIT_CHANNEL_ID is not set, so events and anchors exist only in the bot’s own database.',
   channelCaughtUp: '📣 Audit channel <#{channel}>: every event posted.',
@@ -56,6 +61,15 @@ export const audit = {
   scoped: '{title} · {scope}',
   noRows: 'No rows match.',
   footer: 'audit.csv holds these rows in full, with each row’s hash; npm run verify-log checks the chain.',
+  /** /audit resolve's answer. */
+  resolved: {
+    titleExecuted: 'Resolved: ref {ref} EXECUTED',
+    titleNotExecuted: 'Resolved: ref {ref} NOT executed',
+    description:
+      '`{actionKey}` on account {account}, requested by {tag}: its UNKNOWN outcome is closed as **{outcome}**, with your note, in the action log (a `reconciled` row). The bot stops checking it.',
+    executed: 'executed',
+    notExecuted: 'not executed',
+  },
   /** The log's event names as /audit shows them (the CSV keeps the names themselves). */
   events: {
     requested: 'requested',
@@ -79,6 +93,8 @@ export const audit = {
     'host-ban': 'Binance wait',
     startup: 'startup',
     shutdown: 'shutdown',
+    verified: 'verified',
+    reconciled: 'reconciled',
   },
 } as const;
 
@@ -115,6 +131,19 @@ export const auditPosts = {
     'host-ban': 'Binance wait (429/418): nothing is sent to the host until it ends',
     startup: 'bot started',
     shutdown: 'bot stopped',
+    verified: 'read back',
+    reconciled: 'reconciled',
+  },
+  /** A `verified` or `reconciled` row: {by} is the event's name above. */
+  readBack: {
+    confirmed: '{by}: confirmed',
+    pending: '{by}: still settling',
+    contradicted: '{by}: CONTRADICTS the answer',
+    unavailable: '{by}: could not read',
+    executed: '{by}: EXECUTED',
+    notExecuted: '{by}: NOT executed',
+    unknown: '{by}: still UNKNOWN',
+    other: '{by}: {kind}',
   },
   onAccount: 'on account {account}',
   requestOnAccount: ' on account **{account}**',

@@ -29,6 +29,13 @@ export const commands = {
     limit: '行数，最新的在前（默认 20；CSV 包含全部）',
     account: '只看与此币安账户有关的行（{accounts}；* 表示适用于所有账户的权限变更）',
     accountRule: '必须是账户名，例如 {accounts}，或 *（适用于所有账户的变更）',
+    resolve: '为你已在币安核实过的未知（UNKNOWN）结果结案（需要该操作的授权或 access.admin）',
+    ref: '结果未知的操作的参考号（见其消息或 /status）',
+    refRule: '必须是操作上显示的参考号（至少前 6 个字符）',
+    outcome: '你在币安查到的情况：executed（已执行）或 not-executed（未执行）',
+    executed: '已执行（executed）',
+    notExecuted: '未执行（not-executed）',
+    note: '你在币安核实了什么（与结论一起记入日志）',
   },
   access: {
     description: '谁可以用机器人做什么（需要 access.admin）',

@@ -12,6 +12,7 @@ import { commands } from './commands.ts';
 import { endpoints } from './endpoints.ts';
 import { auth, caps, common, pipeline, validation } from './pipeline.ts';
 import { autocomplete, outcome, pages, render, router, tamper } from './replies.ts';
+import { liveState, readBack, reconcile, resolution, sendAnyway } from './readback.ts';
 import { audit, auditPosts, status } from './status.ts';
 
 /** Returns `catalog` as is; the compiler refuses it unless it translates the English catalog exactly. */
@@ -43,4 +44,9 @@ export const zhCN = translation({
   status,
   audit,
   auditPosts,
+  sendAnyway,
+  liveState,
+  readBack,
+  resolution,
+  reconcile,
 });

@@ -332,6 +332,20 @@ describe('faults, executed or not, and what the reads then show', () => {
     expect((await get(PRO, '/sapi/v1/portfolio/pmloan-history')).body.total).toBe(1);
   });
 
+  it('a fault named with its method meets only that method where a GET and a POST share the path', async () => {
+    binance.failNext('POST /sapi/v1/portfolio/repay-futures-switch', { kind: 'server-error', status: 503, executed: false });
+    expect((await get(PRO, '/sapi/v1/portfolio/repay-futures-switch')).body).toEqual({ autoRepay: true });
+    expect((await post(PRO, '/sapi/v1/portfolio/repay-futures-switch', { autoRepay: 'false' })).status).toBe(503);
+    expect((await get(PRO, '/sapi/v1/portfolio/repay-futures-switch')).body).toEqual({ autoRepay: true });
+  });
+
+  it('a false success: 200 with the body given, and nothing changed', async () => {
+    binance.failNext('/fapi/v1/marginType', { kind: 'false-success', body: '{"code":200,"msg":"success"}' });
+    expect((await post(FUTURES, '/fapi/v1/marginType', { symbol: 'BTCUSDT', marginType: 'ISOLATED' })).body).toEqual({ code: 200, msg: 'success' });
+    expect((await get(FUTURES, '/fapi/v1/symbolConfig', { symbol: 'BTCUSDT' })).body[0].marginType).toBe('CROSSED');
+    expect(binance.requestsTo('/fapi/v1/marginType').map((request) => request.executed)).toEqual([false]);
+  });
+
   it('a late answer: executed at once and answered late, or answered -1007 after the delay with nothing done', async () => {
     binance.failNext('/sapi/v1/portfolio/repay-futures-switch', { kind: 'delay', ms: 200, executed: false });
     const late = await post(PRO, '/sapi/v1/portfolio/repay-futures-switch', { autoRepay: 'false' });

@@ -135,7 +135,10 @@ export class BinanceEmulator implements Market {
     this.#first.autoRepayFutures = on;
   }
 
-  /** The next `times` requests to `path`, signed with any account's key, meet `fault` (see `account(key).failNext` for one account). */
+  /**
+   * The next `times` requests to `path`, signed with any account's key, meet `fault` (see `account(key).failNext` for one account).
+   * `path` may name the method too (`POST /sapi/v1/portfolio/repay-futures-switch`) where a GET and a POST share it.
+   */
   failNext(path: string, fault: Fault, times = 1): void {
     this.#queueFault(path, fault, times, undefined);
   }
@@ -270,7 +273,7 @@ export class BinanceEmulator implements Market {
       handle = () => endpoint.handle(params, this);
     }
 
-    const fault = this.#takeFault(path, apiKey);
+    const fault = this.#takeFault(method, path, apiKey);
     const weight = typeof endpoint.weight === 'number' ? endpoint.weight : endpoint.weight(params);
     const usage = stringValues(this.#usage.spend(family, weight, endpoint.weightKind, account?.apiKey));
     const overLimit = this.#enforceLimits ? Object.entries(usage).find(([header, used]) => Number(used) > (LIMITS[family][header] ?? Infinity)) : undefined;
@@ -304,6 +307,8 @@ export class BinanceEmulator implements Market {
         if (fault.executed !== false) run();
         request.socket.destroy();
         return;
+      case 'false-success':
+        return this.#reply(response, record, { status: 200, body: fault.body, headers: usage });
       case 'delay': {
         const answered = fault.executed === false ? { ...error(408, -1007), headers: usage } : run();
         await new Promise((resolve) => setTimeout(resolve, fault.ms));
@@ -361,9 +366,9 @@ export class BinanceEmulator implements Market {
     return verify(key.kind === 'rsa' ? 'sha256' : null, Buffer.from(payload), key.publicKey, decoded);
   }
 
-  /** The first fault queued for `path` that applies to this key (an any-account fault, or this account's). */
-  #takeFault(path: string, apiKey: string | undefined): Fault | undefined {
-    const index = this.#faults.findIndex((entry) => entry.path === path && (entry.apiKey === undefined || entry.apiKey === apiKey));
+  /** The first fault queued for `path` (or `METHOD path`) that applies to this key (an any-account fault, or this account's). */
+  #takeFault(method: string, path: string, apiKey: string | undefined): Fault | undefined {
+    const index = this.#faults.findIndex((entry) => (entry.path === path || entry.path === `${method} ${path}`) && (entry.apiKey === undefined || entry.apiKey === apiKey));
     if (index === -1) return undefined;
     const [entry] = this.#faults.splice(index, 1);
     return entry?.fault;

@@ -21,7 +21,9 @@ export type Fault =
    */
   | { readonly kind: 'delay'; readonly ms: number; readonly executed?: boolean }
   /** Reads the request, executes it (unless `executed: false`), then drops the connection without answering. */
-  | { readonly kind: 'drop'; readonly executed?: boolean };
+  | { readonly kind: 'drop'; readonly executed?: boolean }
+  /** Answers 200 with `body` and changes nothing: a success that the state, read back, contradicts. */
+  | { readonly kind: 'false-success'; readonly body: string };
 
 export interface ReceivedRequest {
   readonly at: number;
