@@ -2,7 +2,9 @@
 // (or why it cannot be shown), the request Binance would refuse (no Confirm),
 // the "Send anyway" warning, the read-back after a success, and the
 // reconciler's decision on an UNKNOWN outcome. Built on render.ts's pieces,
-// cut to Discord's limits there.
+// cut to Discord's limits there, in the language of `t` (the requester's, or
+// BOT_LOCALE's for what the channel sees); the buttons keep the contract's
+// English labels.
 import { ButtonStyle, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Preview, Verification } from '../actions/live-state.ts';
 import type { ReconcileDecision } from '../actions/read-back.ts';
