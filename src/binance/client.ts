@@ -5,10 +5,10 @@
 // makes (actions, reads, pings, clock syncs) passes the same limits: the
 // host's wait (429/418) and IP counters, shared with other clients through
 // HostLimits, and this account's UID and order counters.
-import { Pool } from 'undici';
 import type { Logger } from '../log.ts';
 import { describeError, explained, headerValue, interpretAnswer, interpretFailure, isNotConnected, isRecord, safeParse, type HttpAnswer } from './answers.ts';
 import { familyClocks, type FamilyClocks } from './clock.ts';
+import { Connections } from './connections.ts';
 import { Deadlines } from './deadlines.ts';
 import { FAMILIES, FAMILY_SPECS, type Family, type Weight } from './families.ts';
 import { banDecision, countersOf, HostLimits, type HostBan, type LimitOverrides } from './host-limits.ts';
@@ -76,8 +76,7 @@ const MAX_RETRY_AFTER_S = 3 * 86_400;
 export class BinanceClient {
   readonly #options: BinanceClientOptions;
   readonly #localNow: () => number;
-  readonly #pools = new Map<string, Pool>();
-  readonly #bases = new Map<Family, { origin: string; prefix: string }>();
+  readonly #connections: Connections;
   readonly #deadlines: Deadlines;
   /** Built once: every signed call sends the same headers. */
   readonly #headers: { readonly signed: Readonly<Record<string, string>>; readonly signedForm: Readonly<Record<string, string>> };
@@ -93,6 +92,7 @@ export class BinanceClient {
     this.#options = options;
     this.#localNow = options.localNow ?? Date.now;
     this.#deadlines = new Deadlines(options.timeoutMs);
+    this.#connections = new Connections(options.baseUrls, options.timeoutMs);
     const signed = { ...HEADERS_PUBLIC, 'x-mbx-apikey': options.apiKey };
     this.#headers = { signed, signedForm: { ...signed, 'content-type': 'application/x-www-form-urlencoded' } };
     this.#clocks = options.clocks ?? familyClocks(this.#localNow);
@@ -165,7 +165,7 @@ export class BinanceClient {
    * During a Retry-After wait or a ban nothing is sent; `blocked` says until when.
    */
   async health(family: Family): Promise<FamilyHealth> {
-    const host = this.#base(family).origin;
+    const host = this.#connections.base(family).origin;
     // Another process may have met the ban: read it even when the ping is refused for another reason.
     await this.#hostLimits.refresh(host, this.#localNow());
     const result = await this.#publicGet(family, FAMILY_SPECS[family].pingPath);
@@ -198,7 +198,7 @@ export class BinanceClient {
   /** Every counter of a family as this client sees it: the host's IP counters, then this account's. */
   usage(family: Family): CounterUsage[] {
     const serverNow = this.#clocks[family].now();
-    return [...this.#hostLimits.budget(this.#base(family).origin, family).usage(serverNow), ...this.#accountBudgets[family].usage(serverNow)];
+    return [...this.#hostLimits.budget(this.#connections.base(family).origin, family).usage(serverNow), ...this.#accountBudgets[family].usage(serverNow)];
   }
 
   /** This account's own counters of a family (UID and order), without the host's IP counters. */
@@ -224,7 +224,7 @@ export class BinanceClient {
       const drained = Promise.allSettled([...this.#inFlight]);
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, drainMs).unref())]);
     }
-    await Promise.all([...this.#pools.values()].map((pool) => pool.close().catch(() => pool.destroy())));
+    await this.#connections.close();
   }
 
   get inFlightCount(): number {
@@ -283,7 +283,7 @@ export class BinanceClient {
    * concurrent calls see each other's reservations and cannot overshoot.
    */
   #reserve(family: Family, weight: Weight): Reservation | Refusal {
-    const host = this.#base(family).origin;
+    const host = this.#connections.base(family).origin;
     const localNow = this.#localNow();
     const ban = this.#hostLimits.ban(host, localNow);
     if (ban !== undefined) return banDecision(ban);
@@ -399,42 +399,16 @@ export class BinanceClient {
     form: string | undefined,
     security: 'signed' | 'public',
   ): Promise<HttpAnswer> {
-    const { origin, prefix } = this.#base(family);
+    const { origin, prefix } = this.#connections.base(family);
     const headers = security === 'signed' ? (form === undefined ? this.#headers.signed : this.#headers.signedForm) : HEADERS_PUBLIC;
     const signal = this.#deadlines.watch();
     try {
-      const response = await this.#pool(origin).request({ method, path: `${prefix}${pathAndQuery}`, headers, body: form, signal });
+      const response = await this.#connections.pool(origin).request({ method, path: `${prefix}${pathAndQuery}`, headers, body: form, signal });
       const body = await response.body.text();
       return { statusCode: response.statusCode, headers: response.headers, body };
     } finally {
       this.#deadlines.forget(signal);
     }
-  }
-
-  #base(family: Family): { origin: string; prefix: string } {
-    let base = this.#bases.get(family);
-    if (base === undefined) {
-      const url = new URL(this.#options.baseUrls[family]);
-      base = { origin: url.origin, prefix: url.pathname.replace(/\/+$/, '') };
-      this.#bases.set(family, base);
-    }
-    return base;
-  }
-
-  #pool(origin: string): Pool {
-    let pool = this.#pools.get(origin);
-    if (pool === undefined) {
-      const { timeoutMs } = this.#options;
-      pool = new Pool(origin, {
-        connections: 16,
-        keepAliveTimeout: 30_000,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        connect: { timeout: Math.min(timeoutMs, 10_000) },
-      });
-      this.#pools.set(origin, pool);
-    }
-    return pool;
   }
 }
 
